@@ -1,0 +1,83 @@
+"""Recording of audit events. The PostHog client calls `audit_record_write` for every write."""
+
+import re
+from typing import Any
+
+from apps.audit.masking import mask_secrets
+from apps.audit.models import AuditEvent
+from apps.posthog.client import WriteRecord
+
+# Path segments that name an action on a collection rather than an object.
+COLLECTION_ACTIONS = {
+    "rearrange", "find", "activity", "delete_property", "update_property", "count_by_path",
+    "log_view", "undo_delete", "unfiled", "repository", "property_definitions", "property_values",
+}
+PARENT_PATH = re.compile(r"^/?api/(?:organizations|projects|environments)/[^/]+/(?P<rest>.*)$")
+
+
+def area_and_object_from_path(path: str) -> tuple[str, str]:
+    """`/api/projects/1/plugin_configs/7/job/` -> ("plugin_configs", "7")."""
+    path = path.split("?", 1)[0]
+    if "://" in path:
+        path = "/" + path.split("://", 1)[1].split("/", 1)[-1]
+    match = PARENT_PATH.match(path)
+    segments = [s for s in (match["rest"] if match else path.removeprefix("/api/")).split("/") if s]
+    if not segments:
+        return "", ""
+    area = segments[0]
+    object_id = segments[1] if len(segments) > 1 and segments[1] not in COLLECTION_ACTIONS else ""
+    return area, object_id
+
+
+def _actor_name(actor) -> str:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return "system"
+    return actor.get_username()
+
+
+def audit_record_write(*, actor, connection, record: WriteRecord) -> AuditEvent:
+    area, object_id = area_and_object_from_path(record.path)
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_name=_actor_name(actor),
+        connection=connection,
+        connection_name=connection.name if connection else "",
+        area=area,
+        object_id=object_id,
+        method=record.method,
+        path=record.path[:500],
+        request_body=mask_secrets(record.body),
+        before=mask_secrets(record.before),
+        after=mask_secrets(record.response) if isinstance(record.response, (dict, list)) else None,
+        status_code=record.status,
+        outcome=AuditEvent.Outcome.FAILURE if record.error else AuditEvent.Outcome.SUCCESS,
+        error=record.error.user_message if record.error else "",
+        duration_ms=record.duration_ms,
+    )
+
+
+def audit_record_local(
+    *,
+    actor,
+    area: str,
+    object_id: str,
+    method: str,
+    description: str,
+    before: Any = None,
+    after: Any = None,
+    connection=None,
+) -> AuditEvent:
+    """A change to the portal's own state (a connection, say), recorded like an upstream write."""
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_name=_actor_name(actor),
+        connection=connection,
+        connection_name=connection.name if connection else "",
+        area=area,
+        object_id=str(object_id),
+        method=method,
+        path=description[:500],
+        before=mask_secrets(before),
+        after=mask_secrets(after),
+        outcome=AuditEvent.Outcome.SUCCESS,
+    )

@@ -1,0 +1,50 @@
+from django.conf import settings
+from django.db import models
+
+from apps.core.fields import EncryptedTextField
+
+US_CLOUD = "https://us.posthog.com"
+EU_CLOUD = "https://eu.posthog.com"
+
+
+class Connection(models.Model):
+    """A PostHog instance and the personal API key the portal uses on it."""
+
+    name = models.CharField(max_length=100, unique=True)
+    host = models.URLField(max_length=300, help_text="US cloud, EU cloud or your self-hosted URL.")
+    api_key = EncryptedTextField(help_text="A personal API key (phx_…). Write-only: it is never shown again.")
+    api_key_hint = models.CharField(max_length=12, blank=True, editable=False)
+    organization_id = models.CharField(max_length=64, default="@current")
+    project_id = models.CharField(max_length=64, blank=True)
+    environment_id = models.CharField(max_length=64, blank=True)
+    from_environment = models.BooleanField(
+        default=False, editable=False, help_text="Created from the POSTHOG_* settings of the server."
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def set_api_key(self, key: str) -> None:
+        self.api_key = key
+        self.api_key_hint = f"…{key[-4:]}" if len(key) >= 12 else "…"
+
+    @property
+    def host_label(self) -> str:
+        return {US_CLOUD: "US cloud", EU_CLOUD: "EU cloud"}.get(self.host.rstrip("/"), self.host)
+
+    def audit_state(self) -> dict:
+        """What the audit trail keeps of a connection: everything but the key."""
+        return {
+            "name": self.name,
+            "host": self.host,
+            "organization_id": self.organization_id,
+            "project_id": self.project_id,
+            "environment_id": self.environment_id,
+            "api_key": self.api_key_hint,
+        }

@@ -1,0 +1,156 @@
+"""Writes to connections, and the PostHog client every area gets for the current connection."""
+
+import threading
+from dataclasses import dataclass, field
+from functools import partial
+
+import requests
+from django.conf import settings
+from django.db import transaction
+
+from apps.audit.services import audit_record_local, audit_record_write
+from apps.connections.models import Connection
+from apps.posthog.client import PostHogClient, api_path
+from apps.posthog.errors import PostHogError
+
+_sessions: dict[tuple[int, str], requests.Session] = {}
+_sessions_lock = threading.Lock()
+
+
+def _session_for(connection: Connection) -> requests.Session:
+    """One pooled HTTP session per connection (and key), reused across requests."""
+    cache_key = (connection.pk, connection.updated_at.isoformat() if connection.updated_at else "")
+    with _sessions_lock:
+        session = _sessions.get(cache_key)
+        if session is None:
+            for stale in [k for k in _sessions if k[0] == connection.pk]:
+                _sessions.pop(stale).close()
+            session = _sessions[cache_key] = requests.Session()
+            adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=10)
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
+        return session
+
+
+def client_for(
+    *, connection: Connection, actor=None, max_retries: int = 3, max_total_wait: float | None = None
+) -> PostHogClient:
+    """The client for a connection; every write it makes is audited in the name of `actor`."""
+    return PostHogClient(
+        host=connection.host,
+        api_key=connection.api_key,
+        session=_session_for(connection),
+        max_retries=max_retries,
+        timeout=(settings.POSTHOG_CONNECT_TIMEOUT, settings.POSTHOG_READ_TIMEOUT),
+        max_total_wait=settings.POSTHOG_MAX_RETRY_WAIT if max_total_wait is None else max_total_wait,
+        on_write=partial(audit_record_write, actor=actor, connection=connection),
+    )
+
+
+def _audit(actor, connection: Connection, method: str, description: str, before=None, after=None) -> None:
+    audit_record_local(
+        actor=actor,
+        area="connections",
+        object_id=str(connection.pk),
+        method=method,
+        description=description,
+        before=before,
+        after=after,
+        connection=connection,
+    )
+
+
+@transaction.atomic
+def connection_create(*, actor, name: str, host: str, api_key: str, organization_id: str = "@current",
+                      project_id: str = "", environment_id: str = "") -> Connection:
+    connection = Connection(
+        name=name,
+        host=host.rstrip("/"),
+        organization_id=organization_id or "@current",
+        project_id=project_id,
+        environment_id=environment_id,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    connection.set_api_key(api_key)
+    connection.save()
+    _audit(actor, connection, "POST", f"created connection {name!r}", after=connection.audit_state())
+    return connection
+
+
+@transaction.atomic
+def connection_update(*, actor, connection: Connection, data: dict) -> Connection:
+    before = Connection.objects.get(pk=connection.pk).audit_state()
+    for name in ("name", "host", "organization_id", "project_id", "environment_id"):
+        if name in data:
+            setattr(connection, name, data[name].rstrip("/") if name == "host" else data[name])
+    connection.save()
+    _audit(actor, connection, "PATCH", f"edited connection {connection.name!r}", before=before,
+           after=connection.audit_state())
+    return connection
+
+
+@transaction.atomic
+def connection_replace_key(*, actor, connection: Connection, api_key: str) -> Connection:
+    before = connection.audit_state()
+    connection.set_api_key(api_key)
+    connection.save()
+    _audit(actor, connection, "PATCH", f"replaced the API key of {connection.name!r}", before=before,
+           after=connection.audit_state())
+    return connection
+
+
+@transaction.atomic
+def connection_delete(*, actor, connection: Connection) -> None:
+    _audit(actor, connection, "DELETE", f"deleted connection {connection.name!r}", before=connection.audit_state())
+    connection.delete()
+
+
+def connection_ensure_default() -> Connection | None:
+    """The connection described by POSTHOG_HOST / POSTHOG_PERSONAL_API_KEY, kept in step with them."""
+    if not (settings.POSTHOG_HOST and settings.POSTHOG_PERSONAL_API_KEY):
+        return None
+    connection = Connection.objects.filter(from_environment=True).first() or Connection(
+        name="Default (from settings)", from_environment=True
+    )
+    wanted = {
+        "host": settings.POSTHOG_HOST.rstrip("/"),
+        "organization_id": settings.POSTHOG_ORGANIZATION_ID or "@current",
+        "project_id": settings.POSTHOG_PROJECT_ID,
+        "environment_id": settings.POSTHOG_ENVIRONMENT_ID or settings.POSTHOG_PROJECT_ID,
+    }
+    if connection.pk and connection.api_key == settings.POSTHOG_PERSONAL_API_KEY and all(
+        getattr(connection, k) == v for k, v in wanted.items()
+    ):
+        return connection
+    for name, value in wanted.items():
+        setattr(connection, name, value)
+    connection.set_api_key(settings.POSTHOG_PERSONAL_API_KEY)
+    connection.save()
+    return connection
+
+
+@dataclass
+class ConnectionTestResult:
+    ok: bool
+    found: list[str] = field(default_factory=list)
+    error: PostHogError | None = None
+
+
+def connection_test(*, connection: Connection) -> ConnectionTestResult:
+    """Ask PostHog what this connection's key can see, or exactly why it cannot."""
+    # A test answers fast: no retries, so a dead host reports within the connect timeout.
+    client = client_for(connection=connection, max_retries=0, max_total_wait=0)
+    found: list[str] = []
+    try:
+        organization = client.get(api_path("organizations", connection.organization_id or "@current"))
+        found.append(f"Organization: {organization.get('name', '?')} ({organization.get('id', '?')})")
+        projects = list(client.paginate(api_path("organizations", organization.get("id", "@current"), "projects"),
+                                        max_items=100))
+        names = ", ".join(f"{p.get('name', '?')} ({p.get('id')})" for p in projects[:10]) or "none"
+        found.append(f"Projects the key can see: {len(projects)}: {names}")
+        if connection.project_id:
+            project = client.get(api_path("projects", connection.project_id))
+            found.append(f"Configured project: {project.get('name', '?')} ({project.get('id')})")
+    except PostHogError as error:
+        return ConnectionTestResult(ok=False, found=found, error=error)
+    return ConnectionTestResult(ok=True, found=found)

@@ -1,0 +1,108 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.connections import services
+from apps.connections.context import context_select
+from apps.connections.forms import ConnectionForm, ReplaceKeyForm, SwitchForm
+from apps.connections.models import Connection
+from apps.connections.selectors import scope_options
+from apps.core.roles import ADMINISTER, VIEW
+from apps.core.http import htmx_redirect
+
+FORM_FIELDS = ("name", "host", "organization_id", "project_id", "environment_id")
+
+
+@permission_required(VIEW, raise_exception=True)
+def connection_list(request):
+    return render(request, "connections/list.html", {"connections": Connection.objects.all()})
+
+
+@permission_required(ADMINISTER, raise_exception=True)
+def connection_create(request):
+    form = ConnectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        connection = services.connection_create(
+            actor=request.user, api_key=data["api_key"], **{k: data[k] for k in FORM_FIELDS}
+        )
+        context_select(request, connection=connection)
+        messages.success(request, f"Connection “{connection.name}” saved. Test it to see what the key can reach.")
+        return htmx_redirect(request, "connections:detail", pk=connection.pk)
+    return render(request, "connections/form.html", {"form": form})
+
+
+@permission_required(VIEW, raise_exception=True)
+def connection_detail(request, pk: int):
+    connection = get_object_or_404(Connection, pk=pk)
+    return render(request, "connections/detail.html", {"connection": connection, "key_form": ReplaceKeyForm()})
+
+
+@permission_required(ADMINISTER, raise_exception=True)
+def connection_edit(request, pk: int):
+    connection = get_object_or_404(Connection, pk=pk)
+    form = ConnectionForm(request.POST or None, instance=connection)
+    if request.method == "POST" and form.is_valid():
+        services.connection_update(actor=request.user, connection=connection,
+                                   data={k: form.cleaned_data[k] for k in FORM_FIELDS})
+        messages.success(request, f"Connection “{connection.name}” updated.")
+        return htmx_redirect(request, "connections:detail", pk=connection.pk)
+    return render(request, "connections/form.html", {"form": form, "connection": connection})
+
+
+@require_POST
+@permission_required(ADMINISTER, raise_exception=True)
+def connection_replace_key(request, pk: int):
+    connection = get_object_or_404(Connection, pk=pk)
+    form = ReplaceKeyForm(request.POST)
+    if form.is_valid():
+        services.connection_replace_key(actor=request.user, connection=connection, api_key=form.cleaned_data["api_key"])
+        messages.success(request, "API key replaced. The old key is no longer stored.")
+        return htmx_redirect(request, "connections:detail", pk=connection.pk)
+    return render(request, "connections/detail.html#replace-key", {"connection": connection, "key_form": form})
+
+
+@require_POST
+@permission_required(ADMINISTER, raise_exception=True)
+def connection_delete(request, pk: int):
+    connection = get_object_or_404(Connection, pk=pk)
+    services.connection_delete(actor=request.user, connection=connection)
+    messages.success(request, f"Connection “{connection.name}” deleted.")
+    return htmx_redirect(request, "connections:list")
+
+
+@require_POST
+@permission_required(ADMINISTER, raise_exception=True)
+def connection_test(request, pk: int):
+    connection = get_object_or_404(Connection, pk=pk)
+    result = services.connection_test(connection=connection)
+    return render(request, "connections/detail.html#test-result", {"connection": connection, "result": result})
+
+
+@require_POST
+@permission_required(VIEW, raise_exception=True)
+def context_switch(request):
+    form = SwitchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That connection no longer exists.")
+        return htmx_redirect(request, "home")
+    connection = form.cleaned_data["connection"]
+    changed_connection = connection.pk != getattr(request.posthog.connection, "pk", None)
+    context_select(
+        request,
+        connection=connection,
+        project_id="" if changed_connection else form.cleaned_data["project_id"],
+        environment_id="" if changed_connection else form.cleaned_data["environment_id"],
+    )
+    messages.info(request, f"Now working on {connection.name}.")
+    next_url = request.POST.get("next", "")
+    return htmx_redirect(request, "home", next_url=next_url)
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def scope_picker(request):
+    if not request.posthog.configured:
+        return render(request, "connections/switcher.html#scope", {"options": None})
+    return render(request, "connections/switcher.html#scope", {"options": scope_options(context=request.posthog)})

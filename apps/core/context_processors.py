@@ -1,0 +1,10 @@
+from apps.core.navigation import sections
+from apps.core.roles import role_of
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    return {
+        "nav_sections": sections(),
+        "user_role": role_of(user) if user and user.is_authenticated else None,
+    }

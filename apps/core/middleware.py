@@ -1,0 +1,52 @@
+import logging
+
+from django.contrib import messages
+from django.shortcuts import render
+from django_htmx.http import trigger_client_event
+
+from apps.posthog.errors import NotFound, PostHogError
+
+logger = logging.getLogger("portal.upstream")
+
+
+class HtmxMessagesMiddleware:
+    """On htmx responses, hand queued messages to the page as toasts through HX-Trigger."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not getattr(request, "htmx", False) or 300 <= response.status_code < 400:
+            return response
+        if response.headers.get("HX-Redirect") or response.headers.get("HX-Refresh"):
+            return response  # the next full page shows them
+        toasts = [{"level": m.level_tag, "message": str(m)} for m in messages.get_messages(request)]
+        if toasts:
+            trigger_client_event(response, "toasts", toasts)
+        return response
+
+
+class UpstreamErrorMiddleware:
+    """Any PostHog failure a view lets through becomes a polite message on the page, never a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, PostHogError):
+            return None
+        logger.warning("upstream error on %s %s: %s", request.method, request.path, type(exception).__name__)
+        context = {"error": exception}
+        if getattr(request, "htmx", False):
+            response = render(request, "core/upstream_error.html#banner", context)
+            # htmx ignores non-2xx bodies; a 200 into the banner slot shows the message.
+            response["HX-Retarget"] = "#upstream-banner"
+            response["HX-Reswap"] = "innerHTML"
+            trigger_client_event(response, "toasts", [{"level": "error", "message": exception.user_message}])
+            return response
+        status = 404 if isinstance(exception, NotFound) else 502
+        return render(request, "core/upstream_error.html", context, status=status)

@@ -1,0 +1,412 @@
+"""The only code in the project that talks HTTP to PostHog. Deliberately free of Django."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from .errors import (
+    BadResponse,
+    PostHogError,
+    ServerError,
+    Throttled,
+    Unreachable,
+    UpstreamTimeout,
+    error_from_response,
+    text_snippet,
+)
+
+logger = logging.getLogger("portal.posthog")
+
+Timeout = float | tuple[float, float]
+
+DEFAULT_TIMEOUT: tuple[float, float] = (3.05, 10.0)
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+BEFORE_METHODS = frozenset({"PATCH", "PUT", "DELETE"})
+RETRYABLE_STATUSES = frozenset({502, 503, 504})
+POOL_SIZE = 10
+
+
+def api_path(*segments: str | int) -> str:
+    """("projects", 1, "plugin_configs") -> "/api/projects/1/plugin_configs/"."""
+    parts = [_quote_segment(str(segment)) for segment in segments]
+    parts = [part for part in parts if part]
+    if not parts or parts[0] != "api":
+        parts.insert(0, "api")
+    return "/" + "/".join(parts) + "/"
+
+
+def _quote_segment(segment: str) -> str:
+    segment = segment.strip("/")
+    if segment in (".", ".."):
+        # Ids may come from user input; a dot segment must not walk up the API tree.
+        return segment.replace(".", "%2E")
+    return quote(segment, safe="@")
+
+
+@dataclass(frozen=True)
+class WriteRecord:
+    method: str
+    path: str
+    body: Any | None
+    status: int | None
+    error: PostHogError | None
+    duration_ms: int
+    before: Any | None = None
+    response: Any | None = None
+
+
+@dataclass(frozen=True)
+class _Origin:
+    scheme: str
+    host: str
+    port: int
+
+    @classmethod
+    def of(cls, url: str) -> _Origin:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        try:
+            port = parts.port
+        except ValueError:
+            port = -1
+        default = 443 if scheme == "https" else 80
+        return cls(scheme, (parts.hostname or "").lower(), port if port is not None else default)
+
+
+def normalise_host(host: str) -> str:
+    """Scheme + netloc + optional path prefix, without a trailing slash."""
+    host = host.strip()
+    if "://" not in host:
+        host = "https://" + host
+    parts = urlsplit(host)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"Not a usable PostHog host: {host!r}")
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+
+
+class PostHogClient:
+    def __init__(
+        self,
+        *,
+        host: str,
+        api_key: str,
+        session: requests.Session | None = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = 3,
+        max_total_wait: float = 8.0,
+        backoff_base: float = 0.5,
+        on_write: Callable[[WriteRecord], None] | None = None,
+        user_agent: str = "posthog-ops-portal/0.1",
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.base_url = normalise_host(host)
+        self._origin = _Origin.of(self.base_url)
+        self.timeout = timeout
+        self.max_retries = max(0, max_retries)
+        self.max_total_wait = max_total_wait
+        self.backoff_base = backoff_base
+        self.on_write = on_write
+        self.sleep = sleep
+        # The key lives only in the session's headers, so no attribute of ours can leak it.
+        self.session = session if session is not None else _pooled_session()
+        self.session.headers.update(
+            {
+                "Authorization": f"Bearer {api_key}",
+                "User-Agent": user_agent,
+                "Accept": "application/json",
+            }
+        )
+
+    def __repr__(self) -> str:
+        return f"PostHogClient(host={self.base_url!r})"
+
+    __str__ = __repr__
+
+    # Public verbs -------------------------------------------------------------------------
+
+    def get(self, path: str, *, params: dict[str, Any] | None = None) -> Any:
+        return self.request("GET", path, params=params)
+
+    def post(self, path: str, *, json: Any = None, capture_before: bool = False) -> Any:
+        return self.request("POST", path, json=json, capture_before=capture_before)
+
+    def patch(self, path: str, *, json: Any = None, capture_before: bool = False) -> Any:
+        return self.request("PATCH", path, json=json, capture_before=capture_before)
+
+    def put(self, path: str, *, json: Any = None, capture_before: bool = False) -> Any:
+        return self.request("PUT", path, json=json, capture_before=capture_before)
+
+    def delete(self, path: str, *, json: Any = None, capture_before: bool = False) -> Any:
+        return self.request("DELETE", path, json=json, capture_before=capture_before)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        capture_before: bool = False,
+    ) -> Any:
+        method = method.upper()
+        url = self._url(path)
+        if method not in WRITE_METHODS:
+            return self._send(method, url, params=params, json=json)[1]
+        before = self._fetch_before(url) if capture_before and method in BEFORE_METHODS else None
+        return self._write(method, path, url, params=params, json=json, before=before)
+
+    def paginate(
+        self, path: str, *, params: dict[str, Any] | None = None, max_items: int | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Items of a limit/offset list ({count, next, previous, results}) or a bare list."""
+        return self._pages(path, params=params, max_items=max_items, allow_list=True)
+
+    def paginate_cursor(
+        self, path: str, *, params: dict[str, Any] | None = None, max_items: int | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Items of a cursor list ({next, previous, results}, next carrying `cursor=`)."""
+        return self._pages(path, params=params, max_items=max_items, allow_list=False)
+
+    # Internals ------------------------------------------------------------------------------
+
+    def _url(self, path: str) -> str:
+        if "://" in path:
+            if _Origin.of(path) != self._origin:
+                # Following it would send the Authorization header to another server.
+                raise BadResponse(f"Refusing to follow a URL on another host: {urlsplit(path).netloc}")
+            return path
+        return self.base_url + (path if path.startswith("/") else "/" + path)
+
+    def _write(
+        self,
+        method: str,
+        path: str,
+        url: str,
+        *,
+        params: dict[str, Any] | None,
+        json: Any,
+        before: Any,
+    ) -> Any:
+        started = time.monotonic()
+        try:
+            status, data = self._send(method, url, params=params, json=json)
+        except PostHogError as error:
+            self._record(method, path, json, error.status, error, started, before, None)
+            raise
+        self._record(method, path, json, status, None, started, before, data)
+        return data
+
+    def _record(
+        self,
+        method: str,
+        path: str,
+        body: Any,
+        status: int | None,
+        error: PostHogError | None,
+        started: float,
+        before: Any,
+        response: Any,
+    ) -> None:
+        if self.on_write is None:
+            return
+        record = WriteRecord(
+            method=method,
+            path=path,
+            body=body,
+            status=status,
+            error=error,
+            duration_ms=_elapsed_ms(started),
+            before=before,
+            response=response,
+        )
+        # Deliberately not guarded: a failing audit hook must surface.
+        self.on_write(record)
+
+    def _fetch_before(self, url: str) -> Any:
+        try:
+            return self._send("GET", url, params=None, json=None, max_retries=0)[1]
+        except PostHogError:
+            return None
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: dict[str, Any] | None,
+        json: Any,
+        max_retries: int | None = None,
+    ) -> tuple[int, Any]:
+        """Send with retries; returns (status, parsed body) or raises a PostHogError."""
+        retries = self.max_retries if max_retries is None else max_retries
+        waited = 0.0
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self._attempt(method, url, params=params, json=json, attempt=attempt)
+                if response.ok:
+                    return response.status_code, self._parse(response)
+                raise self._redacted(error_from_response(response))
+            except PostHogError as error:
+                wait = self._retry_wait(method, error, attempt)
+                if wait is None or attempt > retries or waited + wait > self.max_total_wait:
+                    raise
+            self.sleep(wait)
+            waited += wait
+
+    def _retry_wait(self, method: str, error: PostHogError, attempt: int) -> float | None:
+        """Seconds to wait before retrying, or None when this error must not be retried."""
+        backoff = self.backoff_base * 2 ** (attempt - 1)
+        if isinstance(error, Throttled):
+            # PostHog refuses throttled requests before acting, so even POST is safe to repeat.
+            return backoff if error.retry_after is None else error.retry_after
+        if method not in IDEMPOTENT_METHODS:
+            return None
+        if isinstance(error, (UpstreamTimeout, Unreachable)):
+            return backoff
+        if isinstance(error, ServerError) and error.status in RETRYABLE_STATUSES:
+            return backoff
+        return None
+
+    def _attempt(
+        self, method: str, url: str, *, params: dict[str, Any] | None, json: Any, attempt: int
+    ) -> requests.Response:
+        started = time.monotonic()
+        log_path = urlsplit(url).path
+        try:
+            response = self.session.request(
+                method, url, params=params, json=json, timeout=self.timeout
+            )
+        except requests.RequestException as exc:
+            error = self._transport_error(exc)
+            _log_attempt(method, log_path, type(error).__name__, started, attempt)
+            raise error from exc
+        _log_attempt(method, log_path, str(response.status_code), started, attempt)
+        return response
+
+    def _transport_error(self, exc: requests.RequestException) -> PostHogError:
+        if isinstance(exc, requests.Timeout):
+            return UpstreamTimeout(seconds=self._timeout_seconds(exc))
+        if isinstance(exc, requests.ConnectionError):
+            return Unreachable(host=urlsplit(self.base_url).netloc, reason=_connection_reason(exc))
+        if isinstance(exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
+            return BadResponse("PostHog's answer was cut off or could not be decoded.")
+        return Unreachable(host=urlsplit(self.base_url).netloc, reason=type(exc).__name__)
+
+    def _timeout_seconds(self, exc: requests.Timeout) -> float:
+        if isinstance(self.timeout, tuple):
+            connect, read = self.timeout
+            return connect if isinstance(exc, requests.ConnectTimeout) else read
+        return self.timeout
+
+    def _parse(self, response: requests.Response) -> Any:
+        if response.status_code == 204 or not response.content.strip():
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            kind = response.headers.get("Content-Type", "unknown type")
+            snippet = text_snippet(response.text, 80)
+            raise self._redacted(
+                BadResponse(
+                    f"Expected JSON but got {kind}: “{snippet}”",
+                    status=response.status_code,
+                )
+            ) from None
+
+    def _redacted(self, error: PostHogError) -> PostHogError:
+        auth = str(self.session.headers.get("Authorization", ""))
+        error.redact(auth.removeprefix("Bearer ").strip())
+        return error
+
+    def _pages(
+        self,
+        path: str,
+        *,
+        params: dict[str, Any] | None,
+        max_items: int | None,
+        allow_list: bool,
+    ) -> Iterator[dict[str, Any]]:
+        if max_items is not None and max_items <= 0:
+            return
+        yielded = 0
+        seen: set[str] = set()
+        page = self.get(path, params=params)
+        while True:
+            items, next_url = _page_items(page, allow_list=allow_list)
+            for item in items:
+                yield item
+                yielded += 1
+                if max_items is not None and yielded >= max_items:
+                    return
+            if not next_url:
+                return
+            if next_url in seen:
+                raise BadResponse("PostHog's pagination pointed back to a page already read.")
+            seen.add(next_url)
+            # `next` already carries the query (limit/offset/cursor), so params are not resent.
+            page = self.get(next_url)
+
+
+def _page_items(page: Any, *, allow_list: bool) -> tuple[list[Any], str | None]:
+    if allow_list and isinstance(page, list):
+        return page, None
+    if isinstance(page, dict) and isinstance(page.get("results"), list):
+        next_url = page.get("next")
+        if next_url is not None and not isinstance(next_url, str):
+            raise BadResponse("PostHog's pagination `next` is not a URL.")
+        return page["results"], next_url
+    raise BadResponse("Expected a paginated list from PostHog.")
+
+
+def _pooled_session() -> requests.Session:
+    session = requests.Session()
+    # Retries are ours (they respect Retry-After and method safety), so urllib3's are off.
+    adapter = HTTPAdapter(pool_connections=POOL_SIZE, pool_maxsize=POOL_SIZE, max_retries=0)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
+def _connection_reason(exc: requests.ConnectionError) -> str:
+    if isinstance(exc, requests.exceptions.SSLError):
+        return "TLS handshake failed"
+    text = repr(exc)
+    if "NameResolution" in text or "Name or service not known" in text or "getaddrinfo" in text:
+        return "DNS lookup failed"
+    if "refused" in text.lower():
+        return "connection refused"
+    return "connection failed"
+
+
+def _elapsed_ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+def _log_attempt(method: str, path: str, outcome: str, started: float, attempt: int) -> None:
+    duration = _elapsed_ms(started)
+    logger.info(
+        "posthog %s %s -> %s in %dms (attempt %d)",
+        method,
+        path,
+        outcome,
+        duration,
+        attempt,
+        extra={
+            "posthog_method": method,
+            "posthog_path": path,
+            "posthog_outcome": outcome,
+            "posthog_duration_ms": duration,
+            "posthog_attempt": attempt,
+        },
+    )

@@ -1,0 +1,345 @@
+"""Errors raised by the PostHog client, and the one place they become user text."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from email.utils import parsedate_to_datetime
+from datetime import datetime, timezone
+from typing import Any
+
+import requests
+
+SNIPPET_LIMIT = 200
+DETAIL_LIMIT = 1000
+_THROTTLE_WAIT = re.compile(r"available in (\d+(?:\.\d+)?) second", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+class PostHogError(Exception):
+    """Base for every failure talking to PostHog."""
+
+    default_detail = "PostHog returned an unexpected error."
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        attr: str | None = None,
+    ) -> None:
+        self.detail: str = detail or self.default_detail
+        self.status = status
+        self.code = code
+        self.attr = attr
+        super().__init__(self.detail)
+
+    def __str__(self) -> str:
+        return f"{self.detail} (HTTP {self.status})" if self.status else self.detail
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only attributes would be lost by the default pickling (Celery results).
+        return (_rebuild, (type(self), dict(self.__dict__)))
+
+    def redact(self, secret: str, replacement: str = "[redacted]") -> None:
+        """Remove a secret from the detail, in case an upstream body echoed it."""
+        if secret and secret in self.detail:
+            self.detail = self.detail.replace(secret, replacement)
+            self.args = (self.detail,)
+
+    @property
+    def user_message(self) -> str:
+        if self.status:
+            return f"PostHog returned an error (HTTP {self.status}): {self.detail}"
+        return self.detail
+
+    def _said(self, sentence: str) -> str:
+        """Append PostHog's own wording when it adds something to our sentence."""
+        if self.detail and self.detail != self.default_detail:
+            return f"{sentence} PostHog said: “{self.detail}”"
+        return sentence
+
+
+def _rebuild(cls: type[PostHogError], state: dict[str, Any]) -> PostHogError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, state.get("detail", ""))
+    error.__dict__.update(state)
+    return error
+
+
+class ValidationError(PostHogError):
+    default_detail = "PostHog rejected the request as invalid."
+
+    @property
+    def user_message(self) -> str:
+        if self.attr:
+            field = self.attr.replace("__", " → ")
+            return f"PostHog rejected the value of the field “{field}”: {self.detail}"
+        return f"PostHog rejected the request: {self.detail}"
+
+
+class AuthenticationFailed(PostHogError):
+    default_detail = "Authentication credentials were not provided or are invalid."
+
+    @property
+    def user_message(self) -> str:
+        return self._said(
+            "PostHog rejected the API key: it may be wrong, expired or revoked. "
+            "Check the key configured for this connection."
+        )
+
+
+class PermissionDenied(PostHogError):
+    default_detail = "You do not have permission to perform this action."
+
+    @property
+    def user_message(self) -> str:
+        return (
+            "PostHog refused this action: the API key lacks a required scope or is not "
+            f"allowed to act on this object. PostHog said: “{self.detail}”"
+        )
+
+
+class NotFound(PostHogError):
+    default_detail = "Not found."
+
+    @property
+    def user_message(self) -> str:
+        return (
+            "PostHog could not find this object: it may have been deleted, "
+            "or the API key cannot see it."
+        )
+
+
+class MethodNotAllowed(PostHogError):
+    default_detail = "This operation is not allowed on this object."
+
+    @property
+    def user_message(self) -> str:
+        return self._said("PostHog does not allow this operation on this object.")
+
+
+class Conflict(PostHogError):
+    default_detail = "The request conflicts with the current state of the object."
+
+    @property
+    def user_message(self) -> str:
+        return self._said(
+            "This change conflicts with the current state in PostHog "
+            "(someone may have changed it meanwhile). Reload and try again."
+        )
+
+
+class PaymentRequired(PostHogError):
+    default_detail = "This feature requires a paid plan."
+
+    @property
+    def user_message(self) -> str:
+        return self._said(
+            "PostHog refused this because it needs a plan or add-on "
+            "that the organization does not have."
+        )
+
+
+class Throttled(PostHogError):
+    default_detail = "Request was throttled."
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        status: int | None = 429,
+        code: str | None = None,
+        attr: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(detail, status=status, code=code, attr=attr)
+        self.retry_after = retry_after
+
+    @property
+    def user_message(self) -> str:
+        if self.retry_after is None:
+            wait = "in a minute"
+        else:
+            seconds = max(1, math.ceil(self.retry_after))
+            wait = f"in {seconds} second{'s' if seconds != 1 else ''}"
+        return f"PostHog is rate-limiting requests from this API key; try again {wait}."
+
+
+class ServerError(PostHogError):
+    default_detail = "PostHog had an internal error."
+
+    @property
+    def user_message(self) -> str:
+        return self._said(
+            f"PostHog had an internal error (HTTP {self.status}); try again in a moment."
+        )
+
+
+class UpstreamTimeout(PostHogError):
+    default_detail = "PostHog did not answer in time."
+
+    def __init__(self, detail: str | None = None, *, seconds: float | None = None) -> None:
+        if detail is None and seconds is not None:
+            detail = f"PostHog did not answer within {seconds:g} seconds."
+        super().__init__(detail)
+        self.seconds = seconds
+
+    @property
+    def user_message(self) -> str:
+        if self.seconds is None:
+            return "PostHog did not answer in time; try again in a moment."
+        return f"PostHog did not answer within {self.seconds:g} seconds; try again in a moment."
+
+
+class Unreachable(PostHogError):
+    default_detail = "Could not reach PostHog."
+
+    def __init__(self, *, host: str, reason: str = "connection failed") -> None:
+        super().__init__(f"Could not reach PostHog at {host} ({reason}).")
+        self.host = host
+        self.reason = reason
+
+    @property
+    def user_message(self) -> str:
+        return (
+            f"Could not reach PostHog at {self.host} ({self.reason}). "
+            "Check the host setting and the network."
+        )
+
+
+class BadResponse(PostHogError):
+    default_detail = "PostHog sent a response the portal cannot read."
+
+    @property
+    def user_message(self) -> str:
+        return f"PostHog sent an answer the portal could not understand: {self.detail}"
+
+
+_BY_STATUS: dict[int, type[PostHogError]] = {
+    400: ValidationError,
+    401: AuthenticationFailed,
+    402: PaymentRequired,
+    403: PermissionDenied,
+    404: NotFound,
+    405: MethodNotAllowed,
+    409: Conflict,
+    429: Throttled,
+}
+
+
+def error_class_for(status: int) -> type[PostHogError]:
+    if status in _BY_STATUS:
+        return _BY_STATUS[status]
+    return ServerError if status >= 500 else PostHogError
+
+
+def error_from_response(response: requests.Response) -> PostHogError:
+    """Build the matching error from a non-2xx response."""
+    status = response.status_code
+    cls = error_class_for(status)
+    detail, code, attr = _parse_error_body(response.text, keep_text=cls in (ServerError, PostHogError))
+    if cls is Throttled:
+        return Throttled(
+            detail,
+            status=status,
+            code=code,
+            attr=attr,
+            retry_after=_retry_after(response.headers.get("Retry-After"), detail),
+        )
+    return cls(detail, status=status, code=code, attr=attr)
+
+
+def text_snippet(text: str, limit: int = SNIPPET_LIMIT) -> str:
+    """A short, tag-free, single-line excerpt of a non-JSON body."""
+    flat = _SPACE.sub(" ", _TAG.sub(" ", text)).strip()
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def _parse_error_body(text: str, *, keep_text: bool) -> tuple[str | None, str | None, str | None]:
+    """Return (detail, code, attr) from any of the body shapes PostHog is known to send."""
+    if not text.strip():
+        return None, None, None
+    try:
+        payload = json.loads(text)
+    except ValueError:
+        # Proxy/HTML pages say little about a 4xx; for 5xx they are all we have.
+        return (text_snippet(text) or None) if keep_text else None, None, None
+    if isinstance(payload, dict):
+        return _parse_error_dict(payload)
+    return _clip(_first_message(payload)), None, None
+
+
+def _parse_error_dict(payload: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+    code = payload.get("code")
+    code = code if isinstance(code, str) else None
+    if "detail" in payload or "type" in payload:
+        attr = payload.get("attr")
+        return _clip(_first_message(payload.get("detail"))), code, attr if isinstance(attr, str) else None
+    if "error" in payload:
+        return _clip(_first_message(payload["error"])), code, None
+    attr, message = _first_field_error(payload)
+    return _clip(message), code, attr
+
+
+def _first_field_error(errors: dict[str, Any], prefix: str = "") -> tuple[str | None, str | None]:
+    """DRF field errors: the first field (nested joined by `__`) and its first message."""
+    for key, value in errors.items():
+        path = f"{prefix}__{key}" if prefix else str(key)
+        if isinstance(value, dict) and value:
+            return _first_field_error(value, path)
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            return _first_field_error(value[0], path)
+        message = _first_message(value)
+        if message:
+            attr = None if path == "non_field_errors" else path
+            return attr, message
+    return None, None
+
+
+def _first_message(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        for item in value:
+            message = _first_message(item)
+            if message:
+                return message
+        return None
+    if isinstance(value, dict):
+        return _first_message(list(value.values()))
+    return str(value)
+
+
+def _clip(message: str | None) -> str | None:
+    if message is None or len(message) <= DETAIL_LIMIT:
+        return message
+    return message[: DETAIL_LIMIT - 1] + "…"
+
+
+def _retry_after(header: str | None, detail: str | None) -> float | None:
+    """Seconds to wait: the Retry-After header (seconds or HTTP date), else the detail text."""
+    if header:
+        header = header.strip()
+        try:
+            return max(0.0, float(header))
+        except ValueError:
+            pass
+        try:
+            when = parsedate_to_datetime(header)
+        except (TypeError, ValueError):
+            when = None
+        if when is not None:
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=timezone.utc)
+            return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+    if detail:
+        match = _THROTTLE_WAIT.search(detail)
+        if match:
+            return float(match.group(1))
+    return None

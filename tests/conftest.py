@@ -1,0 +1,82 @@
+import os
+import shutil
+
+import pytest
+from django.contrib.auth.models import Group
+
+from apps.connections.services import connection_create
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls around it are still sync.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "correct horse battery staple"
+TEST_KEY = "phx_TestPersonalApiKey0123456789abcdef"
+
+
+def pytest_report_header(config):
+    database = os.environ.get("DATABASE_URL", "")
+    return [
+        f"database: {'PostgreSQL from DATABASE_URL' if database.startswith('postgres') else 'SQLite (DATABASE_URL not set)'}",
+        f"broker: {'Redis from REDIS_URL' if os.environ.get('REDIS_URL') else 'none: Redis tests skip (REDIS_URL not set)'}",
+        f"browser: {CHROMIUM if shutil.which(CHROMIUM) else 'none: browser tests skip (apt-get install chromium)'}",
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(settings):
+    # Production defaults redirect to HTTPS; the test client and live server speak plain HTTP.
+    settings.SECURE_SSL_REDIRECT = False
+    # Slow password hashing is a defence in production and only a delay here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_user(django_user_model, username: str, role: str | None):
+    user = django_user_model.objects.create_user(username=username, password=PASSWORD)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def viewer(db, django_user_model):
+    return make_user(django_user_model, "vera-viewer", "Viewer")
+
+
+@pytest.fixture
+def operator(db, django_user_model):
+    return make_user(django_user_model, "otto-operator", "Operator")
+
+
+@pytest.fixture
+def admin_user(db, django_user_model):
+    return make_user(django_user_model, "ada-admin", "Admin")
+
+
+@pytest.fixture
+def connection(db, admin_user):
+    return connection_create(
+        actor=admin_user, name="Production", host="https://posthog.example.test", api_key=TEST_KEY,
+        organization_id="org-1", project_id="1",
+    )
+
+
+@pytest.fixture
+def client_as(client):
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not shutil.which(CHROMIUM):
+        pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"],
+    }
