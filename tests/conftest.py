@@ -23,9 +23,11 @@ def pytest_report_header(config):
     ]
 
 
-@pytest.fixture(autouse=True)
-def _plain_http(settings):
-    # Production defaults redirect to HTTPS; the test client and live server speak plain HTTP.
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Production defaults redirect to HTTPS; the test client and the live server speak plain HTTP.
+    # Set here, before the session-wide live server builds its middleware.
     settings.SECURE_SSL_REDIRECT = False
     # Slow password hashing is a defence in production and only a delay here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

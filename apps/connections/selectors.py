@@ -40,3 +40,8 @@ def scope_options(*, context: PostHogContext) -> ScopeOptions:
     options = ScopeOptions(projects=projects, environments=environments)
     cache.set(cache_key, options, OPTIONS_TTL)
     return options
+
+
+def project_get(*, context: PostHogContext) -> dict:
+    """The current project as PostHog describes it."""
+    return context.client.get(api_path("projects", context.project_id))

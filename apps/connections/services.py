@@ -2,7 +2,6 @@
 
 import threading
 from dataclasses import dataclass, field
-from functools import partial
 
 import requests
 from django.conf import settings
@@ -43,7 +42,7 @@ def client_for(
         max_retries=max_retries,
         timeout=(settings.POSTHOG_CONNECT_TIMEOUT, settings.POSTHOG_READ_TIMEOUT),
         max_total_wait=settings.POSTHOG_MAX_RETRY_WAIT if max_total_wait is None else max_total_wait,
-        on_write=partial(audit_record_write, actor=actor, connection=connection),
+        on_write=lambda record: audit_record_write(actor=actor, connection=connection, record=record),
     )
 
 

@@ -42,10 +42,13 @@ class UpstreamErrorMiddleware:
         logger.warning("upstream error on %s %s: %s", request.method, request.path, type(exception).__name__)
         context = {"error": exception}
         if getattr(request, "htmx", False):
+            # htmx ignores non-2xx bodies, so the message comes as a 200. A fragment that failed to
+            # load shows it in its own place; a failed write goes to the banner, so the form the
+            # person filled in stays on the page untouched.
             response = render(request, "core/upstream_error.html#banner", context)
-            # htmx ignores non-2xx bodies; a 200 into the banner slot shows the message.
-            response["HX-Retarget"] = "#upstream-banner"
-            response["HX-Reswap"] = "innerHTML"
+            if request.method != "GET":
+                response["HX-Retarget"] = "#upstream-banner"
+                response["HX-Reswap"] = "innerHTML"
             trigger_client_event(response, "toasts", [{"level": "error", "message": exception.user_message}])
             return response
         status = 404 if isinstance(exception, NotFound) else 502

@@ -21,3 +21,12 @@ def role_of(user) -> str | None:
     if user.has_perm(VIEW):
         return "Viewer"
     return None
+
+
+def roles_ensure() -> None:
+    """Make the three groups hold exactly their permissions (after migrate, and after a flush)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set(Permission.objects.filter(content_type__app_label="core", codename__in=codenames))

@@ -4,6 +4,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from apps.connections.selectors import project_get
 from apps.core.navigation import AREAS_BY_SLUG
 from apps.core.roles import VIEW
 
@@ -11,6 +12,16 @@ from apps.core.roles import VIEW
 @permission_required(VIEW, raise_exception=True)
 def home(request):
     return render(request, "core/home.html")
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def project_summary(request):
+    """The overview's live card; an upstream failure here shows as the page's error banner."""
+    if not request.posthog.configured:
+        raise Http404("No PostHog connection")
+    project = project_get(context=request.posthog)
+    return render(request, "core/home.html#project-summary", {"project": project})
 
 
 @permission_required(VIEW, raise_exception=True)
