@@ -82,3 +82,31 @@ def browser_type_launch_args(browser_type_launch_args):
         "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"],
     }
+
+
+@pytest.fixture
+def simulator():
+    """A fresh PostHog simulator on a local port, with still (not living) data."""
+    from apps.simulator.server import SimulatorServer
+
+    with SimulatorServer(seed_random=1234) as server:
+        yield server
+
+
+@pytest.fixture
+def sim(simulator):
+    """A requests session to the simulator, authenticated with the all-scopes demo key."""
+    import requests
+
+    from apps.simulator.seed import DEMO_KEY
+
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {DEMO_KEY}"
+    session.base_url = simulator.url
+
+    def call(method: str, path: str, **kwargs):
+        return session.request(method, simulator.url + path, timeout=10, **kwargs)
+
+    session.call = call
+    yield session
+    session.close()

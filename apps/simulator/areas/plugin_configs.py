@@ -1,0 +1,5 @@
+"""Not built yet."""
+
+
+def live_tick(store, rng) -> dict:
+    return {}
