@@ -146,6 +146,7 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 
 POSTHOG_HOST = env.str("POSTHOG_HOST", default="")
+POSTHOG_CONNECTION_NAME = env.str("POSTHOG_CONNECTION_NAME", default="Default (from settings)")
 POSTHOG_PERSONAL_API_KEY = env.str("POSTHOG_PERSONAL_API_KEY", default="")
 POSTHOG_ORGANIZATION_ID = env.str("POSTHOG_ORGANIZATION_ID", default="@current")
 POSTHOG_PROJECT_ID = env.str("POSTHOG_PROJECT_ID", default="")

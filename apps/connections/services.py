@@ -108,10 +108,9 @@ def connection_ensure_default() -> Connection | None:
     """The connection described by POSTHOG_HOST / POSTHOG_PERSONAL_API_KEY, kept in step with them."""
     if not (settings.POSTHOG_HOST and settings.POSTHOG_PERSONAL_API_KEY):
         return None
-    connection = Connection.objects.filter(from_environment=True).first() or Connection(
-        name="Default (from settings)", from_environment=True
-    )
+    connection = Connection.objects.filter(from_environment=True).first() or Connection(from_environment=True)
     wanted = {
+        "name": settings.POSTHOG_CONNECTION_NAME,
         "host": settings.POSTHOG_HOST.rstrip("/"),
         "organization_id": settings.POSTHOG_ORGANIZATION_ID or "@current",
         "project_id": settings.POSTHOG_PROJECT_ID,

@@ -51,10 +51,10 @@ class Simulator:
         started = time.monotonic()
         request = Request.from_environ(environ, self.store)
         if request.path.startswith("/_simulator/"):
-            response = self._control(request)
+            response = self._control(request)  # not logged: the log is the API traffic under test
         else:
             response = self._api(request)
-        self._log(request, response, started)
+            self._log(request, response, started)
         payload = response.raw if response.raw is not None else (
             b"" if response.body is None else json.dumps(response.body).encode())
         headers = [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))]
@@ -100,8 +100,7 @@ class Simulator:
             return result
         if result is None:
             return Response(204)
-        return Response(201 if request.method == "POST" and isinstance(result, dict) and result.pop(
-            "_created", False) else 200, result)
+        return Response(200, result)
 
     def _authenticate(self, request: Request) -> None:
         header = request.authorization

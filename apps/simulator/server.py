@@ -53,7 +53,9 @@ class SimulatorServer:
         self._server = make_server(host, port, self.simulator, server_class=ThreadingWSGIServer,
                                    handler_class=_RequestHandler)
         self.url = f"http://{host}:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, name="simulator", daemon=True)
+        # A short poll keeps stop() quick; tests start and stop many simulators.
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="simulator", daemon=True)
         self._living = living
         self._living_interval = living_interval
 
