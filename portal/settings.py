@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.connections",
     "apps.audit",
+    "apps.plugins",
     "apps.simulator",
 ]
 

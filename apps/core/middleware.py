@@ -49,7 +49,9 @@ class UpstreamErrorMiddleware:
             if request.method != "GET":
                 response["HX-Retarget"] = "#upstream-banner"
                 response["HX-Reswap"] = "innerHTML"
-            trigger_client_event(response, "toasts", [{"level": "error", "message": exception.user_message}])
+            # Background refreshes show the error in place only; a toast every few seconds is noise.
+            if not request.headers.get("X-Portal-Background"):
+                trigger_client_event(response, "toasts", [{"level": "error", "message": exception.user_message}])
             return response
         status = 404 if isinstance(exception, NotFound) else 502
         return render(request, "core/upstream_error.html", context, status=status)

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from apps.connections.selectors import project_get
 from apps.core.navigation import AREAS_BY_SLUG
+from apps.plugins.selectors import plugin_config_health
 from apps.core.roles import VIEW
 
 
@@ -22,6 +23,15 @@ def project_summary(request):
         raise Http404("No PostHog connection")
     project = project_get(context=request.posthog)
     return render(request, "core/home.html#project-summary", {"project": project})
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def plugin_health(request):
+    """The overview's live plugin card, refreshed by the page every few seconds."""
+    if not request.posthog.configured:
+        raise Http404("No PostHog connection")
+    return render(request, "core/home.html#plugin-health", {"configs": plugin_config_health(context=request.posthog)})
 
 
 @permission_required(VIEW, raise_exception=True)
