@@ -186,5 +186,7 @@ LOGGING = {
     "loggers": {
         # urllib3 at DEBUG would print every URL; ours already logs method, path, status, time.
         "urllib3": {"level": "WARNING"},
+        # Axes logs every successful sign-in at INFO; lockouts and failures still come through.
+        "axes": {"level": "WARNING"},
     },
 }
