@@ -43,8 +43,8 @@ def sign_in(page, live_server, username: str) -> None:
 
 
 def test_sign_in_switch_connection_and_see_upstream_error(page, live_server, admin_user):
-    with fake_posthog(HEALTHY_ROUTES) as healthy_url:
-        connection_create(actor=admin_user, name="Healthy", host=healthy_url, api_key=TEST_KEY, project_id="1")
+    with fake_posthog(HEALTHY_ROUTES) as healthy:
+        connection_create(actor=admin_user, name="Healthy", host=healthy.url, api_key=TEST_KEY, project_id="1")
         connection_create(actor=admin_user, name="Unreachable", host=refused_url(), api_key=TEST_KEY, project_id="1")
 
         sign_in(page, live_server, admin_user.username)
@@ -81,8 +81,8 @@ def test_viewer_sees_no_admin_actions_and_dark_mode_sticks(page, live_server, vi
 def test_admin_tests_a_connection_with_a_rejected_key(page, live_server, admin_user):
     routes = {"/api/organizations/@current/": (401, {"type": "authentication_error", "code": "authentication_failed",
                                                      "detail": "Invalid personal API key.", "attr": None})}
-    with fake_posthog(routes) as url:
-        connection = connection_create(actor=admin_user, name="Wrong key", host=url, api_key=TEST_KEY)
+    with fake_posthog(routes) as fake:
+        connection = connection_create(actor=admin_user, name="Wrong key", host=fake.url, api_key=TEST_KEY)
         sign_in(page, live_server, admin_user.username)
         page.goto(f"{live_server.url}/connections/{connection.pk}/")
         page.get_by_role("button", name="Test connection").click()

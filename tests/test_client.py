@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import pickle
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -31,6 +29,7 @@ from apps.posthog.errors import (
     ValidationError,
     error_from_response,
 )
+from tests.fake_posthog import fake_posthog
 
 HOST = "https://us.posthog.com"
 KEY = "phx_SuperSecretKey1234567890abcdef"
@@ -738,45 +737,17 @@ def test_key_is_never_in_repr_errors_or_logs(client: PostHogClient, mocked: resp
         assert KEY not in record.getMessage()
 
 
-class _EchoHandler(BaseHTTPRequestHandler):
-    seen_auth: list[str] = []
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        self.seen_auth.append(self.headers.get("Authorization", ""))
-        body = json.dumps({"detail": "nope"}).encode()
-        self.send_response(500 if "fail" in self.path else 200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def local_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _EchoHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def test_key_absent_from_urllib3_debug_logs_over_real_http(local_server: str, sleeps: SleepRecorder, caplog: pytest.LogCaptureFixture) -> None:
+def test_key_absent_from_urllib3_debug_logs_over_real_http(sleeps: SleepRecorder, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.DEBUG, logger="urllib3")
-    _EchoHandler.seen_auth = []
-    client = PostHogClient(host=local_server, api_key=KEY, sleep=sleeps, max_retries=0)
+    routes = {"/api/projects/1/": (200, {"detail": "nope"}), "/api/fail/": (500, {"detail": "nope"})}
+    with fake_posthog(routes) as fake:
+        client = PostHogClient(host=fake.url, api_key=KEY, sleep=sleeps, max_retries=0)
+        assert client.get(api_path("projects", 1), params={"limit": 1}) == {"detail": "nope"}
+        with pytest.raises(ServerError) as caught:
+            client.get(api_path("fail"))
 
-    assert client.get(api_path("projects", 1), params={"limit": 1}) == {"detail": "nope"}
-    with pytest.raises(ServerError) as caught:
-        client.get(api_path("fail"))
-
-    assert _EchoHandler.seen_auth == [f"Bearer {KEY}"] * 2
+    assert fake.seen_authorization == [f"Bearer {KEY}"] * 2
     assert any(r.name.startswith("urllib3") for r in caplog.records)
     for record in caplog.records:
         assert KEY not in record.getMessage()

@@ -8,8 +8,8 @@ from apps.connections.context import context_select
 from apps.connections.forms import ConnectionForm, ReplaceKeyForm, SwitchForm
 from apps.connections.models import Connection
 from apps.connections.selectors import scope_options
-from apps.core.roles import ADMINISTER, VIEW
 from apps.core.http import htmx_redirect
+from apps.core.roles import ADMINISTER, VIEW
 
 FORM_FIELDS = ("name", "host", "organization_id", "project_id", "environment_id")
 

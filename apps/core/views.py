@@ -6,8 +6,8 @@ from django.views.decorators.http import require_GET
 
 from apps.connections.selectors import project_get
 from apps.core.navigation import AREAS_BY_SLUG
-from apps.plugins.selectors import plugin_config_health
 from apps.core.roles import VIEW
+from apps.plugins.selectors import plugin_config_health
 
 
 @permission_required(VIEW, raise_exception=True)

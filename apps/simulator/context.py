@@ -16,20 +16,19 @@ def organization(request: Request, organization_id: str) -> dict:
 
 
 def project(request: Request, project_id: str) -> dict:
-    """A project (team) of the key's organization; `@current` is the key's current project."""
-    if project_id == "@current":
-        project_id = str(request.key["current_team_id"])
-    found = request.store.get("project", project_id) if project_id.isdigit() else None
-    if found is None or found["organization"] != request.key["organization_id"]:
-        raise not_found()
-    return found
+    """A project of the key's organization; `@current` is the key's current project."""
+    return _team(request, "project", project_id)
 
 
 def environment(request: Request, environment_id: str) -> dict:
-    """Environments share ids with teams; the project is the environment's parent."""
-    if environment_id == "@current":
-        environment_id = str(request.key["current_team_id"])
-    found = request.store.get("environment", environment_id) if environment_id.isdigit() else None
+    """An environment; environments share ids with teams, and the project is their parent."""
+    return _team(request, "environment", environment_id)
+
+
+def _team(request: Request, kind: str, team_id: str) -> dict:
+    if team_id == "@current":
+        team_id = str(request.key["current_team_id"])
+    found = request.store.get(kind, team_id) if team_id.isdigit() else None
     if found is None or found["organization"] != request.key["organization_id"]:
         raise not_found()
     return found

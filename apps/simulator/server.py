@@ -5,7 +5,12 @@ import socket
 import sys
 import threading
 from socketserver import ThreadingMixIn
-from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.simple_server import (
+    ServerHandler,
+    WSGIRequestHandler,
+    WSGIServer,
+    make_server,
+)
 
 from apps.simulator.app import DropConnection, Simulator
 from apps.simulator.store import Store
