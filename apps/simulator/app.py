@@ -57,9 +57,8 @@ class Simulator:
             self._log(request, response, started)
         payload = response.raw if response.raw is not None else (
             b"" if response.body is None else json.dumps(response.body).encode())
-        headers = [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))]
-        headers += list(response.headers.items())
-        start_response(f"{response.status} {HTTPStatus(response.status).phrase}", headers)
+        headers = {"Content-Type": "application/json", **response.headers, "Content-Length": str(len(payload))}
+        start_response(f"{response.status} {HTTPStatus(response.status).phrase}", list(headers.items()))
         return [payload]
 
     def _api(self, request: Request) -> Response:

@@ -42,12 +42,20 @@ def _seed_core(store: Store) -> World:
     user = {"id": 1, "uuid": "0190a8f1-1111-7000-8000-000000000001", "distinct_id": "demo-operator",
             "first_name": "Dana", "last_name": "Demo", "email": "dana@hedgehog.example"}
     world = World(organization_id=ORGANIZATION_ID, projects=[], environments=[], user=user)
-    store.insert("organization", {"id": ORGANIZATION_ID, "name": "Hedgehog Analytics", "slug": "hedgehog-analytics",
-                                  "created_at": world.iso(days_ago=400), "membership_level": 15,
-                                  "plugins_access_level": 9}, id=ORGANIZATION_ID)
-    # An organization the keys cannot see, so cross-organization lookups answer 404.
-    store.insert("organization", {"id": OTHER_ORGANIZATION_ID, "name": "Someone Else", "slug": "someone-else",
-                                  "created_at": world.iso(days_ago=10)}, id=OTHER_ORGANIZATION_ID)
+    for organization_id, name, slug, days_ago in [
+        (ORGANIZATION_ID, "Hedgehog Analytics", "hedgehog-analytics", 400),
+        # An organization the keys cannot see, so cross-organization lookups answer 404.
+        (OTHER_ORGANIZATION_ID, "Someone Else", "someone-else", 10),
+    ]:
+        store.insert("organization", {
+            "id": organization_id, "name": name, "slug": slug, "logo_media_id": None,
+            "created_at": world.iso(days_ago=days_ago), "updated_at": world.iso(days_ago=2),
+            "membership_level": 15, "plugins_access_level": 9, "available_product_features": [],
+            "is_member_join_email_enabled": True, "metadata": {}, "customer_id": None, "enforce_2fa": None,
+            "members_can_invite": True, "members_can_use_personal_api_keys": True,
+            "allow_publicly_shared_resources": True, "member_count": 4, "is_ai_data_processing_approved": None,
+            "default_experiment_stats_method": "bayesian", "default_anonymize_ips": False, "default_role_id": None,
+        }, id=organization_id)
     for number, (name, environments) in enumerate(
         [("Hedgehog Web", ["Production", "Development"]), ("Hedgehog Mobile", ["Production"])], start=1
     ):

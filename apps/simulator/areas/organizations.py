@@ -16,14 +16,26 @@ def project_view(project: dict) -> dict:
     return view
 
 
+def organization_view(request: Request, organization: dict) -> dict:
+    """The organization with its projects and teams, as PostHog nests them."""
+    projects = request.store.all("project", parent=organization["id"])
+    teams = [team for project in projects for team in request.store.all("environment", parent=project["id"])]
+    return {
+        **organization,
+        "projects": [{"id": p["id"], "name": p["name"]} for p in projects],
+        "teams": [{"id": t["id"], "name": t["name"], "project_id": t["project_id"], "api_token": t["api_token"]}
+                  for t in teams],
+    }
+
+
 @route("GET", "/api/organizations/", scope="organization:read")
 def organization_list(request: Request):
-    return paginate(request, [context.organization(request, "@current")])
+    return paginate(request, [organization_view(request, context.organization(request, "@current"))])
 
 
 @route("GET", "/api/organizations/{organization_id}/", scope="organization:read")
 def organization_get(request: Request, organization_id: str):
-    return context.organization(request, organization_id)
+    return organization_view(request, context.organization(request, organization_id))
 
 
 @route("GET", "/api/organizations/{organization_id}/projects/", scope="project:read")

@@ -192,8 +192,7 @@ def secret_key_delete(request: Request, environment_id: str, id: str):
     _record(request, team_id, key, "deleted")
 
 
-# PostHog derives project:write for this action from the viewset, though the page names no scope.
-@route("POST", BASE + "{id}/roll/", scope="project:write")
+@route("POST", BASE + "{id}/roll/")
 def secret_key_roll(request: Request, environment_id: str, id: str):
     team_id, key = _get(request, environment_id, id)
     before = key_view(key)
