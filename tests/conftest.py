@@ -58,8 +58,12 @@ def admin_user(db, django_user_model):
 @pytest.fixture
 def connection(db, admin_user):
     return connection_create(
-        actor=admin_user, name="Production", host="https://posthog.example.test", api_key=TEST_KEY,
-        organization_id="org-1", project_id="1",
+        actor=admin_user,
+        name="Production",
+        host="https://posthog.example.test",
+        api_key=TEST_KEY,
+        organization_id="org-1",
+        project_id="1",
     )
 
 
@@ -79,8 +83,15 @@ def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"],
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
     }
 
 

@@ -21,7 +21,9 @@ def fake_posthog(routes: dict[str, tuple[int, object]]):
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
             fake.seen_authorization.append(self.headers.get("Authorization", ""))
-            status, body = routes.get(self.path.split("?")[0], (404, {"type": "invalid_request", "detail": "Not found."}))
+            status, body = routes.get(
+                self.path.split("?")[0], (404, {"type": "invalid_request", "detail": "Not found."})
+            )
             payload = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")

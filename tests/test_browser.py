@@ -15,8 +15,10 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screens
 
 PAGE = {"count": 1, "next": None, "previous": None}
 HEALTHY_ROUTES = {
-    "/api/projects/1/": (200, {"id": 1, "name": "Hedgehog Web", "timezone": "Europe/Berlin",
-                               "created_at": "2024-01-02T03:04:05Z"}),
+    "/api/projects/1/": (
+        200,
+        {"id": 1, "name": "Hedgehog Web", "timezone": "Europe/Berlin", "created_at": "2024-01-02T03:04:05Z"},
+    ),
     "/api/organizations/@current/projects/": (200, {**PAGE, "results": [{"id": 1, "name": "Hedgehog Web"}]}),
     "/api/projects/1/environments/": (200, {**PAGE, "results": [{"id": 1, "name": "Production"}]}),
 }
@@ -54,7 +56,8 @@ def test_sign_in_switch_connection_and_see_upstream_error(page, live_server, adm
 
         page.locator("select[name=connection]").select_option(label="Unreachable")
         expect(page.locator("select[name=connection]")).to_have_value(
-            str(admin_user.connection_set.get(name="Unreachable").pk))
+            str(admin_user.connection_set.get(name="Unreachable").pk)
+        )
         expect(page.locator("#toasts")).to_contain_text("Now working on Unreachable.")
         summary = page.locator("#project-summary")
         expect(summary).to_contain_text("Could not reach PostHog")
@@ -79,8 +82,17 @@ def test_viewer_sees_no_admin_actions_and_dark_mode_sticks(page, live_server, vi
 
 
 def test_admin_tests_a_connection_with_a_rejected_key(page, live_server, admin_user):
-    routes = {"/api/organizations/@current/": (401, {"type": "authentication_error", "code": "authentication_failed",
-                                                     "detail": "Invalid personal API key.", "attr": None})}
+    routes = {
+        "/api/organizations/@current/": (
+            401,
+            {
+                "type": "authentication_error",
+                "code": "authentication_failed",
+                "detail": "Invalid personal API key.",
+                "attr": None,
+            },
+        )
+    }
     with fake_posthog(routes) as fake:
         connection = connection_create(actor=admin_user, name="Wrong key", host=fake.url, api_key=TEST_KEY)
         sign_in(page, live_server, admin_user.username)

@@ -158,7 +158,9 @@ def test_empty_bodies_return_none(client: PostHogClient, mocked: responses.Reque
 # Error mapping -------------------------------------------------------------------------------
 
 
-def _error_for(status: int, body: Any = None, *, text: str | None = None, headers: dict[str, str] | None = None) -> PostHogError:
+def _error_for(
+    status: int, body: Any = None, *, text: str | None = None, headers: dict[str, str] | None = None
+) -> PostHogError:
     response = requests.Response()
     response.status_code = status
     if text is not None:
@@ -177,7 +179,12 @@ def _error_for(status: int, body: Any = None, *, text: str | None = None, header
     [
         (
             400,
-            {"type": "validation_error", "code": "invalid_input", "detail": "Must be a list.", "attr": "filters__properties"},
+            {
+                "type": "validation_error",
+                "code": "invalid_input",
+                "detail": "Must be a list.",
+                "attr": "filters__properties",
+            },
             ValidationError,
             "Must be a list.",
             "filters__properties",
@@ -185,7 +192,12 @@ def _error_for(status: int, body: Any = None, *, text: str | None = None, header
         ),
         (
             401,
-            {"type": "authentication_error", "code": "authentication_failed", "detail": "Personal API key is invalid.", "attr": None},
+            {
+                "type": "authentication_error",
+                "code": "authentication_failed",
+                "detail": "Personal API key is invalid.",
+                "attr": None,
+            },
             AuthenticationFailed,
             "Personal API key is invalid.",
             None,
@@ -193,26 +205,54 @@ def _error_for(status: int, body: Any = None, *, text: str | None = None, header
         ),
         (
             403,
-            {"type": "invalid_request", "code": "permission_denied", "detail": "API key missing required scope 'plugin:write'", "attr": None},
+            {
+                "type": "invalid_request",
+                "code": "permission_denied",
+                "detail": "API key missing required scope 'plugin:write'",
+                "attr": None,
+            },
             PermissionDenied,
             "API key missing required scope 'plugin:write'",
             None,
             "permission_denied",
         ),
-        (404, {"type": "invalid_request", "code": "not_found", "detail": "Not found.", "attr": None}, NotFound, "Not found.", None, "not_found"),
+        (
+            404,
+            {"type": "invalid_request", "code": "not_found", "detail": "Not found.", "attr": None},
+            NotFound,
+            "Not found.",
+            None,
+            "not_found",
+        ),
         (405, None, MethodNotAllowed, MethodNotAllowed.default_detail, None, None),
         (409, {"detail": "Label already exists."}, Conflict, "Label already exists.", None, None),
         (402, {"detail": "Upgrade required."}, PaymentRequired, "Upgrade required.", None, None),
-        (400, {"error": "Sharing is disabled for this project."}, ValidationError, "Sharing is disabled for this project.", None, None),
+        (
+            400,
+            {"error": "Sharing is disabled for this project."},
+            ValidationError,
+            "Sharing is disabled for this project.",
+            None,
+            None,
+        ),
         (400, {"name": ["This field is required."]}, ValidationError, "This field is required.", "name", None),
-        (400, {"filters": {"events": ["Not a valid list."]}}, ValidationError, "Not a valid list.", "filters__events", None),
+        (
+            400,
+            {"filters": {"events": ["Not a valid list."]}},
+            ValidationError,
+            "Not a valid list.",
+            "filters__events",
+            None,
+        ),
         (400, {"non_field_errors": ["Bad combination."]}, ValidationError, "Bad combination.", None, None),
         (400, ["Cannot delete a global plugin."], ValidationError, "Cannot delete a global plugin.", None, None),
         (503, {"detail": "Service unavailable."}, ServerError, "Service unavailable.", None, None),
         (418, {"detail": "I'm a teapot."}, PostHogError, "I'm a teapot.", None, None),
     ],
 )
-def test_error_shapes(status: int, body: Any, cls: type[PostHogError], detail: str, attr: str | None, code: str | None) -> None:
+def test_error_shapes(
+    status: int, body: Any, cls: type[PostHogError], detail: str, attr: str | None, code: str | None
+) -> None:
     error = _error_for(status, body)
 
     assert type(error) is cls
@@ -247,7 +287,10 @@ def test_unknown_status_with_text_keeps_text() -> None:
 
 
 def test_user_messages() -> None:
-    validation = _error_for(400, {"type": "validation_error", "code": "required", "detail": "This field is required.", "attr": "config__url"})
+    validation = _error_for(
+        400,
+        {"type": "validation_error", "code": "required", "detail": "This field is required.", "attr": "config__url"},
+    )
     assert "config → url" in validation.user_message
     assert "This field is required." in validation.user_message
 
@@ -266,7 +309,12 @@ def test_user_messages() -> None:
 
 
 def test_throttled_wait_from_header_or_detail() -> None:
-    detail = {"type": "throttled_error", "code": "throttled", "detail": "Request was throttled. Expected available in 59 seconds.", "attr": None}
+    detail = {
+        "type": "throttled_error",
+        "code": "throttled",
+        "detail": "Request was throttled. Expected available in 59 seconds.",
+        "attr": None,
+    }
 
     from_detail = _error_for(429, detail)
     from_header = _error_for(429, detail, headers={"Retry-After": "7"})
@@ -326,7 +374,9 @@ def test_malformed_json_on_200_is_bad_response(client: PostHogClient, mocked: re
 # Retries ---------------------------------------------------------------------------------------
 
 
-def test_get_retried_on_502_503_504_then_succeeds(client: PostHogClient, mocked: responses.RequestsMock, sleeps: SleepRecorder) -> None:
+def test_get_retried_on_502_503_504_then_succeeds(
+    client: PostHogClient, mocked: responses.RequestsMock, sleeps: SleepRecorder
+) -> None:
     for status in (502, 503, 504):
         mocked.get(PROJECT, status=status, body="")
     mocked.get(PROJECT, json={"id": 1})
@@ -345,7 +395,9 @@ def test_put_is_retried_on_503(client: PostHogClient, mocked: responses.Requests
     assert sleeps.calls == [0.5]
 
 
-def test_get_not_retried_on_plain_500(client: PostHogClient, mocked: responses.RequestsMock, sleeps: SleepRecorder) -> None:
+def test_get_not_retried_on_plain_500(
+    client: PostHogClient, mocked: responses.RequestsMock, sleeps: SleepRecorder
+) -> None:
     mocked.get(PROJECT, status=500, json={"type": "server_error", "detail": "A server error occurred."})
 
     with pytest.raises(ServerError):
@@ -356,7 +408,9 @@ def test_get_not_retried_on_plain_500(client: PostHogClient, mocked: responses.R
 
 
 @pytest.mark.parametrize("method", ["POST", "PATCH"])
-def test_non_idempotent_not_retried_on_503(method: str, client: PostHogClient, mocked: responses.RequestsMock, sleeps: SleepRecorder) -> None:
+def test_non_idempotent_not_retried_on_503(
+    method: str, client: PostHogClient, mocked: responses.RequestsMock, sleeps: SleepRecorder
+) -> None:
     mocked.add(method, PROJECT + "cohorts/", status=503, body="")
     mocked.add(method, PROJECT + "cohorts/", json={"id": 9})
 
@@ -368,7 +422,9 @@ def test_non_idempotent_not_retried_on_503(method: str, client: PostHogClient, m
     assert sleeps.calls == []
 
 
-def test_retries_give_up_after_max_retries(make_client: Callable[..., PostHogClient], mocked: responses.RequestsMock, sleeps: SleepRecorder) -> None:
+def test_retries_give_up_after_max_retries(
+    make_client: Callable[..., PostHogClient], mocked: responses.RequestsMock, sleeps: SleepRecorder
+) -> None:
     mocked.get(PROJECT, status=503, body="")
     client = make_client(max_retries=2)
 
@@ -379,7 +435,9 @@ def test_retries_give_up_after_max_retries(make_client: Callable[..., PostHogCli
     assert sleeps.calls == [0.5, 1.0]
 
 
-def test_backoff_stops_when_total_wait_cap_would_be_exceeded(make_client: Callable[..., PostHogClient], mocked: responses.RequestsMock, sleeps: SleepRecorder) -> None:
+def test_backoff_stops_when_total_wait_cap_would_be_exceeded(
+    make_client: Callable[..., PostHogClient], mocked: responses.RequestsMock, sleeps: SleepRecorder
+) -> None:
     mocked.get(PROJECT, status=502, body="")
     client = make_client(backoff_base=3.0, max_total_wait=8.0, max_retries=5)
 
@@ -390,8 +448,12 @@ def test_backoff_stops_when_total_wait_cap_would_be_exceeded(make_client: Callab
     assert len(mocked.calls) == 2
 
 
-def test_429_honours_retry_after_even_for_post(client: PostHogClient, mocked: responses.RequestsMock, sleeps: SleepRecorder) -> None:
-    mocked.post(PROJECT + "cohorts/", status=429, json={"detail": "Request was throttled."}, headers={"Retry-After": "2"})
+def test_429_honours_retry_after_even_for_post(
+    client: PostHogClient, mocked: responses.RequestsMock, sleeps: SleepRecorder
+) -> None:
+    mocked.post(
+        PROJECT + "cohorts/", status=429, json={"detail": "Request was throttled."}, headers={"Retry-After": "2"}
+    )
     mocked.post(PROJECT + "cohorts/", json={"id": 9})
 
     assert client.post(api_path("projects", 1, "cohorts"), json={"name": "c"}) == {"id": 9}
@@ -400,16 +462,38 @@ def test_429_honours_retry_after_even_for_post(client: PostHogClient, mocked: re
     assert len(mocked.calls) == 2
 
 
-def test_429_without_retry_after_uses_detail_seconds(client: PostHogClient, mocked: responses.RequestsMock, sleeps: SleepRecorder) -> None:
-    mocked.get(PROJECT, status=429, json={"type": "throttled_error", "code": "throttled", "detail": "Request was throttled. Expected available in 3 seconds.", "attr": None})
+def test_429_without_retry_after_uses_detail_seconds(
+    client: PostHogClient, mocked: responses.RequestsMock, sleeps: SleepRecorder
+) -> None:
+    mocked.get(
+        PROJECT,
+        status=429,
+        json={
+            "type": "throttled_error",
+            "code": "throttled",
+            "detail": "Request was throttled. Expected available in 3 seconds.",
+            "attr": None,
+        },
+    )
     mocked.get(PROJECT, json={"id": 1})
 
     assert client.get(api_path("projects", 1)) == {"id": 1}
     assert sleeps.calls == [3.0]
 
 
-def test_429_beyond_cap_raises_at_once(client: PostHogClient, mocked: responses.RequestsMock, sleeps: SleepRecorder) -> None:
-    mocked.get(PROJECT, status=429, json={"type": "throttled_error", "code": "throttled", "detail": "Request was throttled. Expected available in 59 seconds.", "attr": None})
+def test_429_beyond_cap_raises_at_once(
+    client: PostHogClient, mocked: responses.RequestsMock, sleeps: SleepRecorder
+) -> None:
+    mocked.get(
+        PROJECT,
+        status=429,
+        json={
+            "type": "throttled_error",
+            "code": "throttled",
+            "detail": "Request was throttled. Expected available in 59 seconds.",
+            "attr": None,
+        },
+    )
     mocked.get(PROJECT, json={"id": 1})
 
     with pytest.raises(Throttled) as caught:
@@ -421,7 +505,9 @@ def test_429_beyond_cap_raises_at_once(client: PostHogClient, mocked: responses.
     assert len(mocked.calls) == 1
 
 
-def test_connection_error_retried_then_unreachable(client: PostHogClient, mocked: responses.RequestsMock, sleeps: SleepRecorder) -> None:
+def test_connection_error_retried_then_unreachable(
+    client: PostHogClient, mocked: responses.RequestsMock, sleeps: SleepRecorder
+) -> None:
     mocked.get(PROJECT, body=requests.ConnectionError("Connection refused"))
 
     with pytest.raises(Unreachable) as caught:
@@ -434,7 +520,9 @@ def test_connection_error_retried_then_unreachable(client: PostHogClient, mocked
     assert caught.value.reason == "connection refused"
 
 
-def test_timeout_becomes_upstream_timeout(client: PostHogClient, mocked: responses.RequestsMock, sleeps: SleepRecorder) -> None:
+def test_timeout_becomes_upstream_timeout(
+    client: PostHogClient, mocked: responses.RequestsMock, sleeps: SleepRecorder
+) -> None:
     mocked.get(PROJECT, body=requests.ReadTimeout("read timed out"))
 
     with pytest.raises(UpstreamTimeout) as caught:
@@ -480,9 +568,21 @@ def _page(url: str, offset: int, total: int, size: int, next_url: str | None) ->
 
 def test_paginate_follows_absolute_next_urls(client: PostHogClient, mocked: responses.RequestsMock) -> None:
     url = PROJECT + "cohorts/"
-    mocked.get(url, match=[responses.matchers.query_param_matcher({"limit": "2"})], json=_page(url, 0, 5, 2, url + "?limit=2&offset=2"))
-    mocked.get(url, match=[responses.matchers.query_param_matcher({"limit": "2", "offset": "2"})], json=_page(url, 2, 5, 2, url + "?limit=2&offset=4"))
-    mocked.get(url, match=[responses.matchers.query_param_matcher({"limit": "2", "offset": "4"})], json=_page(url, 4, 5, 2, None))
+    mocked.get(
+        url,
+        match=[responses.matchers.query_param_matcher({"limit": "2"})],
+        json=_page(url, 0, 5, 2, url + "?limit=2&offset=2"),
+    )
+    mocked.get(
+        url,
+        match=[responses.matchers.query_param_matcher({"limit": "2", "offset": "2"})],
+        json=_page(url, 2, 5, 2, url + "?limit=2&offset=4"),
+    )
+    mocked.get(
+        url,
+        match=[responses.matchers.query_param_matcher({"limit": "2", "offset": "4"})],
+        json=_page(url, 4, 5, 2, None),
+    )
 
     items = list(client.paginate(api_path("projects", 1, "cohorts"), params={"limit": 2}))
 
@@ -493,7 +593,11 @@ def test_paginate_follows_absolute_next_urls(client: PostHogClient, mocked: resp
 def test_paginate_stops_at_max_items(client: PostHogClient, mocked: responses.RequestsMock) -> None:
     url = PROJECT + "cohorts/"
     mocked.get(url, match=[responses.matchers.query_param_matcher({})], json=_page(url, 0, 6, 2, url + "?offset=2"))
-    mocked.get(url, match=[responses.matchers.query_param_matcher({"offset": "2"})], json=_page(url, 2, 6, 2, url + "?offset=4"))
+    mocked.get(
+        url,
+        match=[responses.matchers.query_param_matcher({"offset": "2"})],
+        json=_page(url, 2, 6, 2, url + "?offset=4"),
+    )
 
     items = list(client.paginate(api_path("projects", 1, "cohorts"), max_items=3))
 
@@ -514,7 +618,9 @@ def test_paginate_accepts_plain_list(client: PostHogClient, mocked: responses.Re
         "https://us.posthog.com:8443/api/projects/1/cohorts/?offset=2",
     ],
 )
-def test_paginate_refuses_next_on_another_origin(foreign: str, client: PostHogClient, mocked: responses.RequestsMock) -> None:
+def test_paginate_refuses_next_on_another_origin(
+    foreign: str, client: PostHogClient, mocked: responses.RequestsMock
+) -> None:
     url = PROJECT + "cohorts/"
     mocked.get(url, json=_page(url, 0, 4, 2, foreign))
 
@@ -528,8 +634,16 @@ def test_paginate_refuses_next_on_another_origin(foreign: str, client: PostHogCl
 
 def test_paginate_accepts_explicit_default_port(client: PostHogClient, mocked: responses.RequestsMock) -> None:
     url = PROJECT + "cohorts/"
-    mocked.get(url, match=[responses.matchers.query_param_matcher({})], json=_page(url, 0, 3, 2, "https://US.posthog.com:443/api/projects/1/cohorts/?offset=2"))
-    mocked.get("https://US.posthog.com:443/api/projects/1/cohorts/", match=[responses.matchers.query_param_matcher({"offset": "2"})], json=_page(url, 2, 3, 2, None))
+    mocked.get(
+        url,
+        match=[responses.matchers.query_param_matcher({})],
+        json=_page(url, 0, 3, 2, "https://US.posthog.com:443/api/projects/1/cohorts/?offset=2"),
+    )
+    mocked.get(
+        "https://US.posthog.com:443/api/projects/1/cohorts/",
+        match=[responses.matchers.query_param_matcher({"offset": "2"})],
+        json=_page(url, 2, 3, 2, None),
+    )
 
     assert [item["id"] for item in client.paginate(api_path("projects", 1, "cohorts"))] == [0, 1, 2]
 
@@ -551,10 +665,25 @@ def test_paginate_rejects_non_list_payload(client: PostHogClient, mocked: respon
 def test_paginate_cursor(client: PostHogClient, mocked: responses.RequestsMock) -> None:
     url = PROJECT + "groups/"
     first = {"group_type_index": "0"}
-    mocked.get(url, match=[responses.matchers.query_param_matcher(first)], json={"next": url + "?group_type_index=0&cursor=abc", "previous": None, "results": [{"group_key": "g3"}, {"group_key": "g2"}]})
-    mocked.get(url, match=[responses.matchers.query_param_matcher({**first, "cursor": "abc"})], json={"next": None, "previous": url + "?cursor=zzz", "results": [{"group_key": "g1"}]})
+    mocked.get(
+        url,
+        match=[responses.matchers.query_param_matcher(first)],
+        json={
+            "next": url + "?group_type_index=0&cursor=abc",
+            "previous": None,
+            "results": [{"group_key": "g3"}, {"group_key": "g2"}],
+        },
+    )
+    mocked.get(
+        url,
+        match=[responses.matchers.query_param_matcher({**first, "cursor": "abc"})],
+        json={"next": None, "previous": url + "?cursor=zzz", "results": [{"group_key": "g1"}]},
+    )
 
-    keys = [group["group_key"] for group in client.paginate_cursor(api_path("projects", 1, "groups"), params={"group_type_index": 0})]
+    keys = [
+        group["group_key"]
+        for group in client.paginate_cursor(api_path("projects", 1, "groups"), params={"group_type_index": 0})
+    ]
 
     assert keys == ["g3", "g2", "g1"]
 
@@ -579,7 +708,9 @@ def test_paginate_with_path_prefix_host(mocked: responses.RequestsMock) -> None:
 # Write records -----------------------------------------------------------------------------------
 
 
-def test_on_write_records_successful_post(make_client: Callable[..., PostHogClient], mocked: responses.RequestsMock) -> None:
+def test_on_write_records_successful_post(
+    make_client: Callable[..., PostHogClient], mocked: responses.RequestsMock
+) -> None:
     records: list[WriteRecord] = []
     client = make_client(on_write=records.append)
     mocked.post(PROJECT + "secret_api_keys/", status=201, json={"id": "k1", "value": "phs_raw"})
@@ -596,10 +727,21 @@ def test_on_write_records_successful_post(make_client: Callable[..., PostHogClie
     assert record.duration_ms >= 0
 
 
-def test_on_write_records_failed_patch(make_client: Callable[..., PostHogClient], mocked: responses.RequestsMock) -> None:
+def test_on_write_records_failed_patch(
+    make_client: Callable[..., PostHogClient], mocked: responses.RequestsMock
+) -> None:
     records: list[WriteRecord] = []
     client = make_client(on_write=records.append)
-    mocked.patch(PROJECT + "cohorts/4/", status=403, json={"type": "invalid_request", "code": "permission_denied", "detail": "API key missing required scope 'cohort:write'", "attr": None})
+    mocked.patch(
+        PROJECT + "cohorts/4/",
+        status=403,
+        json={
+            "type": "invalid_request",
+            "code": "permission_denied",
+            "detail": "API key missing required scope 'cohort:write'",
+            "attr": None,
+        },
+    )
 
     with pytest.raises(PermissionDenied) as caught:
         client.patch(api_path("projects", 1, "cohorts", 4), json={"deleted": True})
@@ -610,7 +752,9 @@ def test_on_write_records_failed_patch(make_client: Callable[..., PostHogClient]
     assert records[0].response is None
 
 
-def test_on_write_called_once_after_retries(make_client: Callable[..., PostHogClient], mocked: responses.RequestsMock) -> None:
+def test_on_write_called_once_after_retries(
+    make_client: Callable[..., PostHogClient], mocked: responses.RequestsMock
+) -> None:
     records: list[WriteRecord] = []
     client = make_client(on_write=records.append)
     mocked.delete(PROJECT + "plugin_configs/5/", status=503, body="")
@@ -621,7 +765,9 @@ def test_on_write_called_once_after_retries(make_client: Callable[..., PostHogCl
     assert [(r.method, r.status, r.error) for r in records] == [("DELETE", 204, None)]
 
 
-def test_capture_before_fetches_the_object(make_client: Callable[..., PostHogClient], mocked: responses.RequestsMock) -> None:
+def test_capture_before_fetches_the_object(
+    make_client: Callable[..., PostHogClient], mocked: responses.RequestsMock
+) -> None:
     records: list[WriteRecord] = []
     client = make_client(on_write=records.append)
     url = PROJECT + "plugin_configs/5/"
@@ -635,7 +781,9 @@ def test_capture_before_fetches_the_object(make_client: Callable[..., PostHogCli
     assert records[0].response == {"id": 5, "enabled": False}
 
 
-def test_capture_before_failure_is_swallowed_with_single_attempt(make_client: Callable[..., PostHogClient], mocked: responses.RequestsMock, sleeps: SleepRecorder) -> None:
+def test_capture_before_failure_is_swallowed_with_single_attempt(
+    make_client: Callable[..., PostHogClient], mocked: responses.RequestsMock, sleeps: SleepRecorder
+) -> None:
     records: list[WriteRecord] = []
     client = make_client(on_write=records.append)
     url = PROJECT + "plugin_configs/5/"
@@ -649,7 +797,9 @@ def test_capture_before_failure_is_swallowed_with_single_attempt(make_client: Ca
     assert records[0].before is None
 
 
-def test_capture_before_ignored_for_post(make_client: Callable[..., PostHogClient], mocked: responses.RequestsMock) -> None:
+def test_capture_before_ignored_for_post(
+    make_client: Callable[..., PostHogClient], mocked: responses.RequestsMock
+) -> None:
     records: list[WriteRecord] = []
     client = make_client(on_write=records.append)
     mocked.post(PROJECT + "cohorts/", json={"id": 1})
@@ -683,7 +833,9 @@ def test_on_write_failure_propagates(make_client: Callable[..., PostHogClient], 
 # Logging and secrecy -------------------------------------------------------------------------------
 
 
-def test_one_info_line_per_attempt_without_query(client: PostHogClient, mocked: responses.RequestsMock, caplog: pytest.LogCaptureFixture) -> None:
+def test_one_info_line_per_attempt_without_query(
+    client: PostHogClient, mocked: responses.RequestsMock, caplog: pytest.LogCaptureFixture
+) -> None:
     mocked.get(PROJECT + "plugin_configs/5/logs/", status=503, body="")
     mocked.get(PROJECT + "plugin_configs/5/logs/", json={"results": []})
     caplog.set_level(logging.INFO, logger="portal.posthog")
@@ -699,7 +851,9 @@ def test_one_info_line_per_attempt_without_query(client: PostHogClient, mocked: 
     assert all("token=abc" not in r.getMessage() for r in lines)
 
 
-def test_error_class_is_logged_for_transport_failures(make_client: Callable[..., PostHogClient], mocked: responses.RequestsMock, caplog: pytest.LogCaptureFixture) -> None:
+def test_error_class_is_logged_for_transport_failures(
+    make_client: Callable[..., PostHogClient], mocked: responses.RequestsMock, caplog: pytest.LogCaptureFixture
+) -> None:
     client = make_client(max_retries=0)
     mocked.get(PROJECT, body=requests.ReadTimeout("slow"))
     caplog.set_level(logging.INFO, logger="portal.posthog")
@@ -710,7 +864,9 @@ def test_error_class_is_logged_for_transport_failures(make_client: Callable[...,
     assert "UpstreamTimeout" in caplog.records[-1].getMessage()
 
 
-def test_key_is_never_in_repr_errors_or_logs(client: PostHogClient, mocked: responses.RequestsMock, caplog: pytest.LogCaptureFixture) -> None:
+def test_key_is_never_in_repr_errors_or_logs(
+    client: PostHogClient, mocked: responses.RequestsMock, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     mocked.get(PROJECT + "a/", status=401, json={"detail": f"Key {KEY} is invalid."})
     mocked.get(PROJECT + "b/", status=200, body=f"<p>token {KEY}</p>")
@@ -725,7 +881,14 @@ def test_key_is_never_in_repr_errors_or_logs(client: PostHogClient, mocked: resp
             client.get(api_path("projects", 1, name))
         errors.append(caught.value)
 
-    assert [type(e) for e in errors] == [AuthenticationFailed, BadResponse, ServerError, Unreachable, UpstreamTimeout, Throttled]
+    assert [type(e) for e in errors] == [
+        AuthenticationFailed,
+        BadResponse,
+        ServerError,
+        Unreachable,
+        UpstreamTimeout,
+        Throttled,
+    ]
     assert errors[3].reason == "DNS lookup failed"  # type: ignore[attr-defined]
     for error in errors:
         assert KEY not in str(error) and KEY not in repr(error) and KEY not in error.user_message
@@ -737,7 +900,9 @@ def test_key_is_never_in_repr_errors_or_logs(client: PostHogClient, mocked: resp
         assert KEY not in record.getMessage()
 
 
-def test_key_absent_from_urllib3_debug_logs_over_real_http(sleeps: SleepRecorder, caplog: pytest.LogCaptureFixture) -> None:
+def test_key_absent_from_urllib3_debug_logs_over_real_http(
+    sleeps: SleepRecorder, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.DEBUG, logger="urllib3")
     routes = {"/api/projects/1/": (200, {"detail": "nope"}), "/api/fail/": (500, {"detail": "nope"})}

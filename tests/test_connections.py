@@ -20,8 +20,15 @@ NEW_KEY = "phx_ReplacementKeyZyXwVuTsRqPoNmLk987"
 
 
 def create_form(**overrides):
-    data = {"name": "Staging", "host_choice": "https://eu.posthog.com", "self_hosted_url": "", "api_key": TEST_KEY,
-            "organization_id": "@current", "project_id": "7", "environment_id": ""}
+    data = {
+        "name": "Staging",
+        "host_choice": "https://eu.posthog.com",
+        "self_hosted_url": "",
+        "api_key": TEST_KEY,
+        "organization_id": "@current",
+        "project_id": "7",
+        "environment_id": "",
+    }
     return {**data, **overrides}
 
 
@@ -33,7 +40,7 @@ def test_admin_creates_a_connection_and_it_becomes_current(client_as, admin_user
     assert connection.api_key == TEST_KEY
     page = response.content.decode()
     assert "Connection “Staging” saved" in page
-    assert 'selected>Staging</option>' in page
+    assert "selected>Staging</option>" in page
 
 
 def test_key_is_encrypted_at_rest(connection):
@@ -46,8 +53,12 @@ def test_key_is_encrypted_at_rest(connection):
 
 def test_key_is_never_shown_in_any_page(client_as, admin_user, connection):
     client = client_as(admin_user)
-    for url in [reverse("home"), reverse("connections:list"), reverse("connections:detail", args=[connection.pk]),
-                reverse("connections:edit", args=[connection.pk])]:
+    for url in [
+        reverse("home"),
+        reverse("connections:list"),
+        reverse("connections:detail", args=[connection.pk]),
+        reverse("connections:edit", args=[connection.pk]),
+    ]:
         page = client.get(url).content.decode()
         assert TEST_KEY not in page
         assert TEST_KEY[4:20] not in page
@@ -71,15 +82,18 @@ def test_invalid_form_shows_errors_on_their_fields_and_keeps_the_input(client_as
 def test_edit_never_asks_for_or_changes_the_key(client_as, admin_user, connection):
     client = client_as(admin_user)
     assert 'name="api_key"' not in client.get(reverse("connections:edit", args=[connection.pk])).content.decode()
-    client.post(reverse("connections:edit", args=[connection.pk]),
-                create_form(name="Production EU", api_key="phx_ignored_ignored"))
+    client.post(
+        reverse("connections:edit", args=[connection.pk]),
+        create_form(name="Production EU", api_key="phx_ignored_ignored"),
+    )
     connection.refresh_from_db()
     assert connection.name == "Production EU" and connection.api_key == TEST_KEY
 
 
 def test_replace_key_is_audited_without_the_key(client_as, admin_user, connection):
-    client_as(admin_user).post(reverse("connections:replace_key", args=[connection.pk]), {"api_key": NEW_KEY},
-                               HTTP_HX_REQUEST="true")
+    client_as(admin_user).post(
+        reverse("connections:replace_key", args=[connection.pk]), {"api_key": NEW_KEY}, HTTP_HX_REQUEST="true"
+    )
     connection.refresh_from_db()
     assert connection.api_key == NEW_KEY
     event = AuditEvent.objects.filter(area="connections", method="PATCH").latest("id")
@@ -98,12 +112,21 @@ def test_delete_is_audited(client_as, admin_user, connection):
 @responses.activate
 def test_test_connection_reports_what_the_key_reaches(client_as, admin_user, connection):
     responses.get(f"{HOST}/api/organizations/org-1/", json={"id": "org-1", "name": "Hedgehogs Inc"})
-    responses.get(f"{HOST}/api/organizations/org-1/projects/", json={
-        "count": 2, "next": None, "previous": None,
-        "results": [{"id": 1, "name": "Web"}, {"id": 2, "name": "<b>App</b>"}]})
+    responses.get(
+        f"{HOST}/api/organizations/org-1/projects/",
+        json={
+            "count": 2,
+            "next": None,
+            "previous": None,
+            "results": [{"id": 1, "name": "Web"}, {"id": 2, "name": "<b>App</b>"}],
+        },
+    )
     responses.get(f"{HOST}/api/projects/1/", json={"id": 1, "name": "Web"})
-    page = client_as(admin_user).post(reverse("connections:test", args=[connection.pk]),
-                                      HTTP_HX_REQUEST="true").content.decode()
+    page = (
+        client_as(admin_user)
+        .post(reverse("connections:test", args=[connection.pk]), HTTP_HX_REQUEST="true")
+        .content.decode()
+    )
     assert "The key works." in page
     assert "Hedgehogs Inc" in page and "Projects the key can see: 2" in page
     assert "&lt;b&gt;App&lt;/b&gt;" in page  # PostHog's text is escaped
@@ -112,9 +135,16 @@ def test_test_connection_reports_what_the_key_reaches(client_as, admin_user, con
 
 @responses.activate
 def test_test_connection_says_a_wrong_key_was_rejected(client_as, admin_user, connection, caplog):
-    responses.get(f"{HOST}/api/organizations/org-1/", status=401, json={
-        "type": "authentication_error", "code": "authentication_failed", "detail": "Invalid personal API key.",
-        "attr": None})
+    responses.get(
+        f"{HOST}/api/organizations/org-1/",
+        status=401,
+        json={
+            "type": "authentication_error",
+            "code": "authentication_failed",
+            "detail": "Invalid personal API key.",
+            "attr": None,
+        },
+    )
     with caplog.at_level(logging.DEBUG):
         page = client_as(admin_user).post(reverse("connections:test", args=[connection.pk])).content.decode()
     assert "The test failed." in page and "PostHog rejected the API key" in page

@@ -22,16 +22,28 @@ def skip_or_fail(reason: str):
 
 
 def production_env(**overrides) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("POSTHOG_", "SECURE_", "DEBUG", "DJANGO_ALLOW_ASYNC"))}
-    env.update(DEBUG="false", SECRET_KEY=Fernet.generate_key().decode() * 2, ALLOWED_HOSTS="portal.example.com",
-               FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode())
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("POSTHOG_", "SECURE_", "DEBUG", "DJANGO_ALLOW_ASYNC"))
+    }
+    env.update(
+        DEBUG="false",
+        SECRET_KEY=Fernet.generate_key().decode() * 2,
+        ALLOWED_HOSTS="portal.example.com",
+        FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+    )
     env.update(overrides)
     return env
 
 
 def run_check(env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_check_deploy_passes_with_production_settings():

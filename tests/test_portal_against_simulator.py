@@ -13,8 +13,14 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def demo_connection(simulator, admin_user):
-    return connection_create(actor=admin_user, name="Simulator", host=simulator.url, api_key=DEMO_KEY,
-                             organization_id="@current", project_id="1")
+    return connection_create(
+        actor=admin_user,
+        name="Simulator",
+        host=simulator.url,
+        api_key=DEMO_KEY,
+        organization_id="@current",
+        project_id="1",
+    )
 
 
 @pytest.fixture
@@ -39,8 +45,9 @@ def test_test_connection_against_the_simulator(client_as, admin_user, demo_conne
 
 
 def test_a_key_without_scope_is_explained(client_as, admin_user, simulator):
-    limited = connection_create(actor=admin_user, name="Plugins only", host=simulator.url, api_key=PLUGINS_ONLY_KEY,
-                                project_id="1")
+    limited = connection_create(
+        actor=admin_user, name="Plugins only", host=simulator.url, api_key=PLUGINS_ONLY_KEY, project_id="1"
+    )
     page = client_as(admin_user).post(reverse("connections:test", args=[limited.pk]), **HTMX).content.decode()
     assert "lacks a required scope" in page and "organization:read" in page
 

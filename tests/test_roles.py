@@ -7,8 +7,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_page_needs_sign_in(client, connection):
-    for url in [reverse("home"), reverse("connections:list"), reverse("connections:detail", args=[connection.pk]),
-                reverse("area_pending", args=["plugins"])]:
+    for url in [
+        reverse("home"),
+        reverse("connections:list"),
+        reverse("connections:detail", args=[connection.pk]),
+        reverse("area_pending", args=["plugins"]),
+    ]:
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
@@ -72,8 +76,21 @@ def test_unbuilt_area_says_so(client_as, viewer):
 
 def test_navigation_lists_every_area_of_the_api(client_as, viewer):
     page = client_as(viewer).get(reverse("home")).content.decode()
-    for label in ["Plugins", "Plugin configs", "Groups", "Cohorts", "Annotations", "File system", "Insight sharing",
-                  "Recording sharing", "Secret API keys", "Project tokens", "Roles", "Audit trail", "Connections"]:
+    for label in [
+        "Plugins",
+        "Plugin configs",
+        "Groups",
+        "Cohorts",
+        "Annotations",
+        "File system",
+        "Insight sharing",
+        "Recording sharing",
+        "Secret API keys",
+        "Project tokens",
+        "Roles",
+        "Audit trail",
+        "Connections",
+    ]:
         assert f"{label}" in page
 
 

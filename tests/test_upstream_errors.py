@@ -23,15 +23,36 @@ def test_project_card_shows_the_project(signed_in):
 @pytest.mark.parametrize(
     ("status", "body", "message"),
     [
-        (401, {"type": "authentication_error", "code": "authentication_failed", "detail": "Invalid key"},
-         "PostHog rejected the API key"),
-        (403, {"type": "invalid_request", "code": "permission_denied", "detail": "API key missing required scope 'project:read'"},
-         "missing required scope"),
+        (
+            401,
+            {"type": "authentication_error", "code": "authentication_failed", "detail": "Invalid key"},
+            "PostHog rejected the API key",
+        ),
+        (
+            403,
+            {
+                "type": "invalid_request",
+                "code": "permission_denied",
+                "detail": "API key missing required scope 'project:read'",
+            },
+            "missing required scope",
+        ),
         (404, {"type": "invalid_request", "code": "not_found", "detail": "Not found."}, "could not find this object"),
         (405, b"", "does not allow this operation"),
-        (409, {"type": "invalid_request", "code": "conflict", "detail": "Conflict"}, "conflicts with the current state"),
-        (429, {"type": "throttled_error", "code": "throttled",
-               "detail": "Request was throttled. Expected available in 59 seconds."}, "try again in 59 seconds"),
+        (
+            409,
+            {"type": "invalid_request", "code": "conflict", "detail": "Conflict"},
+            "conflicts with the current state",
+        ),
+        (
+            429,
+            {
+                "type": "throttled_error",
+                "code": "throttled",
+                "detail": "Request was throttled. Expected available in 59 seconds.",
+            },
+            "try again in 59 seconds",
+        ),
         (500, "<html>Internal error</html>", "internal error"),
         (200, "{not json", "could not understand"),
     ],
@@ -54,8 +75,12 @@ def test_every_upstream_failure_is_explained(signed_in, status, body, message):
 
 @responses.activate
 def test_throttling_beyond_the_cap_fails_fast_instead_of_hanging(signed_in):
-    responses.get(PROJECT_URL, status=429, headers={"Retry-After": "120"},
-                  json={"type": "throttled_error", "detail": "Request was throttled."})
+    responses.get(
+        PROJECT_URL,
+        status=429,
+        headers={"Retry-After": "120"},
+        json={"type": "throttled_error", "detail": "Request was throttled."},
+    )
     page = signed_in.get(reverse("project_summary"), HTTP_HX_REQUEST="true").content.decode()
     assert "try again in 120 seconds" in page
     assert len(responses.calls) == 1
@@ -79,10 +104,19 @@ def test_scope_picker_keeps_working_when_posthog_fails(signed_in):
 
 @responses.activate
 def test_scope_picker_lists_projects_and_environments(signed_in):
-    responses.get("https://posthog.example.test/api/organizations/org-1/projects/", json={
-        "count": 2, "next": None, "previous": None, "results": [{"id": 1, "name": "Web"}, {"id": 2, "name": "App"}]})
-    responses.get("https://posthog.example.test/api/projects/1/environments/", json={
-        "count": 1, "next": None, "previous": None, "results": [{"id": 1, "name": "Production"}]})
+    responses.get(
+        "https://posthog.example.test/api/organizations/org-1/projects/",
+        json={
+            "count": 2,
+            "next": None,
+            "previous": None,
+            "results": [{"id": 1, "name": "Web"}, {"id": 2, "name": "App"}],
+        },
+    )
+    responses.get(
+        "https://posthog.example.test/api/projects/1/environments/",
+        json={"count": 1, "next": None, "previous": None, "results": [{"id": 1, "name": "Production"}]},
+    )
     page = signed_in.get(reverse("connections:scope"), HTTP_HX_REQUEST="true").content.decode()
     assert '<option value="1" selected>Web</option>' in page and '<option value="2">App</option>' in page
     assert "Production" in page

@@ -9,8 +9,18 @@ from apps.posthog.client import WriteRecord
 
 # Path segments that name an action on a collection rather than an object.
 COLLECTION_ACTIONS = {
-    "rearrange", "find", "activity", "delete_property", "update_property", "count_by_path",
-    "log_view", "undo_delete", "unfiled", "repository", "property_definitions", "property_values",
+    "rearrange",
+    "find",
+    "activity",
+    "delete_property",
+    "update_property",
+    "count_by_path",
+    "log_view",
+    "undo_delete",
+    "unfiled",
+    "repository",
+    "property_definitions",
+    "property_values",
 }
 PARENT_PATH = re.compile(r"^/?api/(?:organizations|projects|environments)/[^/]+/(?P<rest>.*)$")
 

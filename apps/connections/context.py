@@ -40,8 +40,9 @@ def context_for_request(request) -> PostHogContext:
         return PostHogContext(connection=None, project_id="", environment_id="", actor=request.user)
     project_id = request.session.get(SESSION_PROJECT) or connection.project_id or "@current"
     environment_id = request.session.get(SESSION_ENVIRONMENT) or connection.environment_id or project_id
-    return PostHogContext(connection=connection, project_id=str(project_id), environment_id=str(environment_id),
-                          actor=request.user)
+    return PostHogContext(
+        connection=connection, project_id=str(project_id), environment_id=str(environment_id), actor=request.user
+    )
 
 
 def _selected_connection(request) -> Connection | None:

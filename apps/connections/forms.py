@@ -2,7 +2,11 @@ from django import forms
 
 from apps.connections.models import EU_CLOUD, US_CLOUD, Connection
 
-HOST_CHOICES = [(US_CLOUD, "US cloud (us.posthog.com)"), (EU_CLOUD, "EU cloud (eu.posthog.com)"), ("self", "Self-hosted")]
+HOST_CHOICES = [
+    (US_CLOUD, "US cloud (us.posthog.com)"),
+    (EU_CLOUD, "EU cloud (eu.posthog.com)"),
+    ("self", "Self-hosted"),
+]
 
 
 class ApiKeyField(forms.CharField):
@@ -12,8 +16,10 @@ class ApiKeyField(forms.CharField):
         kwargs.setdefault("label", "Personal API key")
         kwargs.setdefault("min_length", 8)
         kwargs.setdefault("max_length", 200)
-        kwargs.setdefault("help_text", "Create one in PostHog under Settings → Personal API keys. It is stored "
-                                       "encrypted and never shown again.")
+        kwargs.setdefault(
+            "help_text",
+            "Create one in PostHog under Settings → Personal API keys. It is stored encrypted and never shown again.",
+        )
         super().__init__(strip=True, **kwargs)
 
     def validate(self, value):
@@ -26,25 +32,34 @@ class ConnectionForm(forms.Form):
     name = forms.CharField(max_length=100)
     host_choice = forms.ChoiceField(label="PostHog", choices=HOST_CHOICES, widget=forms.RadioSelect, initial=US_CLOUD)
     self_hosted_url = forms.URLField(
-        required=False, label="Self-hosted URL", assume_scheme="https",
+        required=False,
+        label="Self-hosted URL",
+        assume_scheme="https",
         help_text="For example https://posthog.example.com",
     )
     api_key = ApiKeyField()
-    organization_id = forms.CharField(max_length=64, initial="@current", help_text="@current uses the key's organization.")
+    organization_id = forms.CharField(
+        max_length=64, initial="@current", help_text="@current uses the key's organization."
+    )
     project_id = forms.CharField(max_length=64, required=False, help_text="Empty uses the key's current project.")
-    environment_id = forms.CharField(max_length=64, required=False, help_text="Empty uses the project's default environment.")
+    environment_id = forms.CharField(
+        max_length=64, required=False, help_text="Empty uses the project's default environment."
+    )
 
     def __init__(self, *args, instance: Connection | None = None, **kwargs):
         self.instance = instance
         if instance is not None:
-            kwargs.setdefault("initial", {
-                "name": instance.name,
-                "host_choice": instance.host if instance.host in (US_CLOUD, EU_CLOUD) else "self",
-                "self_hosted_url": "" if instance.host in (US_CLOUD, EU_CLOUD) else instance.host,
-                "organization_id": instance.organization_id,
-                "project_id": instance.project_id,
-                "environment_id": instance.environment_id,
-            })
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": instance.name,
+                    "host_choice": instance.host if instance.host in (US_CLOUD, EU_CLOUD) else "self",
+                    "self_hosted_url": "" if instance.host in (US_CLOUD, EU_CLOUD) else instance.host,
+                    "organization_id": instance.organization_id,
+                    "project_id": instance.project_id,
+                    "environment_id": instance.environment_id,
+                },
+            )
         super().__init__(*args, **kwargs)
         if instance is not None:
             # The key is write-only: editing never shows or asks for it; "Replace key" changes it.

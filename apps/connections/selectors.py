@@ -25,18 +25,21 @@ def scope_options(*, context: PostHogContext) -> ScopeOptions:
     try:
         projects = [
             (str(p["id"]), p.get("name") or str(p["id"]))
-            for p in context.client.paginate(api_path("organizations", context.organization_id, "projects"),
-                                             max_items=200)
+            for p in context.client.paginate(
+                api_path("organizations", context.organization_id, "projects"), max_items=200
+            )
         ]
         environments = [
             (str(e["id"]), e.get("name") or str(e["id"]))
-            for e in context.client.paginate(api_path("projects", context.project_id, "environments"),
-                                             max_items=50)
+            for e in context.client.paginate(api_path("projects", context.project_id, "environments"), max_items=50)
         ]
     except PostHogError as error:
         # Keep the page working on what is configured; say why the lists are missing.
-        return ScopeOptions(projects=[(context.project_id, context.project_id)],
-                            environments=[(context.environment_id, context.environment_id)], error=error)
+        return ScopeOptions(
+            projects=[(context.project_id, context.project_id)],
+            environments=[(context.environment_id, context.environment_id)],
+            error=error,
+        )
     options = ScopeOptions(projects=projects, environments=environments)
     cache.set(cache_key, options, OPTIONS_TTL)
     return options

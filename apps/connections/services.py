@@ -60,8 +60,16 @@ def _audit(actor, connection: Connection, method: str, description: str, before=
 
 
 @transaction.atomic
-def connection_create(*, actor, name: str, host: str, api_key: str, organization_id: str = "@current",
-                      project_id: str = "", environment_id: str = "") -> Connection:
+def connection_create(
+    *,
+    actor,
+    name: str,
+    host: str,
+    api_key: str,
+    organization_id: str = "@current",
+    project_id: str = "",
+    environment_id: str = "",
+) -> Connection:
     connection = Connection(
         name=name,
         host=host.rstrip("/"),
@@ -83,8 +91,14 @@ def connection_update(*, actor, connection: Connection, data: dict) -> Connectio
         if name in data:
             setattr(connection, name, data[name].rstrip("/") if name == "host" else data[name])
     connection.save()
-    _audit(actor, connection, "PATCH", f"edited connection {connection.name!r}", before=before,
-           after=connection.audit_state())
+    _audit(
+        actor,
+        connection,
+        "PATCH",
+        f"edited connection {connection.name!r}",
+        before=before,
+        after=connection.audit_state(),
+    )
     return connection
 
 
@@ -93,8 +107,14 @@ def connection_replace_key(*, actor, connection: Connection, api_key: str) -> Co
     before = connection.audit_state()
     connection.set_api_key(api_key)
     connection.save()
-    _audit(actor, connection, "PATCH", f"replaced the API key of {connection.name!r}", before=before,
-           after=connection.audit_state())
+    _audit(
+        actor,
+        connection,
+        "PATCH",
+        f"replaced the API key of {connection.name!r}",
+        before=before,
+        after=connection.audit_state(),
+    )
     return connection
 
 
@@ -116,8 +136,10 @@ def connection_ensure_default() -> Connection | None:
         "project_id": settings.POSTHOG_PROJECT_ID,
         "environment_id": settings.POSTHOG_ENVIRONMENT_ID or settings.POSTHOG_PROJECT_ID,
     }
-    if connection.pk and connection.api_key == settings.POSTHOG_PERSONAL_API_KEY and all(
-        getattr(connection, k) == v for k, v in wanted.items()
+    if (
+        connection.pk
+        and connection.api_key == settings.POSTHOG_PERSONAL_API_KEY
+        and all(getattr(connection, k) == v for k, v in wanted.items())
     ):
         return connection
     for name, value in wanted.items():
@@ -142,8 +164,9 @@ def connection_test(*, connection: Connection) -> ConnectionTestResult:
     try:
         organization = client.get(api_path("organizations", connection.organization_id or "@current"))
         found.append(f"Organization: {organization.get('name', '?')} ({organization.get('id', '?')})")
-        projects = list(client.paginate(api_path("organizations", organization.get("id", "@current"), "projects"),
-                                        max_items=100))
+        projects = list(
+            client.paginate(api_path("organizations", organization.get("id", "@current"), "projects"), max_items=100)
+        )
         names = ", ".join(f"{p.get('name', '?')} ({p.get('id')})" for p in projects[:10]) or "none"
         found.append(f"Projects the key can see: {len(projects)}: {names}")
         if connection.project_id:

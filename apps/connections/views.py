@@ -44,8 +44,9 @@ def connection_edit(request, pk: int):
     connection = get_object_or_404(Connection, pk=pk)
     form = ConnectionForm(request.POST or None, instance=connection)
     if request.method == "POST" and form.is_valid():
-        services.connection_update(actor=request.user, connection=connection,
-                                   data={k: form.cleaned_data[k] for k in FORM_FIELDS})
+        services.connection_update(
+            actor=request.user, connection=connection, data={k: form.cleaned_data[k] for k in FORM_FIELDS}
+        )
         messages.success(request, f"Connection “{connection.name}” updated.")
         return htmx_redirect(request, "connections:detail", pk=connection.pk)
     return render(request, "connections/form.html", {"form": form, "connection": connection})

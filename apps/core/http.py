@@ -6,8 +6,9 @@ from django_htmx.http import HttpResponseClientRedirect
 def htmx_redirect(request, to: str, *, next_url: str = "", **kwargs):
     """Redirect after a write; htmx requests get HX-Redirect so the whole page (and its toasts) reloads."""
     url = resolve_url(to, **kwargs)
-    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                                    require_https=request.is_secure()):
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         url = next_url
     if getattr(request, "htmx", False):
         return HttpResponseClientRedirect(url)

@@ -17,18 +17,27 @@ class Area:
 
 AREAS: list[Area] = [
     Area("plugins", "Plugins", "Apps", "Install, upgrade and edit the source of the organization's plugins."),
-    Area("plugin_configs", "Plugin configs", "Apps", "Enable, configure, order and watch the project's plugin configs, with their logs and delivery rate."),
+    Area(
+        "plugin_configs",
+        "Plugin configs",
+        "Apps",
+        "Enable, configure, order and watch the project's plugin configs, with their logs and delivery rate.",
+    ),
     Area("groups", "Groups", "Data", "Find groups, edit their properties and see their activity."),
     Area("cohorts", "Cohorts", "Data", "List and create cohorts."),
     Area("annotations", "Annotations", "Data", "Create, edit and soft-delete annotations."),
     Area("file_system", "File system", "Data", "Move, link, count and restore file-system items."),
     Area("insight_sharing", "Insight sharing", "Sharing", "Sharing links of insights: passwords and refreshed links."),
-    Area("recording_sharing", "Recording sharing", "Sharing", "Sharing links of session recordings and their passwords."),
+    Area(
+        "recording_sharing", "Recording sharing", "Sharing", "Sharing links of session recordings and their passwords."
+    ),
     Area("secret_api_keys", "Secret API keys", "Project", "Create, roll and revoke the project's secret API keys."),
     Area("project_actions", "Project tokens", "Project", "Reset and rotate project tokens, onboarding and demo data."),
     Area("roles", "Roles", "Organization", "The organization's roles."),
     Area("audit", "Audit trail", "Portal", "Who did what, through the portal and in PostHog."),
-    Area("connections", "Connections", "Portal", "PostHog connections and their API keys.", url_name="connections:list"),
+    Area(
+        "connections", "Connections", "Portal", "PostHog connections and their API keys.", url_name="connections:list"
+    ),
 ]
 
 AREAS_BY_SLUG = {area.slug: area for area in AREAS}

@@ -17,15 +17,20 @@ class ConfigHealth:
 
 
 def plugin_config_list(*, context: PostHogContext) -> list[dict]:
-    return list(context.client.paginate(api_path("projects", context.project_id, "plugin_configs"),
-                                        max_items=MAX_CONFIGS))
+    return list(
+        context.client.paginate(api_path("projects", context.project_id, "plugin_configs"), max_items=MAX_CONFIGS)
+    )
 
 
 def plugin_config_health(*, context: PostHogContext) -> list[ConfigHealth]:
     """Enabled configs, worst delivery rate first; configs without metrics last."""
     rows = [
-        ConfigHealth(id=config["id"], name=_config_name(config), enabled=bool(config.get("enabled")),
-                     delivery_rate=_rate(config.get("delivery_rate_24h")))
+        ConfigHealth(
+            id=config["id"],
+            name=_config_name(config),
+            enabled=bool(config.get("enabled")),
+            delivery_rate=_rate(config.get("delivery_rate_24h")),
+        )
         for config in plugin_config_list(context=context)
         if config.get("enabled")
     ]

@@ -284,9 +284,7 @@ class PostHogClient:
         started = time.monotonic()
         log_path = urlsplit(url).path
         try:
-            response = self.session.request(
-                method, url, params=params, json=json, timeout=self.timeout
-            )
+            response = self.session.request(method, url, params=params, json=json, timeout=self.timeout)
         except requests.RequestException as exc:
             error = self._transport_error(exc)
             _log_attempt(method, log_path, type(error).__name__, started, attempt)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -108,10 +108,7 @@ class NotFound(PostHogError):
 
     @property
     def user_message(self) -> str:
-        return (
-            "PostHog could not find this object: it may have been deleted, "
-            "or the API key cannot see it."
-        )
+        return "PostHog could not find this object: it may have been deleted, or the API key cannot see it."
 
 
 class MethodNotAllowed(PostHogError):
@@ -138,10 +135,7 @@ class PaymentRequired(PostHogError):
 
     @property
     def user_message(self) -> str:
-        return self._said(
-            "PostHog refused this because it needs a plan or add-on "
-            "that the organization does not have."
-        )
+        return self._said("PostHog refused this because it needs a plan or add-on that the organization does not have.")
 
 
 class Throttled(PostHogError):
@@ -174,9 +168,7 @@ class ServerError(PostHogError):
 
     @property
     def user_message(self) -> str:
-        return self._said(
-            f"PostHog had an internal error (HTTP {self.status}); try again in a moment."
-        )
+        return self._said(f"PostHog had an internal error (HTTP {self.status}); try again in a moment.")
 
 
 class UpstreamTimeout(PostHogError):
@@ -205,10 +197,7 @@ class Unreachable(PostHogError):
 
     @property
     def user_message(self) -> str:
-        return (
-            f"Could not reach PostHog at {self.host} ({self.reason}). "
-            "Check the host setting and the network."
-        )
+        return f"Could not reach PostHog at {self.host} ({self.reason}). Check the host setting and the network."
 
 
 class BadResponse(PostHogError):
@@ -336,8 +325,8 @@ def _retry_after(header: str | None, detail: str | None) -> float | None:
             when = None
         if when is not None:
             if when.tzinfo is None:
-                when = when.replace(tzinfo=timezone.utc)
-            return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+                when = when.replace(tzinfo=UTC)
+            return max(0.0, (when - datetime.now(UTC)).total_seconds())
     if detail:
         match = _THROTTLE_WAIT.search(detail)
         if match:

@@ -55,8 +55,11 @@ class Simulator:
         else:
             response = self._api(request)
             self._log(request, response, started)
-        payload = response.raw if response.raw is not None else (
-            b"" if response.body is None else json.dumps(response.body).encode())
+        payload = (
+            response.raw
+            if response.raw is not None
+            else (b"" if response.body is None else json.dumps(response.body).encode())
+        )
         headers = {"Content-Type": "application/json", **response.headers, "Content-Length": str(len(payload))}
         start_response(f"{response.status} {HTTPStatus(response.status).phrase}", list(headers.items()))
         return [payload]
@@ -71,12 +74,21 @@ class Simulator:
             time.sleep(faults.hang_seconds)
         if (wait := self.faults.throttle_wait()) is not None:
             headers = {"Retry-After": str(wait)} if faults.retry_after_header else {}
-            return Response(429, {"type": "throttled_error", "code": "throttled",
-                                  "detail": f"Request was throttled. Expected available in {wait} seconds.",
-                                  "attr": None}, headers)
+            return Response(
+                429,
+                {
+                    "type": "throttled_error",
+                    "code": "throttled",
+                    "detail": f"Request was throttled. Expected available in {wait} seconds.",
+                    "attr": None,
+                },
+                headers,
+            )
         if self.faults.roll(faults.error_rate):
-            return Response(faults.error_status, {"type": "server_error", "code": "error",
-                                                  "detail": "A server error occurred.", "attr": None})
+            return Response(
+                faults.error_status,
+                {"type": "server_error", "code": "error", "detail": "A server error occurred.", "attr": None},
+            )
         response = self._dispatch(request)
         if self.faults.roll(faults.malformed_rate) and response.body is not None:
             response.raw = json.dumps(response.body).encode()[: max(1, len(json.dumps(response.body)) // 2)]
@@ -104,13 +116,16 @@ class Simulator:
     def _authenticate(self, request: Request) -> None:
         header = request.authorization
         if not header:
-            raise ApiError(401, "Authentication credentials were not provided.", type="authentication_error",
-                           code="not_authenticated")
+            raise ApiError(
+                401,
+                "Authentication credentials were not provided.",
+                type="authentication_error",
+                code="not_authenticated",
+            )
         scheme, _, token = header.partition(" ")
         key = self.store.get("personal_api_key", token.strip()) if scheme.lower() == "bearer" else None
         if key is None:
-            raise ApiError(401, "Invalid personal API key.", type="authentication_error",
-                           code="authentication_failed")
+            raise ApiError(401, "Invalid personal API key.", type="authentication_error", code="authentication_failed")
         request.key = key
 
     @staticmethod
@@ -151,10 +166,15 @@ class Simulator:
         return Response(404, {"detail": "Unknown simulator control endpoint."})
 
     def _log(self, request: Request, response: Response, started: float) -> None:
-        entry = {"at": now_iso(), "method": request.method, "path": request.path,
-                 "query": {k: v if len(v) > 1 else v[0] for k, v in request.query.items()},
-                 "status": response.status, "ms": int((time.monotonic() - started) * 1000),
-                 "body": request.body if request.body is not ... else "<invalid json>"}
+        entry = {
+            "at": now_iso(),
+            "method": request.method,
+            "path": request.path,
+            "query": {k: v if len(v) > 1 else v[0] for k, v in request.query.items()},
+            "status": response.status,
+            "ms": int((time.monotonic() - started) * 1000),
+            "body": request.body if request.body is not ... else "<invalid json>",
+        }
         with self._requests_lock:
             self.requests.append(entry)
 

@@ -48,22 +48,48 @@ def acting_user(request: Request) -> dict:
 
 def user_basic(request: Request) -> dict:
     user = acting_user(request)
-    return {"id": user["id"], "uuid": user["uuid"], "distinct_id": user["distinct_id"],
-            "first_name": user["first_name"], "last_name": user.get("last_name", ""), "email": user["email"]}
+    return {
+        "id": user["id"],
+        "uuid": user["uuid"],
+        "distinct_id": user["distinct_id"],
+        "first_name": user["first_name"],
+        "last_name": user.get("last_name", ""),
+        "email": user["email"],
+    }
 
 
-def record_activity(request: Request, *, scope: str, parent: Any, item_id: Any, activity: str, name: str | None = None,
-                    changes: list[dict] | None = None, short_id: str | None = None) -> dict:
+def record_activity(
+    request: Request,
+    *,
+    scope: str,
+    parent: Any,
+    item_id: Any,
+    activity: str,
+    name: str | None = None,
+    changes: list[dict] | None = None,
+    short_id: str | None = None,
+) -> dict:
     user = acting_user(request)
-    return request.store.activity_add(scope=scope, parent=parent, item_id=item_id, entry={
-        "user": {"first_name": user["first_name"], "email": user["email"]},
-        "unread": False,
-        "is_system": False,
-        "activity": activity,
-        "detail": {"changes": changes or [], "merge": None, "trigger": None, "name": name, "short_id": short_id,
-                   "type": None},
-        "created_at": now_iso(),
-    })
+    return request.store.activity_add(
+        scope=scope,
+        parent=parent,
+        item_id=item_id,
+        entry={
+            "user": {"first_name": user["first_name"], "email": user["email"]},
+            "unread": False,
+            "is_system": False,
+            "activity": activity,
+            "detail": {
+                "changes": changes or [],
+                "merge": None,
+                "trigger": None,
+                "name": name,
+                "short_id": short_id,
+                "type": None,
+            },
+            "created_at": now_iso(),
+        },
+    )
 
 
 def changes_between(before: dict, after: dict, *, kind: str, secret_fields: set[str] = frozenset()) -> list[dict]:
@@ -72,9 +98,15 @@ def changes_between(before: dict, after: dict, *, kind: str, secret_fields: set[
         if field_name in ("updated_at", "last_modified_at") or before.get(field_name) == after.get(field_name):
             continue
         masked = field_name in secret_fields
-        changed.append({"type": kind, "action": "changed", "field": field_name,
-                        "before": "**************" if masked else before.get(field_name),
-                        "after": "**************" if masked else after.get(field_name)})
+        changed.append(
+            {
+                "type": kind,
+                "action": "changed",
+                "field": field_name,
+                "before": "**************" if masked else before.get(field_name),
+                "after": "**************" if masked else after.get(field_name),
+            }
+        )
     return changed
 
 

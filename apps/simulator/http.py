@@ -14,8 +14,17 @@ DEFAULT_PAGE_SIZE = 100
 class ApiError(Exception):
     """Answered as PostHog's `{type, code, detail, attr}` body (or `raw` when PostHog differs)."""
 
-    def __init__(self, status: int, detail: str, *, type: str = "invalid_request", code: str = "invalid",
-                 attr: str | None = None, raw: Any = ..., headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        type: str = "invalid_request",
+        code: str = "invalid",
+        attr: str | None = None,
+        raw: Any = ...,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.status, self.detail, self.type, self.code, self.attr = status, detail, type, code, attr
         self.raw = raw
@@ -36,8 +45,7 @@ def not_found() -> ApiError:
 
 
 def method_not_allowed(method: str, *, empty_body: bool = False) -> ApiError:
-    return ApiError(405, f'Method "{method}" not allowed.', code="method_not_allowed",
-                    raw=None if empty_body else ...)
+    return ApiError(405, f'Method "{method}" not allowed.', code="method_not_allowed", raw=None if empty_body else ...)
 
 
 @dataclass
@@ -104,8 +112,13 @@ class Request:
         if self.body is None:
             return {}
         if not isinstance(self.body, dict):
-            raise ApiError(400, "Invalid data. Expected a dictionary, but got list.", type="validation_error",
-                           code="invalid", attr="non_field_errors")
+            raise ApiError(
+                400,
+                "Invalid data. Expected a dictionary, but got list.",
+                type="validation_error",
+                code="invalid",
+                attr="non_field_errors",
+            )
         return self.body
 
     def url(self, **query: Any) -> str:
@@ -119,7 +132,7 @@ def paginate(request: Request, items: list[Any]) -> dict:
     """limit/offset pages with absolute next/previous URLs, as DRF's LimitOffsetPagination."""
     limit = request.int_param("limit", DEFAULT_PAGE_SIZE) or DEFAULT_PAGE_SIZE
     offset = request.int_param("offset", 0)
-    page = items[offset:offset + limit]
+    page = items[offset : offset + limit]
     next_url = request.url(limit=limit, offset=offset + limit) if offset + limit < len(items) else None
     previous_url = request.url(limit=limit, offset=max(0, offset - limit)) if offset > 0 else None
     return {"count": len(items), "next": next_url, "previous": previous_url, "results": page}
@@ -136,7 +149,7 @@ def paginate_cursor(request: Request, items: list[Any], page_size: int = DEFAULT
     def encode(position: int) -> str:
         return base64.urlsafe_b64encode(str(position).encode()).decode()
 
-    page = items[start:start + page_size]
+    page = items[start : start + page_size]
     next_url = request.url(cursor=encode(start + page_size)) if start + page_size < len(items) else None
     previous_url = request.url(cursor=encode(max(0, start - page_size))) if start > 0 else None
     return {"next": next_url, "previous": previous_url, "results": page}
@@ -147,7 +160,7 @@ def activity_page(request: Request, entries: list[dict]) -> dict:
     limit = request.int_param("limit", 10) or 10
     page = max(1, request.int_param("page", 1))
     start = (page - 1) * limit
-    results = entries[start:start + limit]
+    results = entries[start : start + limit]
     return {
         "results": results,
         "next": request.url(page=page + 1, limit=limit) if start + limit < len(entries) else None,

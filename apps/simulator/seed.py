@@ -12,10 +12,22 @@ READ_ONLY_KEY = "phx_simulator_read_only_key_00000000000000000"
 PLUGINS_ONLY_KEY = "phx_simulator_plugins_only_key_0000000000000"
 ORGANIZATION_ID = "0190a8f1-6c5e-7d2a-9b1e-4f3c2d1a0b9c"
 OTHER_ORGANIZATION_ID = "0190a8f1-0000-7000-8000-000000000000"
-READ_SCOPES = [f"{obj}:read" for obj in (
-    "plugin", "group", "sharing_configuration", "project", "organization", "annotation", "cohort", "activity_log",
-    "file_system", "insight", "session_recording",
-)]
+READ_SCOPES = [
+    f"{obj}:read"
+    for obj in (
+        "plugin",
+        "group",
+        "sharing_configuration",
+        "project",
+        "organization",
+        "annotation",
+        "cohort",
+        "activity_log",
+        "file_system",
+        "insight",
+        "session_recording",
+    )
+]
 
 
 @dataclass
@@ -39,23 +51,47 @@ def seed(store: Store) -> World:
 
 
 def _seed_core(store: Store) -> World:
-    user = {"id": 1, "uuid": "0190a8f1-1111-7000-8000-000000000001", "distinct_id": "demo-operator",
-            "first_name": "Dana", "last_name": "Demo", "email": "dana@hedgehog.example"}
+    user = {
+        "id": 1,
+        "uuid": "0190a8f1-1111-7000-8000-000000000001",
+        "distinct_id": "demo-operator",
+        "first_name": "Dana",
+        "last_name": "Demo",
+        "email": "dana@hedgehog.example",
+    }
     world = World(organization_id=ORGANIZATION_ID, projects=[], environments=[], user=user)
     for organization_id, name, slug, days_ago in [
         (ORGANIZATION_ID, "Hedgehog Analytics", "hedgehog-analytics", 400),
         # An organization the keys cannot see, so cross-organization lookups answer 404.
         (OTHER_ORGANIZATION_ID, "Someone Else", "someone-else", 10),
     ]:
-        store.insert("organization", {
-            "id": organization_id, "name": name, "slug": slug, "logo_media_id": None,
-            "created_at": world.iso(days_ago=days_ago), "updated_at": world.iso(days_ago=2),
-            "membership_level": 15, "plugins_access_level": 9, "available_product_features": [],
-            "is_member_join_email_enabled": True, "metadata": {}, "customer_id": None, "enforce_2fa": None,
-            "members_can_invite": True, "members_can_use_personal_api_keys": True,
-            "allow_publicly_shared_resources": True, "member_count": 4, "is_ai_data_processing_approved": None,
-            "default_experiment_stats_method": "bayesian", "default_anonymize_ips": False, "default_role_id": None,
-        }, id=organization_id)
+        store.insert(
+            "organization",
+            {
+                "id": organization_id,
+                "name": name,
+                "slug": slug,
+                "logo_media_id": None,
+                "created_at": world.iso(days_ago=days_ago),
+                "updated_at": world.iso(days_ago=2),
+                "membership_level": 15,
+                "plugins_access_level": 9,
+                "available_product_features": [],
+                "is_member_join_email_enabled": True,
+                "metadata": {},
+                "customer_id": None,
+                "enforce_2fa": None,
+                "members_can_invite": True,
+                "members_can_use_personal_api_keys": True,
+                "allow_publicly_shared_resources": True,
+                "member_count": 4,
+                "is_ai_data_processing_approved": None,
+                "default_experiment_stats_method": "bayesian",
+                "default_anonymize_ips": False,
+                "default_role_id": None,
+            },
+            id=organization_id,
+        )
     for number, (name, environments) in enumerate(
         [("Hedgehog Web", ["Production", "Development"]), ("Hedgehog Mobile", ["Production"])], start=1
     ):
@@ -63,14 +99,31 @@ def _seed_core(store: Store) -> World:
         world.projects.append(project)
         for env_name in environments:
             env_id = project["id"] if env_name == "Production" else store.next_id("team") + 100
-            environment = {**project, "id": env_id, "name": env_name, "project_id": project["id"],
-                           "api_token": f"phc_demo{env_id:04d}{'x' * 30}"}
+            environment = {
+                **project,
+                "id": env_id,
+                "name": env_name,
+                "project_id": project["id"],
+                "api_token": f"phc_demo{env_id:04d}{'x' * 30}",
+            }
             store.insert("environment", environment, id=env_id, parent=project["id"])
             world.environments.append(environment)
-    for key, scopes, label in [(DEMO_KEY, ["*"], "Demo (all scopes)"), (READ_ONLY_KEY, READ_SCOPES, "Read only"),
-                               (PLUGINS_ONLY_KEY, ["plugin:read", "plugin:write"], "Plugins only")]:
-        store.insert("personal_api_key", {"label": label, "scopes": scopes, "organization_id": ORGANIZATION_ID,
-                                          "current_team_id": world.projects[0]["id"], "user": user}, id=key)
+    for key, scopes, label in [
+        (DEMO_KEY, ["*"], "Demo (all scopes)"),
+        (READ_ONLY_KEY, READ_SCOPES, "Read only"),
+        (PLUGINS_ONLY_KEY, ["plugin:read", "plugin:write"], "Plugins only"),
+    ]:
+        store.insert(
+            "personal_api_key",
+            {
+                "label": label,
+                "scopes": scopes,
+                "organization_id": ORGANIZATION_ID,
+                "current_team_id": world.projects[0]["id"],
+                "user": user,
+            },
+            id=key,
+        )
     return world
 
 

@@ -5,6 +5,7 @@ import socket
 import sys
 import threading
 from socketserver import ThreadingMixIn
+from typing import Self
 from wsgiref.simple_server import (
     ServerHandler,
     WSGIRequestHandler,
@@ -52,19 +53,29 @@ class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
 class SimulatorServer:
     """A running simulator: `url`, `simulator` (state, faults, request log), `stop()`."""
 
-    def __init__(self, *, host: str = "127.0.0.1", port: int = 0, db_path: str = ":memory:",
-                 living: bool = False, living_interval: float = 5.0, seed_random: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        db_path: str = ":memory:",
+        living: bool = False,
+        living_interval: float = 5.0,
+        seed_random: int | None = None,
+    ) -> None:
         self.simulator = Simulator(Store(db_path), seed_random=seed_random)
-        self._server = make_server(host, port, self.simulator, server_class=ThreadingWSGIServer,
-                                   handler_class=_RequestHandler)
+        self._server = make_server(
+            host, port, self.simulator, server_class=ThreadingWSGIServer, handler_class=_RequestHandler
+        )
         self.url = f"http://{host}:{self._server.server_address[1]}"
         # A short poll keeps stop() quick; tests start and stop many simulators.
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="simulator", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="simulator", daemon=True
+        )
         self._living = living
         self._living_interval = living_interval
 
-    def start(self) -> "SimulatorServer":
+    def start(self) -> Self:
         self._thread.start()
         if self._living:
             self.simulator.life.start(self._living_interval)
@@ -80,7 +91,7 @@ class SimulatorServer:
         self._server.shutdown()
         self._server.server_close()
 
-    def __enter__(self) -> "SimulatorServer":
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -62,7 +62,9 @@ class Store:
 
     def clear(self) -> None:
         with self.lock:
-            self._db.executescript("DELETE FROM docs; DELETE FROM counters; DELETE FROM activity; DELETE FROM plugin_logs;")
+            self._db.executescript(
+                "DELETE FROM docs; DELETE FROM counters; DELETE FROM activity; DELETE FROM plugin_logs;"
+            )
 
     # Documents ------------------------------------------------------------------------------
 
@@ -98,8 +100,9 @@ class Store:
             if parent is None:
                 rows = self._db.execute("SELECT data FROM docs WHERE kind = ? ORDER BY seq", (kind,))
             else:
-                rows = self._db.execute("SELECT data FROM docs WHERE kind = ? AND parent = ? ORDER BY seq",
-                                        (kind, str(parent)))
+                rows = self._db.execute(
+                    "SELECT data FROM docs WHERE kind = ? AND parent = ? ORDER BY seq", (kind, str(parent))
+                )
             return [json.loads(r[0]) for r in rows.fetchall()]
 
     def update(self, kind: str, id: str | int, data: dict[str, Any]) -> dict:
@@ -120,8 +123,13 @@ class Store:
                 "INSERT INTO activity (scope, parent, item_id, created_at, data) VALUES (?, ?, ?, ?, ?)",
                 (scope, str(parent), str(item_id), created_at, "{}"),
             )
-            entry = {**entry, "id": str(cursor.lastrowid), "scope": scope, "item_id": str(item_id),
-                     "created_at": created_at}
+            entry = {
+                **entry,
+                "id": str(cursor.lastrowid),
+                "scope": scope,
+                "item_id": str(item_id),
+                "created_at": created_at,
+            }
             self._db.execute("UPDATE activity SET data = ? WHERE id = ?", (json.dumps(entry), cursor.lastrowid))
             return entry
 
@@ -141,12 +149,21 @@ class Store:
             self._db.executemany(
                 "INSERT OR IGNORE INTO plugin_logs (id, plugin_config_id, timestamp, type, message, data) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                [(e["id"], e["plugin_config_id"], e["timestamp"], e["type"], e["message"], json.dumps(e))
-                 for e in entries],
+                [
+                    (e["id"], e["plugin_config_id"], e["timestamp"], e["type"], e["message"], json.dumps(e))
+                    for e in entries
+                ],
             )
 
-    def logs_query(self, *, plugin_config_id: int, after: str | None = None, before: str | None = None,
-                   search: str | None = None, types: list[str] | None = None) -> list[dict]:
+    def logs_query(
+        self,
+        *,
+        plugin_config_id: int,
+        after: str | None = None,
+        before: str | None = None,
+        search: str | None = None,
+        types: list[str] | None = None,
+    ) -> list[dict]:
         """Newest first, filtered the way PostHog's server filters them."""
         sql, args = "SELECT data FROM plugin_logs WHERE plugin_config_id = ?", [plugin_config_id]
         if after:

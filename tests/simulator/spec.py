@@ -34,14 +34,16 @@ def _differ(endpoints: list[tuple[str, str]], pointers: list[str], reason: str) 
             DELIBERATE_DIFFERENCES[(method, path) if at is None else (method, path, at)] = reason
 
 
-METHOD_FIELD = ("drf-spectacular typed this SerializerMethodField as a string; PostHog answers {}")
+METHOD_FIELD = "drf-spectacular typed this SerializerMethodField as a string; PostHog answers {}"
 _PC = "/api/projects/:project_id/plugin_configs/"
 _PLUGINS = "/api/organizations/:parent_lookup_organization_id/plugins/"
 _PROJECT = "/api/organizations/:organization_id/projects/:id/"
 _ROLES = "/api/organizations/:organization_id/roles/"
-_SHARING = ["/api/projects/:project_id/insights/:insight_id/sharing/",
-            "/api/environments/:environment_id/insights/:insight_id/sharing/",
-            "/api/environments/:environment_id/session_recordings/:recording_id/sharing/"]
+_SHARING = [
+    "/api/projects/:project_id/insights/:insight_id/sharing/",
+    "/api/environments/:environment_id/insights/:insight_id/sharing/",
+    "/api/environments/:environment_id/session_recordings/:recording_id/sharing/",
+]
 
 # organizations (openapi.yaml), read by the portal to navigate
 for _org_path, _at in [("/api/organizations/", "/results/*"), ("/api/organizations/:organization_id/", "")]:
@@ -49,68 +51,122 @@ for _org_path, _at in [("/api/organizations/", "/results/*"), ("/api/organizatio
     _differ([("GET", _org_path)], [f"{_at}/metadata"], METHOD_FIELD.format("an object"))
 
 # plugin_configs (schema.yaml, 2023)
-for _field, _what in [("config", "the config object (secret values masked)"),
-                      ("plugin_info", "the plugin object (or null)"),
-                      ("delivery_rate_24h", "a float 0..1, or null when there are no metrics")]:
+for _field, _what in [
+    ("config", "the config object (secret values masked)"),
+    ("plugin_info", "the plugin object (or null)"),
+    ("delivery_rate_24h", "a float 0..1, or null when there are no metrics"),
+]:
     _differ([("GET", _PC)], [f"/results/*/{_field}"], METHOD_FIELD.format(_what))
-    _differ([("POST", _PC), ("GET", _PC + ":id/"), ("PATCH", _PC + ":id/")], [f"/{_field}"],
-            METHOD_FIELD.format(_what))
-_differ([("GET", _PC + ":id/frontend/")], [],
-        "schema.yaml repeats the plugin config; PostHog answers the site app's JavaScript")
+    _differ([("POST", _PC), ("GET", _PC + ":id/"), ("PATCH", _PC + ":id/")], [f"/{_field}"], METHOD_FIELD.format(_what))
+_differ(
+    [("GET", _PC + ":id/frontend/")],
+    [],
+    "schema.yaml repeats the plugin config; PostHog answers the site app's JavaScript",
+)
 _differ([("POST", _PC + ":id/job/")], [], "schema.yaml repeats the plugin config; PostHog answers 200 with no body")
-_differ([("PATCH", _PC + "rearrange/")], [],
-        "schema.yaml shows one plugin config; PostHog answers the list of re-ordered configs")
+_differ(
+    [("PATCH", _PC + "rearrange/")],
+    [],
+    "schema.yaml shows one plugin config; PostHog answers the list of re-ordered configs",
+)
 
 # plugins (schema.yaml, 2023)
-_CONFIG_SCHEMA = ("schema.yaml types the JSONField config_schema as an object; PostHog stores plugin.json's "
-                  "config_schema, a list of field entries")
+_CONFIG_SCHEMA = (
+    "schema.yaml types the JSONField config_schema as an object; PostHog stores plugin.json's "
+    "config_schema, a list of field entries"
+)
 _differ([("GET", _PLUGINS)], ["/results/*/config_schema"], _CONFIG_SCHEMA)
-_differ([("POST", _PLUGINS), ("GET", _PLUGINS + ":id/"), ("PATCH", _PLUGINS + ":id/"),
-         ("POST", _PLUGINS + ":id/upgrade/")], ["/config_schema"], _CONFIG_SCHEMA)
-_differ([("GET", _PLUGINS + ":id/check_for_updates/")], [],
-        "schema.yaml repeats the plugin; PostHog answers {plugin: {...}} with the new latest_tag")
-_differ([("GET", _PLUGINS + ":id/source/"), ("PATCH", _PLUGINS + ":id/update_source/")], [],
-        "schema.yaml repeats the plugin; PostHog answers the source files, {filename: text}")
+_differ(
+    [("POST", _PLUGINS), ("GET", _PLUGINS + ":id/"), ("PATCH", _PLUGINS + ":id/"), ("POST", _PLUGINS + ":id/upgrade/")],
+    ["/config_schema"],
+    _CONFIG_SCHEMA,
+)
+_differ(
+    [("GET", _PLUGINS + ":id/check_for_updates/")],
+    [],
+    "schema.yaml repeats the plugin; PostHog answers {plugin: {...}} with the new latest_tag",
+)
+_differ(
+    [("GET", _PLUGINS + ":id/source/"), ("PATCH", _PLUGINS + ":id/update_source/")],
+    [],
+    "schema.yaml repeats the plugin; PostHog answers the source files, {filename: text}",
+)
 _differ([("GET", _PLUGINS + "activity/")], [], "schema.yaml repeats the plugin; PostHog answers an activity page")
-_differ([("GET", _PLUGINS + "repository/")], [],
-        "schema.yaml repeats the plugin; PostHog answers the list of plugins in its repository")
+_differ(
+    [("GET", _PLUGINS + "repository/")],
+    [],
+    "schema.yaml repeats the plugin; PostHog answers the list of plugins in its repository",
+)
 
 # sharing (openapi.yaml)
-_differ([("GET", path) for path in _SHARING], [],
-        "openapi.yaml declares a list (the viewset's list action); PostHog answers the one sharing configuration "
-        "object, as the reference page shows; its shape is validated on refresh")
-_differ([("POST", path + "passwords/") for path in _SHARING], [],
-        "openapi.yaml repeats the sharing configuration; PostHog answers 201 with the new password "
-        "{id, password, note, created_at, created_by_email}")
-_differ([("POST", path + "refresh/") for path in _SHARING[:2]], ["/share_passwords"],
-        METHOD_FIELD.format("the list of active passwords"))
+_differ(
+    [("GET", path) for path in _SHARING],
+    [],
+    "openapi.yaml declares a list (the viewset's list action); PostHog answers the one sharing configuration "
+    "object, as the reference page shows; its shape is validated on refresh",
+)
+_differ(
+    [("POST", path + "passwords/") for path in _SHARING],
+    [],
+    "openapi.yaml repeats the sharing configuration; PostHog answers 201 with the new password "
+    "{id, password, note, created_at, created_by_email}",
+)
+_differ(
+    [("POST", path + "refresh/") for path in _SHARING[:2]],
+    ["/share_passwords"],
+    METHOD_FIELD.format("the list of active passwords"),
+)
 
 # project actions (openapi.yaml)
-_PROJECT_ACTIONS = [("PATCH", _PROJECT + "complete_product_onboarding/"),
-                    ("PATCH", _PROJECT + "delete_secret_token_backup/"),
-                    ("PATCH", _PROJECT + "reset_token/"), ("PATCH", _PROJECT + "rotate_secret_token/")]
-_differ(_PROJECT_ACTIONS, ["/default_modifiers"], METHOD_FIELD.format("an object of HogQL modifiers"))
-_differ(_PROJECT_ACTIONS, ["/person_on_events_querying_enabled"], METHOD_FIELD.format("a boolean"))
-_differ(_PROJECT_ACTIONS, ["/product_intents"], METHOD_FIELD.format("a list of product intents"))
-_differ(_PROJECT_ACTIONS, ["/week_start_day"],
+_PROJECT_ACTIONS = [
+    ("PATCH", _PROJECT + "complete_product_onboarding/"),
+    ("PATCH", _PROJECT + "delete_secret_token_backup/"),
+    ("PATCH", _PROJECT + "reset_token/"),
+    ("PATCH", _PROJECT + "rotate_secret_token/"),
+]
+# The project shape, answered by the actions and by the navigation reads (single and in lists).
+for _endpoints, _at in [
+    (_PROJECT_ACTIONS + [("GET", _PROJECT)], ""),
+    (
+        [("GET", "/api/organizations/:organization_id/projects/"), ("GET", "/api/projects/:project_id/environments/")],
+        "/results/*",
+    ),
+]:
+    _differ(_endpoints, [f"{_at}/default_modifiers"], METHOD_FIELD.format("an object of HogQL modifiers"))
+    _differ(_endpoints, [f"{_at}/person_on_events_querying_enabled"], METHOD_FIELD.format("a boolean"))
+    _differ(_endpoints, [f"{_at}/product_intents"], METHOD_FIELD.format("a list of product intents"))
+    _differ(
+        _endpoints,
+        [f"{_at}/week_start_day"],
         "openapi-generator flattened oneOf [WeekStartDayEnum, NullEnum] to the enum; PostHog answers null "
-        "until the week start is set")
-_differ([("GET", _PROJECT + "is_generating_demo_data/")], [],
-        "openapi.yaml repeats the project; PostHog answers {is_generating_demo_data: bool}")
+        "until the week start is set",
+    )
+_differ(
+    [("GET", _PROJECT + "is_generating_demo_data/")],
+    [],
+    "openapi.yaml repeats the project; PostHog answers {is_generating_demo_data: bool}",
+)
 
 # roles (openapi.yaml)
 _differ([("GET", _ROLES)], ["/results/*/members"], METHOD_FIELD.format("a list of role memberships"))
 _differ([("GET", _ROLES)], ["/results/*/is_default"], METHOD_FIELD.format("a boolean"))
-_differ([("POST", _ROLES), ("GET", _ROLES + ":id/"), ("PATCH", _ROLES + ":id/")], ["/members"],
-        METHOD_FIELD.format("a list of role memberships"))
-_differ([("POST", _ROLES), ("GET", _ROLES + ":id/"), ("PATCH", _ROLES + ":id/")], ["/is_default"],
-        METHOD_FIELD.format("a boolean"))
+_differ(
+    [("POST", _ROLES), ("GET", _ROLES + ":id/"), ("PATCH", _ROLES + ":id/")],
+    ["/members"],
+    METHOD_FIELD.format("a list of role memberships"),
+)
+_differ(
+    [("POST", _ROLES), ("GET", _ROLES + ":id/"), ("PATCH", _ROLES + ":id/")],
+    ["/is_default"],
+    METHOD_FIELD.format("a boolean"),
+)
 
 
 CONTRACT_MD = Path(__file__).resolve().parents[2] / "apps" / "simulator" / "CONTRACT.md"
 
 
 # Locating the specification -----------------------------------------------------------------
+
 
 def spec_dir() -> Path:
     override = os.environ.get("POSTHOG_API_SPEC_DIR")
@@ -124,8 +180,10 @@ def spec_missing_reason() -> str | None:
     needed = ["endpoints.tsv", "docs", "openapi/openapi.yaml", "openapi/schema.yaml"]
     absent = [name for name in needed if not (directory / name).exists()]
     if absent:
-        return (f"PostHog API specification not found at {directory} (missing: {', '.join(absent)}); "
-                "set POSTHOG_API_SPEC_DIR or place shared/posthog-api beside the repository")
+        return (
+            f"PostHog API specification not found at {directory} (missing: {', '.join(absent)}); "
+            "set POSTHOG_API_SPEC_DIR or place shared/posthog-api beside the repository"
+        )
     return None
 
 
@@ -137,6 +195,7 @@ def skip_or_fail(reason: str) -> None:
 
 
 # endpoints.tsv -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Row:
@@ -175,6 +234,7 @@ def rows() -> tuple[Row, ...]:
 
 
 # The reference pages ------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class DocExample:
@@ -232,6 +292,7 @@ def doc_example(row: Row) -> DocExample | None:
 
 # What each row should answer ------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Expect:
     status: int
@@ -244,68 +305,126 @@ class Expect:
 ACTIVITY_PAGE_KEYS = frozenset({"results", "next", "previous"})
 ACTIVITY_ENTRY_KEYS = frozenset({"user", "activity", "scope", "item_id", "detail", "created_at"})
 GROUP_KEYS = frozenset({"group_type_index", "group_key", "group_properties", "created_at"})
-PLUGIN_CONFIG_KEYS = frozenset({"id", "plugin", "enabled", "order", "config", "error", "team_id", "plugin_info",
-                                "delivery_rate_24h", "created_at", "updated_at", "name", "description", "deleted",
-                                "filters"})
+PLUGIN_CONFIG_KEYS = frozenset(
+    {
+        "id",
+        "plugin",
+        "enabled",
+        "order",
+        "config",
+        "error",
+        "team_id",
+        "plugin_info",
+        "delivery_rate_24h",
+        "created_at",
+        "updated_at",
+        "name",
+        "description",
+        "deleted",
+        "filters",
+    }
+)
 
 # Where the reference page's example is drf-spectacular's placeholder (the viewset's serializer
 # repeated for an action that answers something else) or shows no body, the real API's answer.
 EXPECT_OVERRIDES: dict[tuple[str, str], Expect] = {
     ("GET", "/api/projects/:project_id/plugin_configs/:id/activity/"): Expect(
-        200, "object", ACTIVITY_PAGE_KEYS, ACTIVITY_ENTRY_KEYS,
-        "the page repeats the plugin config; PostHog answers an activity page"),
+        200,
+        "object",
+        ACTIVITY_PAGE_KEYS,
+        ACTIVITY_ENTRY_KEYS,
+        "the page repeats the plugin config; PostHog answers an activity page",
+    ),
     ("GET", "/api/projects/:project_id/plugin_configs/:id/frontend/"): Expect(
-        200, "any", reason="the page repeats the plugin config; PostHog answers the site app's JavaScript"),
+        200, "any", reason="the page repeats the plugin config; PostHog answers the site app's JavaScript"
+    ),
     ("POST", "/api/projects/:project_id/plugin_configs/:id/job/"): Expect(
-        200, "any", reason="the page repeats the plugin config; PostHog answers 200 with no useful body"),
+        200, "any", reason="the page repeats the plugin config; PostHog answers 200 with no useful body"
+    ),
     ("PATCH", "/api/projects/:project_id/plugin_configs/rearrange/"): Expect(
-        200, "list", item_keys=PLUGIN_CONFIG_KEYS - {"name", "description", "deleted", "filters"},
-        reason="the page shows one plugin config; PostHog answers the list of re-ordered configs"),
+        200,
+        "list",
+        item_keys=PLUGIN_CONFIG_KEYS - {"name", "description", "deleted", "filters"},
+        reason="the page shows one plugin config; PostHog answers the list of re-ordered configs",
+    ),
     ("DELETE", "/api/organizations/:parent_lookup_organization_id/plugins/:id/"): Expect(
-        204, "empty", reason="the page names no status"),
+        204, "empty", reason="the page names no status"
+    ),
     ("GET", "/api/organizations/:parent_lookup_organization_id/plugins/:id/check_for_updates/"): Expect(
-        200, "object", frozenset({"plugin"}), reason="PostHog answers {plugin: {...}} with the new latest_tag"),
+        200, "object", frozenset({"plugin"}), reason="PostHog answers {plugin: {...}} with the new latest_tag"
+    ),
     ("GET", "/api/organizations/:parent_lookup_organization_id/plugins/:id/source/"): Expect(
-        200, "object", reason="PostHog answers the source files, {filename: text}"),
+        200, "object", reason="PostHog answers the source files, {filename: text}"
+    ),
     ("PATCH", "/api/organizations/:parent_lookup_organization_id/plugins/:id/update_source/"): Expect(
-        200, "object", reason="PostHog answers the source files, {filename: text}"),
+        200, "object", reason="PostHog answers the source files, {filename: text}"
+    ),
     ("GET", "/api/organizations/:parent_lookup_organization_id/plugins/activity/"): Expect(
-        200, "object", ACTIVITY_PAGE_KEYS, ACTIVITY_ENTRY_KEYS,
-        "the page repeats the plugin; PostHog answers an activity page"),
+        200,
+        "object",
+        ACTIVITY_PAGE_KEYS,
+        ACTIVITY_ENTRY_KEYS,
+        "the page repeats the plugin; PostHog answers an activity page",
+    ),
     ("GET", "/api/organizations/:parent_lookup_organization_id/plugins/repository/"): Expect(
-        200, "list", item_keys=frozenset({"name", "url", "description"}),
-        reason="the page repeats the plugin; PostHog answers the list of plugins in its repository"),
+        200,
+        "list",
+        item_keys=frozenset({"name", "url", "description"}),
+        reason="the page repeats the plugin; PostHog answers the list of plugins in its repository",
+    ),
     ("GET", "/api/organizations/:organization_id/projects/:id/is_generating_demo_data/"): Expect(
-        200, "object", frozenset({"is_generating_demo_data"}),
-        reason="the page repeats the project; PostHog answers {is_generating_demo_data: bool}"),
+        200,
+        "object",
+        frozenset({"is_generating_demo_data"}),
+        reason="the page repeats the project; PostHog answers {is_generating_demo_data: bool}",
+    ),
     ("POST", "/api/projects/:project_id/file_system/log_view/"): Expect(
-        204, "empty", reason="the page shows drf-spectacular's default 200 for actions; PostHog's log_view "
-                             "answers 204 No Content to a POST"),
+        204,
+        "empty",
+        reason="the page shows drf-spectacular's default 200 for actions; PostHog's log_view "
+        "answers 204 No Content to a POST",
+    ),
     ("DELETE", "/api/projects/:project_id/annotations/:id/"): Expect(
-        405, "empty", reason="annotations cannot be hard-deleted: PostHog answers 405 with no body"),
+        405, "empty", reason="annotations cannot be hard-deleted: PostHog answers 405 with no body"
+    ),
 }
-for _path in ("/api/projects/:project_id/insights/:insight_id/sharing/passwords/",
-              "/api/environments/:environment_id/insights/:insight_id/sharing/passwords/",
-              "/api/environments/:environment_id/session_recordings/:recording_id/sharing/passwords/"):
+for _path in (
+    "/api/projects/:project_id/insights/:insight_id/sharing/passwords/",
+    "/api/environments/:environment_id/insights/:insight_id/sharing/passwords/",
+    "/api/environments/:environment_id/session_recordings/:recording_id/sharing/passwords/",
+):
     EXPECT_OVERRIDES[("POST", _path)] = Expect(
-        201, "object", frozenset({"id", "password", "note", "created_at", "created_by_email"}),
+        201,
+        "object",
+        frozenset({"id", "password", "note", "created_at", "created_by_email"}),
         reason="the page repeats the sharing configuration; PostHog answers 201 with the new password, "
-               "the raw password shown this once")
+        "the raw password shown this once",
+    )
 for _prefix in ("/api/projects/:project_id", "/api/environments/:environment_id"):
-    EXPECT_OVERRIDES.update({
-        ("GET", f"{_prefix}/groups/activity/"): Expect(
-            200, "object", ACTIVITY_PAGE_KEYS, ACTIVITY_ENTRY_KEYS, "the page shows no body"),
-        ("GET", f"{_prefix}/groups/find/"): Expect(200, "object", GROUP_KEYS, reason="the page shows no body"),
-        ("POST", f"{_prefix}/groups/update_property/"): Expect(
-            200, "object", GROUP_KEYS, reason="the page shows no body; PostHog answers the group"),
-        ("POST", f"{_prefix}/groups/delete_property/"): Expect(
-            200, "object", GROUP_KEYS, reason="the page shows no body; PostHog answers the group"),
-        ("GET", f"{_prefix}/groups/property_definitions/"): Expect(
-            200, "object", reason="the page shows no body; PostHog answers {group_type_index: [{name, count}]}"),
-        ("GET", f"{_prefix}/groups/property_values/"): Expect(
-            200, "object", frozenset({"results"}), frozenset({"name", "count"}),
-            reason="the page shows no body; PostHog answers {results: [{name, count}], refreshing}"),
-    })
+    EXPECT_OVERRIDES.update(
+        {
+            ("GET", f"{_prefix}/groups/activity/"): Expect(
+                200, "object", ACTIVITY_PAGE_KEYS, ACTIVITY_ENTRY_KEYS, "the page shows no body"
+            ),
+            ("GET", f"{_prefix}/groups/find/"): Expect(200, "object", GROUP_KEYS, reason="the page shows no body"),
+            ("POST", f"{_prefix}/groups/update_property/"): Expect(
+                200, "object", GROUP_KEYS, reason="the page shows no body; PostHog answers the group"
+            ),
+            ("POST", f"{_prefix}/groups/delete_property/"): Expect(
+                200, "object", GROUP_KEYS, reason="the page shows no body; PostHog answers the group"
+            ),
+            ("GET", f"{_prefix}/groups/property_definitions/"): Expect(
+                200, "object", reason="the page shows no body; PostHog answers {group_type_index: [{name, count}]}"
+            ),
+            ("GET", f"{_prefix}/groups/property_values/"): Expect(
+                200,
+                "object",
+                frozenset({"results"}),
+                frozenset({"name", "count"}),
+                reason="the page shows no body; PostHog answers {results: [{name, count}], refreshing}",
+            ),
+        }
+    )
 
 
 # The cohort example on the reference page includes request-only fields; openapi.yaml marks them
@@ -325,8 +444,9 @@ def expectation(row: Row) -> Expect:
         first = body[0] if body and isinstance(body[0], dict) else {}
         return Expect(status, "list", item_keys=frozenset(first) - WRITE_ONLY_KEYS)
     results = body.get("results")
-    item_keys = frozenset(results[0]) if isinstance(results, list) and results and isinstance(results[0], dict) \
-        else frozenset()
+    item_keys = (
+        frozenset(results[0]) if isinstance(results, list) and results and isinstance(results[0], dict) else frozenset()
+    )
     return Expect(status, "object", frozenset(body) - WRITE_ONLY_KEYS, item_keys - WRITE_ONLY_KEYS)
 
 
@@ -373,18 +493,22 @@ def check_shape(expect: Expect, response) -> list[str]:
 
 # Simulator routes outside endpoints.tsv that the portal reads and the schemas describe; the
 # contract test validates them too.
-EXTRA_READS = tuple(Row("navigation", "GET", path, "-", "") for path in (
-    "/api/organizations/",
-    "/api/organizations/:organization_id/",
-    "/api/organizations/:organization_id/projects/",
-    "/api/organizations/:organization_id/projects/:id/",
-    "/api/projects/",
-    "/api/projects/:project_id/",
-    "/api/projects/:project_id/environments/",
-))
+EXTRA_READS = tuple(
+    Row("navigation", "GET", path, "-", "")
+    for path in (
+        "/api/organizations/",
+        "/api/organizations/:organization_id/",
+        "/api/organizations/:organization_id/projects/",
+        "/api/organizations/:organization_id/projects/:id/",
+        "/api/projects/",
+        "/api/projects/:project_id/",
+        "/api/projects/:project_id/environments/",
+    )
+)
 
 
 # Filling in a row: real ids from the simulator, and a sensible body -------------------------------
+
 
 class Ids:
     """Ids of the seeded data, discovered through the API as a client would (list endpoints first)."""
@@ -413,16 +537,20 @@ class Ids:
 
     @property
     def environment_id(self) -> int:
-        return self._once("environment", lambda: self._get(
-            f"/api/projects/{self.project_id}/environments/")["results"][0]["id"])
+        return self._once(
+            "environment", lambda: self._get(f"/api/projects/{self.project_id}/environments/")["results"][0]["id"]
+        )
 
     def plugins(self) -> list[dict]:
-        return self._once("plugins", lambda: self._get(
-            f"/api/organizations/{self.organization_id}/plugins/", limit=1000)["results"])
+        return self._once(
+            "plugins", lambda: self._get(f"/api/organizations/{self.organization_id}/plugins/", limit=1000)["results"]
+        )
 
     def plugin_configs(self) -> list[dict]:
-        return self._once("plugin_configs", lambda: self._get(
-            f"/api/projects/{self.project_id}/plugin_configs/", limit=1000)["results"])
+        return self._once(
+            "plugin_configs",
+            lambda: self._get(f"/api/projects/{self.project_id}/plugin_configs/", limit=1000)["results"],
+        )
 
     def plugin(self, *, types: tuple[str, ...] = (), deletable: bool = False) -> dict:
         candidates = [p for p in self.plugins() if not types or p.get("plugin_type") in types]
@@ -449,6 +577,7 @@ class Ids:
                 if results:
                     return results[0]
             raise AssertionError("no seeded group in group types 0..4")
+
         return self._once("group", find)
 
     def first(self, path: str) -> dict:
@@ -457,6 +586,7 @@ class Ids:
             results = body["results"] if isinstance(body, dict) else body
             assert results, f"GET {path} lists nothing"
             return results[0]
+
         return self._once(path, find)
 
     def insight_id(self) -> Any:
@@ -467,11 +597,13 @@ class Ids:
 
     def file_system_item(self) -> dict:
         """A filed object (not a folder), from the project's file system list."""
+
         def find():
             listed = self._get(f"/api/projects/{self.project_id}/file_system/", limit=1000)["results"]
             items = [e for e in listed if e.get("type") != "folder" and e.get("ref") and not e.get("shortcut")]
             assert items, "the file system lists no filed object"
             return items[0]
+
         return self._once("file_system_item", find)
 
     def file_system_id(self) -> Any:
@@ -593,8 +725,11 @@ def request_for(row: Row, ids: Ids) -> tuple[str, dict[str, Any], Any]:
         if suffix.endswith("groups/") and row.method == "GET":
             params = {"group_type_index": ids.group()["group_type_index"]}
         elif suffix.endswith("groups/") and row.method == "POST":
-            body = {"group_type_index": ids.group()["group_type_index"], "group_key": f"endpoint-test-{unique}",
-                    "group_properties": {"name": f"Endpoint test {unique}"}}
+            body = {
+                "group_type_index": ids.group()["group_type_index"],
+                "group_key": f"endpoint-test-{unique}",
+                "group_properties": {"name": f"Endpoint test {unique}"},
+            }
         elif suffix.endswith("/property_definitions/"):
             params = {}
         elif suffix.endswith("/property_values/"):
@@ -625,15 +760,21 @@ def request_for(row: Row, ids: Ids) -> tuple[str, dict[str, Any], Any]:
         elif suffix.endswith("/roll/"):
             body = {}
     elif row.area == "project_actions":
-        body = {"product_type": "session_replay"} if suffix.endswith("/complete_product_onboarding/") else (
-            None if row.method == "GET" else {})
+        body = (
+            {"product_type": "session_replay"}
+            if suffix.endswith("/complete_product_onboarding/")
+            else (None if row.method == "GET" else {})
+        )
     elif row.area == "roles":
         if row.method in ("POST", "PATCH"):
             body = {"name": f"Endpoint test role {unique}"}
     elif row.area == "annotations":
         if row.method == "POST":
-            body = {"content": f"Endpoint test {unique}", "date_marker": datetime.now().astimezone().isoformat(),
-                    "scope": "project"}
+            body = {
+                "content": f"Endpoint test {unique}",
+                "date_marker": datetime.now().astimezone().isoformat(),
+                "scope": "project",
+            }
         elif row.method == "PATCH":
             body = {"content": f"Edited by the endpoint test {unique}"}
     elif row.area == "cohorts":
@@ -738,8 +879,11 @@ def _to_json_schema(node: Any) -> Any:
         return [_to_json_schema(item) for item in node]
     if not isinstance(node, dict):
         return node
-    converted = {key: _to_json_schema(value) for key, value in node.items()
-                 if key not in ("nullable", "example", "examples", "discriminator", "xml", "externalDocs")}
+    converted = {
+        key: _to_json_schema(value)
+        for key, value in node.items()
+        if key not in ("nullable", "example", "examples", "discriminator", "xml", "externalDocs")
+    }
     if node.get("nullable") is True:
         if "enum" in converted and None not in converted["enum"]:
             converted["enum"] = [*converted["enum"], None]
@@ -759,7 +903,8 @@ def validator_for(operation: Operation):
     checker.checks("date-time", raises=ValueError)(_is_datetime)
     checker.checks("uuid", raises=ValueError)(lambda value: not isinstance(value, str) or bool(uuid.UUID(value)))
     checker.checks("date", raises=ValueError)(
-        lambda value: not isinstance(value, str) or bool(datetime.strptime(value, "%Y-%m-%d")))
+        lambda value: not isinstance(value, str) or bool(datetime.strptime(value, "%Y-%m-%d"))
+    )
     schema = {**_to_json_schema(operation.schema), "components": _components(operation.file)}
     return jsonschema.Draft4Validator(schema, format_checker=checker)
 

@@ -35,8 +35,10 @@ NOT_IN_SCHEMAS = {
 }
 UNMAPPED_ROWS = {
     ("GET", "/api/projects/:project_id/plugin_configs/:id/activity/"): "schema.yaml (2023) predates it",
-    ("POST", "/api/organizations/:organization_id/projects/:id/generate_conversations_public_token/"):
-        "openapi.yaml (Nov 2025) predates it",
+    (
+        "POST",
+        "/api/organizations/:organization_id/projects/:id/generate_conversations_public_token/",
+    ): "openapi.yaml (Nov 2025) predates it",
     ("POST", "/api/projects/:project_id/file_system/undo_delete/"): "openapi.yaml (Nov 2025) predates it",
 }
 
@@ -53,8 +55,13 @@ def jsonschema_module():
 def test_every_row_maps_to_a_schema_path_or_is_known_absent():
     if MISSING:
         spec.skip_or_fail(MISSING)
-    unexpected = [row.id for row in spec.rows() if spec.schema_operation(row.method, row.path) is None
-                  and row.area not in NOT_IN_SCHEMAS and row.key not in UNMAPPED_ROWS]
+    unexpected = [
+        row.id
+        for row in spec.rows()
+        if spec.schema_operation(row.method, row.path) is None
+        and row.area not in NOT_IN_SCHEMAS
+        and row.key not in UNMAPPED_ROWS
+    ]
     assert not unexpected, f"rows no schema describes (map them or list them as absent): {unexpected}"
     stale = [key for key in UNMAPPED_ROWS if spec.schema_operation(*key) is not None]
     assert not stale, f"rows listed as absent from the schemas that a schema now describes: {stale}"
@@ -66,8 +73,11 @@ def test_deliberate_differences_name_real_rows():
     known = {row.key for row in (*spec.rows(), *spec.EXTRA_READS)}
     unknown = [key for key in spec.DELIBERATE_DIFFERENCES if tuple(key[:2]) not in known]
     assert not unknown, f"DELIBERATE_DIFFERENCES entries for no endpoint: {unknown}"
-    undescribed = [key for key in spec.DELIBERATE_DIFFERENCES
-                   if (op := spec.schema_operation(*key[:2])) is None or op.schema is None]
+    undescribed = [
+        key
+        for key in spec.DELIBERATE_DIFFERENCES
+        if (op := spec.schema_operation(*key[:2])) is None or op.schema is None
+    ]
     assert not undescribed, f"DELIBERATE_DIFFERENCES entries for endpoints no schema describes: {undescribed}"
 
 
@@ -82,8 +92,8 @@ def test_response_matches_schema(row, sim, jsonschema_module):
     path, params, body = spec.request_for(row, ids)
     answer = sim.call(row.method, path, params=params, json=body)
     assert 200 <= answer.status_code < 300, (
-        f"{row.method} {path} answered {answer.status_code} (schema documents {operation.status}): "
-        f"{answer.text[:500]}")
+        f"{row.method} {path} answered {answer.status_code} (schema documents {operation.status}): {answer.text[:500]}"
+    )
     try:
         document = answer.json()
     except ValueError:
@@ -97,8 +107,12 @@ def test_response_matches_schema(row, sim, jsonschema_module):
 
 
 def _report(row, path, operation, document, errors) -> str:
-    lines = [(f"{row.method} {path} does not match {operation.file} {operation.method.upper()} "
-              f"{operation.path} ({operation.status}): {len(errors)} problem(s)")]
+    lines = [
+        (
+            f"{row.method} {path} does not match {operation.file} {operation.method.upper()} "
+            f"{operation.path} ({operation.status}): {len(errors)} problem(s)"
+        )
+    ]
     for error in sorted(errors, key=lambda e: list(map(str, e.absolute_path)))[:10]:
         leaf = _leaf(error)
         at = spec.pointer(leaf.absolute_path) or "(the whole body)"
@@ -106,12 +120,15 @@ def _report(row, path, operation, document, errors) -> str:
         if len(expected) > 160:
             expected = expected[:157] + "..."
         lines.append(f"  at {at}: {leaf.message[:300]}")
-        lines.append(f"      schema expects {leaf.validator}: {expected} "
-                     f"(schema path {spec.pointer(leaf.absolute_schema_path)})")
+        lines.append(
+            f"      schema expects {leaf.validator}: {expected} (schema path {spec.pointer(leaf.absolute_schema_path)})"
+        )
     if len(errors) > 10:
         lines.append(f"  ... and {len(errors) - 10} more")
-    lines.append("If the difference is deliberate, list it with its reason in tests/simulator/spec.py "
-                 "DELIBERATE_DIFFERENCES and apps/simulator/CONTRACT.md.")
+    lines.append(
+        "If the difference is deliberate, list it with its reason in tests/simulator/spec.py "
+        "DELIBERATE_DIFFERENCES and apps/simulator/CONTRACT.md."
+    )
     return "\n".join(lines)
 
 
@@ -121,11 +138,15 @@ def _leaf(error):
         branches = {}
         for sub in error.context:
             branches.setdefault(sub.relative_schema_path[0], []).append(sub)
-        useful = [subs for index, subs in branches.items()
-                  if error.validator_value[index] != {"type": "null"}] or list(branches.values())
+        useful = [subs for index, subs in branches.items() if error.validator_value[index] != {"type": "null"}] or list(
+            branches.values()
+        )
         deepest = max(useful[0], key=lambda sub: len(sub.absolute_path))
-        if deepest.validator == error.validator and deepest.absolute_path == error.absolute_path \
-                and deepest.context == error.context:
+        if (
+            deepest.validator == error.validator
+            and deepest.absolute_path == error.absolute_path
+            and deepest.context == error.context
+        ):
             break
         error = deepest
     return error

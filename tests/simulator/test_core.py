@@ -19,10 +19,16 @@ def test_missing_and_wrong_keys_are_401(simulator):
 def test_scopes_are_enforced_per_key(simulator):
     answer = requests.get(f"{simulator.url}/api/projects/", headers={"Authorization": f"Bearer {PLUGINS_ONLY_KEY}"})
     assert answer.status_code == 403
-    assert answer.json() == {"type": "invalid_request", "code": "permission_denied",
-                             "detail": "API key missing required scope 'project:read'", "attr": None}
-    assert requests.get(f"{simulator.url}/api/projects/",
-                        headers={"Authorization": f"Bearer {READ_ONLY_KEY}"}).status_code == 200
+    assert answer.json() == {
+        "type": "invalid_request",
+        "code": "permission_denied",
+        "detail": "API key missing required scope 'project:read'",
+        "attr": None,
+    }
+    assert (
+        requests.get(f"{simulator.url}/api/projects/", headers={"Authorization": f"Bearer {READ_ONLY_KEY}"}).status_code
+        == 200
+    )
 
 
 def test_current_and_optional_trailing_slash(sim):

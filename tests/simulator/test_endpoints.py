@@ -14,8 +14,7 @@ from apps.simulator.seed import PLUGINS_ONLY_KEY, READ_ONLY_KEY
 from tests.simulator import spec
 
 MISSING = spec.spec_missing_reason()
-ROWS = [pytest.param(None, id="posthog-api-spec")] if MISSING else [
-    pytest.param(row, id=row.id) for row in spec.rows()]
+ROWS = [pytest.param(None, id="posthog-api-spec")] if MISSING else [pytest.param(row, id=row.id) for row in spec.rows()]
 
 
 def grants(scopes: list[str], scope: str) -> bool:
@@ -44,21 +43,33 @@ def test_endpoint(row, simulator, sim):
     found, _, _ = match(row.method, path)
     assert found is not None, f"the simulator has no route for {row.id} ({row.method} {path})"
     assert found.scope == row.required_scope, (
-        f"{row.id} is registered with scope {found.scope!r}; endpoints.tsv says {row.scope!r}")
+        f"{row.id} is registered with scope {found.scope!r}; endpoints.tsv says {row.scope!r}"
+    )
 
     if row.required_scope:
-        lacking = [key for key in (PLUGINS_ONLY_KEY, READ_ONLY_KEY)
-                   if not grants(store.get("personal_api_key", key)["scopes"], row.required_scope)]
+        lacking = [
+            key
+            for key in (PLUGINS_ONLY_KEY, READ_ONLY_KEY)
+            if not grants(store.get("personal_api_key", key)["scopes"], row.required_scope)
+        ]
         if lacking:
-            refused = requests.request(row.method, simulator.url + path, params=params, json=body, timeout=10,
-                                       headers={"Authorization": f"Bearer {lacking[0]}"})
+            refused = requests.request(
+                row.method,
+                simulator.url + path,
+                params=params,
+                json=body,
+                timeout=10,
+                headers={"Authorization": f"Bearer {lacking[0]}"},
+            )
             assert refused.status_code == 403, (
-                f"a key without {row.required_scope} got {refused.status_code}: {refused.text[:300]}")
+                f"a key without {row.required_scope} got {refused.status_code}: {refused.text[:300]}"
+            )
             assert refused.json()["code"] == "permission_denied"
 
     answer = sim.call(row.method, path, params=params, json=body)
     assert answer.status_code == expect.status, (
         f"{row.method} {path} params={params} body={body} answered {answer.status_code}, "
-        f"expected {expect.status}{f' ({expect.reason})' if expect.reason else ''}: {answer.text[:500]}")
+        f"expected {expect.status}{f' ({expect.reason})' if expect.reason else ''}: {answer.text[:500]}"
+    )
     problems = spec.check_shape(expect, answer)
     assert not problems, f"{row.method} {path}: {'; '.join(problems)}; body: {answer.text[:500]}"

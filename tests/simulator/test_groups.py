@@ -17,7 +17,9 @@ def first_group(sim, prefix="/api/projects/1", index=0):
 def test_group_types_label_the_two_types(sim):
     types = sim.call("GET", "/api/projects/1/groups_types/").json()
     assert [(t["group_type_index"], t["group_type"], t["name_plural"]) for t in types] == [
-        (0, "organization", "Companies"), (1, "instance", "Workspaces")]
+        (0, "organization", "Companies"),
+        (1, "instance", "Workspaces"),
+    ]
     assert sim.call("GET", "/api/projects/@current/groups_types").json() == types
 
 
@@ -49,17 +51,25 @@ def test_search_filters_by_properties_and_key(sim):
     assert [g["group_properties"]["name"] for g in found] == ["Zürich Fintech AG"]
     by_key = sim.call("GET", "/api/projects/1/groups/?group_type_index=0&search=acme-robotics").json()["results"]
     assert [g["group_key"] for g in by_key] == ["acme-robotics"]
-    assert sim.call("GET", "/api/projects/1/groups/?group_type_index=0&search=nothing-like-this").json()[
-        "results"] == []
+    assert (
+        sim.call("GET", "/api/projects/1/groups/?group_type_index=0&search=nothing-like-this").json()["results"] == []
+    )
 
 
 def test_cursor_pagination_walks_every_group_once(simulator, sim):
     store = simulator.simulator.store
     with store.transaction():
         for number in range(130):
-            store.insert("group", {"group_type_index": 1, "group_key": f"bulk-{number:03d}",
-                                   "group_properties": {"name": f"Bulk {number}"},
-                                   "created_at": f"2020-01-01T00:{number // 60:02d}:{number % 60:02d}Z"}, parent=1)
+            store.insert(
+                "group",
+                {
+                    "group_type_index": 1,
+                    "group_key": f"bulk-{number:03d}",
+                    "group_properties": {"name": f"Bulk {number}"},
+                    "created_at": f"2020-01-01T00:{number // 60:02d}:{number % 60:02d}Z",
+                },
+                parent=1,
+            )
     first = sim.call("GET", "/api/projects/1/groups/?group_type_index=1&search=bulk").json()
     assert len(first["results"]) == 100 and first["previous"] is None
     assert first["next"].startswith(sim.base_url) and "cursor=" in first["next"] and "search=bulk" in first["next"]
@@ -85,14 +95,17 @@ def test_create_then_find_and_list_see_it(sim, prefix):
     assert duplicate.status_code == 400 and duplicate.json()["detail"] == "A group with this key already exists"
 
 
-@pytest.mark.parametrize("body, attr, code", [
-    ({"group_key": "x"}, "group_type_index", "required"),
-    ({"group_type_index": "zero", "group_key": "x"}, "group_type_index", "invalid"),
-    ({"group_type_index": 0}, "group_key", "required"),
-    ({"group_type_index": 0, "group_key": "  "}, "group_key", "blank"),
-    ({"group_type_index": 0, "group_key": "k" * 401}, "group_key", "max_length"),
-    ({"group_type_index": 0, "group_key": "x", "group_properties": [1]}, "group_properties", "not_a_dict"),
-])
+@pytest.mark.parametrize(
+    "body, attr, code",
+    [
+        ({"group_key": "x"}, "group_type_index", "required"),
+        ({"group_type_index": "zero", "group_key": "x"}, "group_type_index", "invalid"),
+        ({"group_type_index": 0}, "group_key", "required"),
+        ({"group_type_index": 0, "group_key": "  "}, "group_key", "blank"),
+        ({"group_type_index": 0, "group_key": "k" * 401}, "group_key", "max_length"),
+        ({"group_type_index": 0, "group_key": "x", "group_properties": [1]}, "group_properties", "not_a_dict"),
+    ],
+)
 def test_create_validates_like_drf(sim, body, attr, code):
     answer = sim.call("POST", "/api/projects/1/groups/", json=body)
     assert answer.status_code == 400
@@ -100,7 +113,9 @@ def test_create_validates_like_drf(sim, body, attr, code):
 
 
 def test_create_for_unknown_group_type_is_404_and_stores_nothing(sim):
-    assert sim.call("POST", "/api/projects/1/groups/", json={"group_type_index": 4, "group_key": "x"}).status_code == 404
+    assert (
+        sim.call("POST", "/api/projects/1/groups/", json={"group_type_index": 4, "group_key": "x"}).status_code == 404
+    )
     assert sim.call("GET", "/api/projects/1/groups/?group_type_index=4").json()["results"] == []
 
 
@@ -127,7 +142,10 @@ def test_update_and_delete_property_change_the_group_and_log_activity(sim, prefi
     assert activity["total_count"] == 3
     newest, middle, oldest = activity["results"]
     assert (newest["activity"], newest["detail"]["name"], newest["detail"]["changes"][0]["action"]) == (
-        "update_property", "csm", "deleted")
+        "update_property",
+        "csm",
+        "deleted",
+    )
     assert (middle["activity"], middle["detail"]["changes"][0]["after"]) == ("create_property", "Jo")
     assert oldest["detail"]["changes"][0]["before"] == group["group_properties"]["plan"]
     assert oldest["scope"] == "Group" and oldest["user"]["email"] == "dana@hedgehog.example"
@@ -136,22 +154,35 @@ def test_update_and_delete_property_change_the_group_and_log_activity(sim, prefi
 def test_property_edits_validate_their_body(sim):
     group = first_group(sim)
     where = f"group_type_index=0&group_key={quote(group['group_key'])}"
-    assert sim.call("POST", f"/api/projects/1/groups/update_property/?{where}", json={"value": 1}).json()[
-        "attr"] == "key"
-    assert sim.call("POST", f"/api/projects/1/groups/update_property/?{where}", json={"key": "a"}).json()[
-        "attr"] == "value"
+    assert (
+        sim.call("POST", f"/api/projects/1/groups/update_property/?{where}", json={"value": 1}).json()["attr"] == "key"
+    )
+    assert (
+        sim.call("POST", f"/api/projects/1/groups/update_property/?{where}", json={"key": "a"}).json()["attr"]
+        == "value"
+    )
     no_unset = sim.call("POST", f"/api/projects/1/groups/delete_property/?{where}", json={"key": "plan"})
     assert no_unset.status_code == 400 and no_unset.json()["attr"] == "$unset"
     unknown = sim.call("POST", f"/api/projects/1/groups/delete_property/?{where}", json={"$unset": "nope"})
     assert unknown.status_code == 400 and "does not exist" in unknown.json()["detail"]
-    gone = sim.call("POST", "/api/projects/1/groups/update_property/?group_type_index=0&group_key=nobody",
-                    json={"key": "a", "value": 1})
+    gone = sim.call(
+        "POST",
+        "/api/projects/1/groups/update_property/?group_type_index=0&group_key=nobody",
+        json={"key": "a", "value": 1},
+    )
     assert gone.status_code == 404
 
 
 def test_create_logs_one_entry_per_property(sim):
-    sim.call("POST", "/api/projects/1/groups/", json={"group_type_index": 1, "group_key": "https://new.example",
-                                                      "group_properties": {"name": "New", "region": "eu"}})
+    sim.call(
+        "POST",
+        "/api/projects/1/groups/",
+        json={
+            "group_type_index": 1,
+            "group_key": "https://new.example",
+            "group_properties": {"name": "New", "region": "eu"},
+        },
+    )
     activity = sim.call("GET", "/api/projects/1/groups/activity/?group_type_index=1&group_key=https://new.example")
     assert sorted(e["detail"]["name"] for e in activity.json()["results"]) == ["name", "region"]
     assert {e["activity"] for e in activity.json()["results"]} == {"create_group"}
@@ -190,8 +221,13 @@ def test_scopes(simulator):
     assert denied.status_code == 403 and denied.json()["detail"] == "API key missing required scope 'group:write'"
     plugins_only = {"Authorization": f"Bearer {PLUGINS_ONLY_KEY}"}
     assert requests.get(url + "?group_type_index=0", headers=plugins_only).status_code == 403
-    assert requests.get(f"{simulator.url}/api/projects/1/groups/activity/?group_type_index=0&group_key=x",
-                        headers=plugins_only).json()["detail"].endswith("'activity_log:read'")
+    assert (
+        requests.get(
+            f"{simulator.url}/api/projects/1/groups/activity/?group_type_index=0&group_key=x", headers=plugins_only
+        )
+        .json()["detail"]
+        .endswith("'activity_log:read'")
+    )
 
 
 def test_wrong_method_is_405(sim):

@@ -83,8 +83,9 @@ def test_patch_keeps_secrets_sent_as_null(simulator, sim):
     assert sim.call("GET", f"{CONFIGS}{config['id']}/").json()["config"]["awsAccessKey"] == MASK
     entry = sim.call("GET", f"{CONFIGS}{config['id']}/activity/").json()["results"][0]
     assert entry["activity"] == "config_updated" and entry["scope"] == "PluginConfig"
-    assert entry["detail"]["changes"] == [{"type": "PluginConfig", "action": "changed", "field": "awsAccessKey",
-                                           "before": MASK, "after": MASK}]
+    assert entry["detail"]["changes"] == [
+        {"type": "PluginConfig", "action": "changed", "field": "awsAccessKey", "before": MASK, "after": MASK}
+    ]
 
 
 def test_patch_validation(sim):
@@ -136,13 +137,20 @@ def test_patch_deleted_hides_from_list(sim):
 def test_create(sim):
     zapier_url = "https://github.com/PostHog/posthog-zapier-plugin"
     plugin = sim.call("POST", "/api/organizations/@current/plugins/", json={"url": zapier_url}).json()
-    body = {"plugin": plugin["id"], "order": 3, "enabled": True, "name": "Zapier → CRM",
-            "config": {"webhookUrl": "https://hooks.zapier.com/hooks/catch/1/abc", "messageFormat": "Plain text"}}
+    body = {
+        "plugin": plugin["id"],
+        "order": 3,
+        "enabled": True,
+        "name": "Zapier → CRM",
+        "config": {"webhookUrl": "https://hooks.zapier.com/hooks/catch/1/abc", "messageFormat": "Plain text"},
+    }
     answer = sim.call("POST", CONFIGS, json=body)
     assert answer.status_code == 201, answer.json()
     created = answer.json()
     assert created["config"]["webhookUrl"] == MASK and created["config"]["messageFormat"] == "Plain text"
-    assert created["delivery_rate_24h"] is None and created["team_id"] == 1 and created["plugin_info"]["name"] == "Zapier"
+    assert (
+        created["delivery_rate_24h"] is None and created["team_id"] == 1 and created["plugin_info"]["name"] == "Zapier"
+    )
     assert created["name"] == "Zapier → CRM" and created["description"] == plugin["description"]
     listed = configs(sim)
     assert any(c["id"] == created["id"] for c in listed)
@@ -161,8 +169,11 @@ def test_create_validation(simulator, sim):
         ({"plugin": [1], "order": 1}, "plugin", "incorrect_type"),
         ({"plugin": geoip}, "order", "required"),
         ({"plugin": geoip, "order": 1, "config": []}, "config", "not_a_dict"),
-        ({"plugin": plugin_id(sim, "S3 Export"), "order": 1, "enabled": True, "config": {}},
-         "config__awsAccessKey", "required"),
+        (
+            {"plugin": plugin_id(sim, "S3 Export"), "order": 1, "enabled": True, "config": {}},
+            "config__awsAccessKey",
+            "required",
+        ),
         ({"plugin": geoip, "order": 1, "name": "n" * 401}, "name", "max_length"),
     ]
     for body, attr, code in cases:
@@ -185,8 +196,9 @@ def test_scopes(simulator):
 def test_rearrange(sim):
     rows = [c for c in configs(sim) if c["enabled"]]
     first, last = rows[0], rows[-1]
-    answer = sim.call("PATCH", CONFIGS + "rearrange/", json={"orders": {str(first["id"]): last["order"] + 10,
-                                                                       str(last["id"]): -1}})
+    answer = sim.call(
+        "PATCH", CONFIGS + "rearrange/", json={"orders": {str(first["id"]): last["order"] + 10, str(last["id"]): -1}}
+    )
     assert answer.status_code == 200
     assert answer.json()[0]["id"] == last["id"] and answer.json()[-1]["id"] == first["id"]
     listed = configs(sim)
@@ -207,17 +219,24 @@ def test_rearrange(sim):
 
 def test_job_is_acknowledged_logged_and_recorded(sim):
     config = config_named(sim, "BigQuery Export (EU warehouse)")
-    answer = sim.call("POST", f"{CONFIGS}{config['id']}/job/", json={
-        "job": {"type": "Export historical events V2", "payload": {"dateRange": ["2024-01-01", "2024-01-31"]}}})
+    answer = sim.call(
+        "POST",
+        f"{CONFIGS}{config['id']}/job/",
+        json={"job": {"type": "Export historical events V2", "payload": {"dateRange": ["2024-01-01", "2024-01-31"]}}},
+    )
     assert answer.status_code == 200 and answer.json() == {"success": True}
     newest = sim.call("GET", f"{CONFIGS}{config['id']}/logs/?limit=1").json()["results"][0]
     assert newest["source"] == "SYSTEM" and "Export historical events V2" in newest["message"]
     entry = sim.call("GET", f"{CONFIGS}{config['id']}/activity/").json()["results"][0]
     assert entry["activity"] == "job_triggered"
     assert entry["detail"]["trigger"]["job_type"] == "Export historical events V2"
-    for body, attr in (({"job": {}}, "job__type"), ({"job": "go"}, "job"), ({}, "job__type"),
-                       ({"job": {"type": "x", "payload": []}}, "job__payload"),
-                       ({"job": {"type": "x", "operation": "pause"}}, "job__operation")):
+    for body, attr in (
+        ({"job": {}}, "job__type"),
+        ({"job": "go"}, "job"),
+        ({}, "job__type"),
+        ({"job": {"type": "x", "payload": []}}, "job__payload"),
+        ({"job": {"type": "x", "operation": "pause"}}, "job__operation"),
+    ):
         bad = sim.call("POST", f"{CONFIGS}{config['id']}/job/", json=body)
         assert bad.status_code == 400 and bad.json()["attr"] == attr, body
     assert sim.call("POST", f"{CONFIGS}99999/job/", json={"job": {"type": "x"}}).status_code == 404
@@ -225,16 +244,20 @@ def test_job_is_acknowledged_logged_and_recorded(sim):
 
 def test_frontend_is_javascript(sim):
     plugins = "/api/organizations/@current/plugins/"
-    with_frontend = [c for c in configs(sim)
-                     if "frontend.tsx" in sim.call("GET", f"{plugins}{c['plugin']}/source/").json()]
+    with_frontend = [
+        c for c in configs(sim) if "frontend.tsx" in sim.call("GET", f"{plugins}{c['plugin']}/source/").json()
+    ]
     without = next(c for c in configs(sim) if c not in with_frontend)
     assert with_frontend and "scene" in sim.call("GET", f"{CONFIGS}{with_frontend[0]['id']}/frontend/").text
     stub = sim.call("GET", f"{CONFIGS}{without['id']}/frontend/")
     assert stub.status_code == 200 and stub.text.startswith("export function getFrontendApp")
     assert '"no_frontend": true' in stub.text
     plugin = sim.call("POST", plugins, json={"plugin_type": "source", "name": "F"}).json()
-    sim.call("PATCH", f"{plugins}{plugin['id']}/update_source/",
-             json={"frontend.tsx": "export const scene = { title: 'Hi' }\n"})
+    sim.call(
+        "PATCH",
+        f"{plugins}{plugin['id']}/update_source/",
+        json={"frontend.tsx": "export const scene = { title: 'Hi' }\n"},
+    )
     config = sim.call("POST", CONFIGS, json={"plugin": plugin["id"], "order": 99}).json()
     code = sim.call("GET", f"{CONFIGS}{config['id']}/frontend").text
     assert "scene" in code and "no_frontend" not in code
@@ -245,8 +268,17 @@ def test_logs_shape_order_and_pagination(sim):
     page = sim.call("GET", f"{CONFIGS}{config['id']}/logs/?limit=20").json()
     assert page["count"] > 100 and len(page["results"]) == 20 and "offset=20" in page["next"]
     entry = page["results"][0]
-    assert set(entry) == {"id", "team_id", "plugin_id", "plugin_config_id", "timestamp", "source", "type", "message",
-                          "instance_id"}
+    assert set(entry) == {
+        "id",
+        "team_id",
+        "plugin_id",
+        "plugin_config_id",
+        "timestamp",
+        "source",
+        "type",
+        "message",
+        "instance_id",
+    }
     assert entry["plugin_config_id"] == config["id"] and entry["plugin_id"] == config["plugin"]
     stamps = [e["timestamp"] for e in page["results"]]
     assert stamps == sorted(stamps, reverse=True)
@@ -285,8 +317,12 @@ def test_logs_of_other_projects_and_unknown_configs_are_empty(sim):
     other = configs(sim, "mobile")[0]
     assert sim.call("GET", f"{CONFIGS}{other['id']}/logs/").json()["count"] == 0
     assert sim.call("GET", f"/api/projects/{mobile(sim)}/plugin_configs/{other['id']}/logs/").json()["count"] > 0
-    assert sim.call("GET", f"{CONFIGS}99999/logs/").json() == {"count": 0, "next": None, "previous": None,
-                                                                 "results": []}
+    assert sim.call("GET", f"{CONFIGS}99999/logs/").json() == {
+        "count": 0,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
 
 
 def test_tick_adds_logs_prunes_a_week_and_drifts_rates(simulator, sim):
@@ -317,8 +353,11 @@ def test_tick_adds_logs_prunes_a_week_and_drifts_rates(simulator, sim):
         else:
             assert 0 <= now <= 1
             assert (start >= 0.99) == (now >= 0.99) and (start < 0.75) == (now < 0.75)
-    recent = store.logs_query(plugin_config_id=s3["id"], types=["ERROR"],
-                              after=(datetime.now(UTC) - timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+    recent = store.logs_query(
+        plugin_config_id=s3["id"],
+        types=["ERROR"],
+        after=(datetime.now(UTC) - timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+    )
     assert len(recent) >= 4  # at least one burst from a failing config in 60 ticks
 
 
@@ -328,6 +367,7 @@ def test_activity_pagination(sim):
         sim.call("PATCH", f"{CONFIGS}{config['id']}/", json={"order": order})
     page = sim.call("GET", f"{CONFIGS}{config['id']}/activity/?limit=2").json()
     assert len(page["results"]) == 2 and page["total_count"] >= 6 and "page=2" in page["next"]
-    assert page["results"][0]["detail"]["changes"] == [{"type": "PluginConfig", "action": "changed",
-                                                        "field": "order", "before": 7, "after": 8}]
+    assert page["results"][0]["detail"]["changes"] == [
+        {"type": "PluginConfig", "action": "changed", "field": "order", "before": 7, "after": 8}
+    ]
     assert sim.call("GET", f"{CONFIGS}99999/activity/").status_code == 404

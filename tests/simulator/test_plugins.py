@@ -20,8 +20,10 @@ def test_list_has_a_dozen_of_each_type_and_the_schema_fields(sim):
     assert page["count"] == 49 and page["next"] is None
     plugins = page["results"]
     for plugin_type in ("local", "custom", "repository", "source"):
-        assert sum(p["plugin_type"] == plugin_type and p["organization_name"] == "Hedgehog Analytics"
-                   for p in plugins) == 12
+        assert (
+            sum(p["plugin_type"] == plugin_type and p["organization_name"] == "Hedgehog Analytics" for p in plugins)
+            == 12
+        )
     required = {"id", "latest_tag", "organization_id", "organization_name", "url"}
     assert all(required <= set(p) and isinstance(p["latest_tag"], str) for p in plugins)
     entries = [entry for p in plugins for entry in p["config_schema"]]
@@ -47,14 +49,19 @@ def test_get_one_with_or_without_slash_and_404s(simulator, sim):
     assert sim.call("GET", path).json() == sim.call("GET", path + "/").json() == plugin
     assert sim.call("GET", PLUGINS + "99999/").status_code == 404
     assert sim.call("GET", PLUGINS + "abc/").json()["code"] == "not_found"
-    hidden = next(p for p in simulator.simulator.store.all("plugin") if p["organization_id"] == OTHER_ORGANIZATION_ID
-                  and not p["is_global"])
+    hidden = next(
+        p
+        for p in simulator.simulator.store.all("plugin")
+        if p["organization_id"] == OTHER_ORGANIZATION_ID and not p["is_global"]
+    )
     assert sim.call("GET", f"{PLUGINS}{hidden['id']}/").status_code == 404
     assert sim.call("GET", f"/api/organizations/{OTHER_ORGANIZATION_ID}/plugins/{plugin['id']}/").status_code == 404
 
 
 def test_install_from_a_github_url(sim):
-    created = sim.call("POST", PLUGINS, json={"url": "https://github.com/acme/posthog-hedgehog-counter-plugin/tree/v1.2.0"})
+    created = sim.call(
+        "POST", PLUGINS, json={"url": "https://github.com/acme/posthog-hedgehog-counter-plugin/tree/v1.2.0"}
+    )
     assert created.status_code == 201
     plugin = created.json()
     assert plugin["plugin_type"] == "custom" and plugin["tag"] == "v1.2.0" and plugin["name"] == "Hedgehog Counter"
@@ -86,21 +93,35 @@ def test_install_validation(sim):
         ({"url": "https://github.com/a/b", "plugin_type": "inline-ish"}, "plugin_type", "invalid_choice"),
         ({"plugin_type": "source"}, "name", "required"),
         ({"plugin_type": "source", "name": "x" * 201}, "name", "max_length"),
-        ({"plugin_type": "source", "name": "x", "config_schema": [{"key": "a", "type": "number"}]},
-         "config_schema__0__type", "invalid_choice"),
-        ({"plugin_type": "source", "name": "x", "config_schema": [{"key": "a", "type": "choice"}]},
-         "config_schema__0__choices", "invalid"),
-        ({"plugin_type": "source", "name": "x", "config_schema": [{"name": "no key"}]},
-         "config_schema__0__key", "required"),
+        (
+            {"plugin_type": "source", "name": "x", "config_schema": [{"key": "a", "type": "number"}]},
+            "config_schema__0__type",
+            "invalid_choice",
+        ),
+        (
+            {"plugin_type": "source", "name": "x", "config_schema": [{"key": "a", "type": "choice"}]},
+            "config_schema__0__choices",
+            "invalid",
+        ),
+        (
+            {"plugin_type": "source", "name": "x", "config_schema": [{"name": "no key"}]},
+            "config_schema__0__key",
+            "required",
+        ),
         ({"plugin_type": "source", "name": "x", "is_global": "yes"}, "is_global", "invalid"),
     ]
     for body, attr, code in cases:
         answer = sim.call("POST", PLUGINS, json=body)
         assert answer.status_code == 400, body
-        assert answer.json()["type"] == "validation_error" and answer.json()["attr"] == attr and \
-            answer.json()["code"] == code, (body, answer.json())
-    assert sim.call("POST", PLUGINS, data="{nope", headers={"Content-Type": "application/json"}).json()["code"] == \
-        "parse_error"
+        assert (
+            answer.json()["type"] == "validation_error"
+            and answer.json()["attr"] == attr
+            and answer.json()["code"] == code
+        ), (body, answer.json())
+    assert (
+        sim.call("POST", PLUGINS, data="{nope", headers={"Content-Type": "application/json"}).json()["code"]
+        == "parse_error"
+    )
     assert sim.call("GET", PLUGINS).json()["count"] == 49
 
 
@@ -109,11 +130,15 @@ def test_source_plugin_source_editing(sim):
     source_path = f"{PLUGINS}{plugin['id']}/source/"
     files = sim.call("GET", source_path).json()
     assert set(files) == {"plugin.json", "index.ts"}
-    changed = sim.call("PATCH", f"{PLUGINS}{plugin['id']}/update_source/", json={
-        "index.ts": "export function processEvent(e) { return e }\n",
-        "frontend.tsx": "export const scene = {}\n",
-        "plugin.json": '{"name": "Renamed", "config": [{"key": "k", "name": "K", "type": "string", "secret": true}]}',
-    })
+    changed = sim.call(
+        "PATCH",
+        f"{PLUGINS}{plugin['id']}/update_source/",
+        json={
+            "index.ts": "export function processEvent(e) { return e }\n",
+            "frontend.tsx": "export const scene = {}\n",
+            "plugin.json": '{"name": "Renamed", "config": [{"key": "k", "name": "K", "type": "string", "secret": true}]}',
+        },
+    )
     assert changed.status_code == 200 and changed.json()["frontend.tsx"] == "export const scene = {}\n"
     assert sim.call("GET", source_path).json() == changed.json()
     after = sim.call("GET", f"{PLUGINS}{plugin['id']}/").json()
@@ -137,15 +162,25 @@ def test_seeded_plugins_have_source(sim):
 
 def test_patch_records_changes(sim):
     plugin = plugin_named(sim, "Taxonomy")
-    answer = sim.call("PATCH", f"{PLUGINS}{plugin['id']}/", json={"description": "Naming police 🚓", "url": "ignored",
-                                                                  "latest_tag": "ignored"})
+    answer = sim.call(
+        "PATCH",
+        f"{PLUGINS}{plugin['id']}/",
+        json={"description": "Naming police 🚓", "url": "ignored", "latest_tag": "ignored"},
+    )
     assert answer.status_code == 200
     assert answer.json()["description"] == "Naming police 🚓" and answer.json()["url"] == plugin["url"]
     assert sim.call("GET", f"{PLUGINS}{plugin['id']}/").json()["description"] == "Naming police 🚓"
     entry = sim.call("GET", PLUGINS + "activity/").json()["results"][0]
     assert entry["activity"] == "updated" and entry["detail"]["name"] == "Taxonomy"
-    assert entry["detail"]["changes"] == [{"type": "Plugin", "action": "changed", "field": "description",
-                                           "before": plugin["description"], "after": "Naming police 🚓"}]
+    assert entry["detail"]["changes"] == [
+        {
+            "type": "Plugin",
+            "action": "changed",
+            "field": "description",
+            "before": plugin["description"],
+            "after": "Naming police 🚓",
+        }
+    ]
     too_long = sim.call("PATCH", f"{PLUGINS}{plugin['id']}/", json={"icon": "x" * 801})
     assert too_long.status_code == 400 and too_long.json()["attr"] == "icon"
     not_a_dict = sim.call("PATCH", f"{PLUGINS}{plugin['id']}/", json={"capabilities": []})
@@ -182,8 +217,11 @@ def test_another_organizations_global_plugin_is_read_only(sim):
 
 def test_check_for_updates_then_upgrade(sim):
     # Seeded custom and repository plugins: some know of an update, some have one nobody checked for yet.
-    plugins = [p for p in all_plugins(sim) if p["plugin_type"] in ("repository", "custom")
-               and p["organization_name"] == "Hedgehog Analytics"]
+    plugins = [
+        p
+        for p in all_plugins(sim)
+        if p["plugin_type"] in ("repository", "custom") and p["organization_name"] == "Hedgehog Analytics"
+    ]
     outdated_seen = [p for p in plugins if p["latest_tag"] != p["tag"]]
     assert outdated_seen
     found_new = None
@@ -225,6 +263,10 @@ def test_plugins_only_key_can_manage_plugins(simulator):
     headers = {"Authorization": f"Bearer {PLUGINS_ONLY_KEY}"}
     answer = requests.get(f"{simulator.url}{PLUGINS}", headers=headers, timeout=10)
     assert answer.status_code == 200 and answer.json()["count"] == 49
-    created = requests.post(f"{simulator.url}{PLUGINS}", headers=headers, timeout=10,
-                            json={"url": "https://www.npmjs.com/package/posthog-hog-plugin/v/2.0.1"})
+    created = requests.post(
+        f"{simulator.url}{PLUGINS}",
+        headers=headers,
+        timeout=10,
+        json={"url": "https://www.npmjs.com/package/posthog-hog-plugin/v/2.0.1"},
+    )
     assert created.status_code == 201 and created.json()["tag"] == "2.0.1"

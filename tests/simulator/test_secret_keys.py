@@ -6,8 +6,17 @@ import requests
 from apps.simulator.seed import PLUGINS_ONLY_KEY, READ_ONLY_KEY
 
 BASE = "/api/environments/1/project_secret_api_keys/"
-KEY_FIELDS = {"id", "label", "value", "mask_value", "created_at", "created_by", "last_used_at", "last_rolled_at",
-              "scopes"}
+KEY_FIELDS = {
+    "id",
+    "label",
+    "value",
+    "mask_value",
+    "created_at",
+    "created_by",
+    "last_used_at",
+    "last_rolled_at",
+    "scopes",
+}
 
 
 def create(sim, label="Flags at the edge", scopes=("feature_flag:read",), base=BASE):
@@ -54,8 +63,11 @@ def test_roll_issues_a_new_value_once(sim):
 
 def test_patch_changes_label_and_scopes(sim):
     body = create(sim).json()
-    patched = sim.call("PATCH", f"{BASE}{body['id']}/", json={"label": "Renamed – ünïcode", "scopes": [
-        "endpoint:read", "feature_flag:read"]})
+    patched = sim.call(
+        "PATCH",
+        f"{BASE}{body['id']}/",
+        json={"label": "Renamed – ünïcode", "scopes": ["endpoint:read", "feature_flag:read"]},
+    )
     assert patched.status_code == 200 and patched.json()["value"] is None
     fetched = sim.call("GET", f"{BASE}{body['id']}/").json()
     assert fetched["label"] == "Renamed – ünïcode" and fetched["scopes"] == ["endpoint:read", "feature_flag:read"]
@@ -92,17 +104,20 @@ def test_labels_are_unique_per_environment(sim):
     assert create(sim, label="Shared name", base="/api/environments/3/project_secret_api_keys/").status_code == 201
 
 
-@pytest.mark.parametrize("body, attr, code", [
-    ({"scopes": ["feature_flag:read"]}, "label", "required"),
-    ({"label": "", "scopes": ["feature_flag:read"]}, "label", "blank"),
-    ({"label": "x" * 41, "scopes": ["feature_flag:read"]}, "label", "max_length"),
-    ({"label": "ok"}, "scopes", "required"),
-    ({"label": "ok", "scopes": []}, "scopes", "empty"),
-    ({"label": "ok", "scopes": "feature_flag:read"}, "scopes", "not_a_list"),
-    ({"label": "ok", "scopes": ["*"]}, "scopes", "invalid"),
-    ({"label": "ok", "scopes": ["feature_flag:delete"]}, "scopes", "invalid"),
-    ({"label": "ok", "scopes": ["insight:read"]}, "scopes", "invalid"),
-])
+@pytest.mark.parametrize(
+    "body, attr, code",
+    [
+        ({"scopes": ["feature_flag:read"]}, "label", "required"),
+        ({"label": "", "scopes": ["feature_flag:read"]}, "label", "blank"),
+        ({"label": "x" * 41, "scopes": ["feature_flag:read"]}, "label", "max_length"),
+        ({"label": "ok"}, "scopes", "required"),
+        ({"label": "ok", "scopes": []}, "scopes", "empty"),
+        ({"label": "ok", "scopes": "feature_flag:read"}, "scopes", "not_a_list"),
+        ({"label": "ok", "scopes": ["*"]}, "scopes", "invalid"),
+        ({"label": "ok", "scopes": ["feature_flag:delete"]}, "scopes", "invalid"),
+        ({"label": "ok", "scopes": ["insight:read"]}, "scopes", "invalid"),
+    ],
+)
 def test_create_validates(sim, body, attr, code):
     answer = sim.call("POST", BASE, json=body)
     assert answer.status_code == 400

@@ -33,8 +33,11 @@ def unshared_insight(sim) -> int:
 def sharing_bases(sim) -> list[str]:
     insight = insights(sim)[0]["id"]
     recording = recordings(sim)[0]["id"]
-    return [f"/api/projects/1/insights/{insight}/sharing", f"/api/environments/1/insights/{insight}/sharing",
-            f"/api/environments/1/session_recordings/{recording}/sharing"]
+    return [
+        f"/api/projects/1/insights/{insight}/sharing",
+        f"/api/environments/1/insights/{insight}/sharing",
+        f"/api/environments/1/session_recordings/{recording}/sharing",
+    ]
 
 
 def test_lists_of_what_can_be_shared(sim):
@@ -60,8 +63,10 @@ def test_demo_data_has_shares_with_and_without_passwords(sim):
     assert any(c["enabled"] and not c["password_required"] for c in configs)
     assert any(not c["enabled"] for c in configs)
     protected = next(c for c in configs if c["share_passwords"])
-    assert all(set(p) == {"id", "created_at", "note", "created_by_email", "is_active"} and p["is_active"]
-               for p in protected["share_passwords"])
+    assert all(
+        set(p) == {"id", "created_at", "note", "created_by_email", "is_active"} and p["is_active"]
+        for p in protected["share_passwords"]
+    )
 
 
 def test_first_read_creates_a_stable_configuration(sim):
@@ -85,27 +90,36 @@ def test_unknown_insight_is_404_but_any_recording_can_be_shared(sim):
 def test_patch_changes_the_configuration_and_logs_insight_activity(simulator, sim):
     insight = unshared_insight(sim)
     base = f"/api/projects/1/insights/{insight}/sharing/"
-    changed = sim.call("PATCH", base, json={"enabled": True, "settings": {"legend": True, "bogus": 1,
-                                                                           "noHeader": "false"}})
+    changed = sim.call(
+        "PATCH", base, json={"enabled": True, "settings": {"legend": True, "bogus": 1, "noHeader": "false"}}
+    )
     assert changed.status_code == 200
     assert changed.json()["enabled"] is True and changed.json()["settings"] == {"legend": True, "noHeader": False}
     assert sim.call("GET", base).json() == changed.json()
 
     entries = activity(simulator, "Insight", insight)
     assert entries[0]["activity"] == "sharing enabled"
-    assert entries[0]["detail"]["changes"][0] == {"type": "Insight", "action": "changed", "field": "sharing",
-                                                  "before": None, "after": True}
+    assert entries[0]["detail"]["changes"][0] == {
+        "type": "Insight",
+        "action": "changed",
+        "field": "sharing",
+        "before": None,
+        "after": True,
+    }
     assert entries[0]["detail"]["short_id"]
     sim.call("PATCH", base, json={"enabled": False})
     assert activity(simulator, "Insight", insight)[0]["activity"] == "sharing disabled"
 
 
-@pytest.mark.parametrize("body, attr", [
-    ({"enabled": "maybe"}, "enabled"),
-    ({"password_required": [True]}, "password_required"),
-    ({"settings": ["legend"]}, "settings"),
-    ({"settings": {"legend": "loud"}}, "settings"),
-])
+@pytest.mark.parametrize(
+    "body, attr",
+    [
+        ({"enabled": "maybe"}, "enabled"),
+        ({"password_required": [True]}, "password_required"),
+        ({"settings": ["legend"]}, "settings"),
+        ({"settings": {"legend": "loud"}}, "settings"),
+    ],
+)
 def test_patch_validates(sim, body, attr):
     answer = sim.call("PATCH", sharing_bases(sim)[0] + "/", json=body)
     assert answer.status_code == 400 and answer.json()["type"] == "validation_error" and answer.json()["attr"] == attr
@@ -143,10 +157,13 @@ def test_password_lifecycle(sim, which):
     assert sim.call("DELETE", f"{base}/passwords/987654/").status_code == 404
 
 
-@pytest.mark.parametrize("body, attr, code", [
-    ({"raw_password": "short"}, "raw_password", "invalid"),
-    ({"note": "n" * 101}, "note", "max_length"),
-])
+@pytest.mark.parametrize(
+    "body, attr, code",
+    [
+        ({"raw_password": "short"}, "raw_password", "invalid"),
+        ({"note": "n" * 101}, "note", "max_length"),
+    ],
+)
 def test_password_validation(sim, body, attr, code):
     base = sharing_bases(sim)[0]
     sim.call("PATCH", base + "/", json={"password_required": True})
@@ -191,8 +208,7 @@ def test_read_only_key_reads_but_cannot_write(simulator, sim):
     base = sharing_bases(sim)[0]
     headers = {"Authorization": f"Bearer {READ_ONLY_KEY}"}
     assert requests.get(simulator.url + base + "/", headers=headers).status_code == 200
-    for method, suffix in [("PATCH", "/"), ("POST", "/refresh/"), ("POST", "/passwords/"),
-                           ("DELETE", "/passwords/1/")]:
+    for method, suffix in [("PATCH", "/"), ("POST", "/refresh/"), ("POST", "/passwords/"), ("DELETE", "/passwords/1/")]:
         denied = requests.request(method, simulator.url + base + suffix, headers=headers, json={})
         assert denied.status_code == 403, (method, suffix)
         assert denied.json()["detail"] == "API key missing required scope 'sharing_configuration:write'"

@@ -4,8 +4,17 @@ import importlib
 from types import ModuleType
 
 MODULES = [
-    "organizations", "plugins", "plugin_configs", "groups", "sharing", "secret_keys", "project_actions",
-    "roles", "annotations", "cohorts", "file_system",
+    "organizations",
+    "plugins",
+    "plugin_configs",
+    "groups",
+    "sharing",
+    "secret_keys",
+    "project_actions",
+    "roles",
+    "annotations",
+    "cohorts",
+    "file_system",
 ]
 
 

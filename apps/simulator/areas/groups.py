@@ -27,12 +27,15 @@ GROUP_PAGE_SIZE = 100
 MAX_GROUP_KEY_LENGTH = 400
 INT_MIN, INT_MAX = -2147483648, 2147483647
 PREFIXES = ("/api/projects/{project_id}", "/api/environments/{environment_id}")
-LIST_HINT = ("You must pass ?group_type_index= in this URL. To get a list of valid group types, "
-             "call /api/:project_id/groups_types/.")
+LIST_HINT = (
+    "You must pass ?group_type_index= in this URL. To get a list of valid group types, "
+    "call /api/:project_id/groups_types/."
+)
 
 
 def routes(method: str, suffix: str, *, scope: str | None = None):
     """Register one handler under the project and the environment prefix."""
+
     def register(handler):
         for prefix in PREFIXES:
             route(method, prefix + suffix, scope=scope)(handler)
@@ -42,6 +45,7 @@ def routes(method: str, suffix: str, *, scope: str | None = None):
 
 
 # Lookups ----------------------------------------------------------------------------------------
+
 
 def _team_and_project(request: Request, project_id: str | None, environment_id: str | None) -> tuple[int, int]:
     if environment_id is not None:
@@ -58,8 +62,9 @@ def _int_param(request: Request, name: str, *, missing: str = "This query parame
     try:
         return int(raw)
     except ValueError:
-        raise ApiError(400, "A valid integer is required.", type="validation_error", code="invalid",
-                       attr=name) from None
+        raise ApiError(
+            400, "A valid integer is required.", type="validation_error", code="invalid", attr=name
+        ) from None
 
 
 def _str_param(request: Request, name: str) -> str:
@@ -98,8 +103,12 @@ def _named_group(request: Request, team_id: int) -> dict:
 
 
 def group_view(group: dict) -> dict:
-    return {"group_type_index": group["group_type_index"], "group_key": group["group_key"],
-            "group_properties": group["group_properties"], "created_at": group["created_at"]}
+    return {
+        "group_type_index": group["group_type_index"],
+        "group_key": group["group_key"],
+        "group_properties": group["group_properties"],
+        "created_at": group["created_at"],
+    }
 
 
 def _newest_first(groups: list[dict]) -> list[dict]:
@@ -113,19 +122,43 @@ def _value_name(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _record(request: Request, team_id: int, group: dict, activity: str, name: str, action: str,
-            before: Any = None, after: Any = None) -> None:
-    context.record_activity(request, scope="Group", parent=team_id, item_id=group["id"], activity=activity,
-                            name=name, changes=[{"type": "Group", "action": action, "field": None,
-                                                 "before": before, "after": after}])
+def _record(
+    request: Request,
+    team_id: int,
+    group: dict,
+    activity: str,
+    name: str,
+    action: str,
+    before: Any = None,
+    after: Any = None,
+) -> None:
+    context.record_activity(
+        request,
+        scope="Group",
+        parent=team_id,
+        item_id=group["id"],
+        activity=activity,
+        name=name,
+        changes=[{"type": "Group", "action": action, "field": None, "before": before, "after": after}],
+    )
 
 
 # Group types ------------------------------------------------------------------------------------
 
+
 def group_type_view(group_type: dict) -> dict:
-    return {name: group_type.get(name) for name in (
-        "group_type", "group_type_index", "name_singular", "name_plural", "detail_dashboard", "default_columns",
-        "created_at")}
+    return {
+        name: group_type.get(name)
+        for name in (
+            "group_type",
+            "group_type_index",
+            "name_singular",
+            "name_plural",
+            "detail_dashboard",
+            "default_columns",
+            "created_at",
+        )
+    }
 
 
 @routes("GET", "/groups_types/", scope="group:read")
@@ -135,6 +168,7 @@ def group_type_list(request: Request, project_id: str | None = None, environment
 
 
 # Groups -----------------------------------------------------------------------------------------
+
 
 @routes("GET", "/groups/", scope="group:read")
 def group_list(request: Request, project_id: str | None = None, environment_id: str | None = None):
@@ -146,8 +180,12 @@ def group_list(request: Request, project_id: str | None = None, environment_id: 
         groups = [g for g in groups if key_filter in g["group_key"].lower()]
     search = (request.param("search") or "").lower()
     if search:
-        groups = [g for g in groups if search in g["group_key"].lower()
-                  or search in json.dumps(g["group_properties"], ensure_ascii=False).lower()]
+        groups = [
+            g
+            for g in groups
+            if search in g["group_key"].lower()
+            or search in json.dumps(g["group_properties"], ensure_ascii=False).lower()
+        ]
     page = paginate_cursor(request, [group_view(g) for g in _newest_first(groups)], GROUP_PAGE_SIZE)
     return page
 
@@ -166,11 +204,13 @@ def group_create(request: Request, project_id: str | None = None, environment_id
     except ValueError:
         raise validation_error("group_type_index", "A valid integer is required.", "invalid") from None
     if group_type_index < INT_MIN:
-        raise validation_error("group_type_index", f"Ensure this value is greater than or equal to {INT_MIN}.",
-                               "min_value")
+        raise validation_error(
+            "group_type_index", f"Ensure this value is greater than or equal to {INT_MIN}.", "min_value"
+        )
     if group_type_index > INT_MAX:
-        raise validation_error("group_type_index", f"Ensure this value is less than or equal to {INT_MAX}.",
-                               "max_value")
+        raise validation_error(
+            "group_type_index", f"Ensure this value is less than or equal to {INT_MAX}.", "max_value"
+        )
     group_key = data.get("group_key")
     if group_key is None:
         raise validation_error("group_key")
@@ -180,21 +220,33 @@ def group_create(request: Request, project_id: str | None = None, environment_id
     if not group_key.strip():
         raise validation_error("group_key", "This field may not be blank.", "blank")
     if len(group_key) > MAX_GROUP_KEY_LENGTH:
-        raise validation_error("group_key", f"Ensure this field has no more than {MAX_GROUP_KEY_LENGTH} characters.",
-                               "max_length")
+        raise validation_error(
+            "group_key", f"Ensure this field has no more than {MAX_GROUP_KEY_LENGTH} characters.", "max_length"
+        )
     properties = data.get("group_properties", {})
     if properties is None:
         properties = {}
     if not isinstance(properties, dict):
-        raise validation_error("group_properties", f'Expected a dictionary of items but got type '
-                               f'"{type(properties).__name__}".', "not_a_dict")
+        raise validation_error(
+            "group_properties",
+            f'Expected a dictionary of items but got type "{type(properties).__name__}".',
+            "not_a_dict",
+        )
     if _find(request.store, team, group_type_index, group_key) is not None:
         raise validation_error("detail", "A group with this key already exists", "invalid")
     if not any(t["group_type_index"] == group_type_index for t in group_types(request.store, project)):
         # PostHog cannot send the $groupidentify event for an unknown group type.
         raise not_found()
-    group = request.store.insert("group", {"group_type_index": group_type_index, "group_key": group_key,
-                                           "group_properties": properties, "created_at": now_iso()}, parent=team)
+    group = request.store.insert(
+        "group",
+        {
+            "group_type_index": group_type_index,
+            "group_key": group_key,
+            "group_properties": properties,
+            "created_at": now_iso(),
+        },
+        parent=team,
+    )
     if properties:
         for name, value in properties.items():
             _record(request, team, group, "create_group", str(name), "created", after=value)
@@ -226,8 +278,16 @@ def group_update_property(request: Request, project_id: str | None = None, envir
     before = group["group_properties"].get(key)
     group["group_properties"][key] = value
     request.store.update("group", group["id"], group)
-    _record(request, team, group, "update_property" if existed else "create_property", key,
-            "changed" if existed else "created", before=before, after=value)
+    _record(
+        request,
+        team,
+        group,
+        "update_property" if existed else "create_property",
+        key,
+        "changed" if existed else "created",
+        before=before,
+        after=value,
+    )
     return group_view(group)
 
 
@@ -237,11 +297,21 @@ def group_delete_property(request: Request, project_id: str | None = None, envir
     group = _named_group(request, team)
     key = request.data().get("$unset")
     if not isinstance(key, str):
-        raise ApiError(400, "This field is required and must be a string (the property name to delete).",
-                       type="validation_error", code="invalid", attr="$unset")
+        raise ApiError(
+            400,
+            "This field is required and must be a string (the property name to delete).",
+            type="validation_error",
+            code="invalid",
+            attr="$unset",
+        )
     if key not in group["group_properties"]:
-        raise ApiError(400, f"Property '{key}' does not exist on this group.", type="validation_error",
-                       code="invalid", attr="$unset")
+        raise ApiError(
+            400,
+            f"Property '{key}' does not exist on this group.",
+            type="validation_error",
+            code="invalid",
+            attr="$unset",
+        )
     before = group["group_properties"].pop(key)
     request.store.update("group", group["id"], group)
     _record(request, team, group, "update_property", key, "deleted", before=before)
@@ -263,9 +333,13 @@ def group_property_definitions(request: Request, project_id: str | None = None, 
         per_type = counts.setdefault(group["group_type_index"], {})
         for name in group["group_properties"]:
             per_type[name] = per_type.get(name, 0) + 1
-    return {str(index): [{"name": name, "count": count}
-                         for name, count in sorted(per_type.items(), key=lambda item: (-item[1], item[0]))]
-            for index, per_type in sorted(counts.items())}
+    return {
+        str(index): [
+            {"name": name, "count": count}
+            for name, count in sorted(per_type.items(), key=lambda item: (-item[1], item[0]))
+        ]
+        for index, per_type in sorted(counts.items())
+    }
 
 
 @routes("GET", "/groups/property_values/", scope="group:read")
@@ -289,22 +363,55 @@ def group_property_values(request: Request, project_id: str | None = None, envir
 # Demo data --------------------------------------------------------------------------------------
 
 COMPANIES = [
-    "Acme Robotics", "Globex Corporation", "Initech", "Umbrella Health", "Stark Logistics", "Wayne Biotech",
-    "Hooli", "Pied Piper", "Soylent Foods", "Tyrell Systems", "Zürich Fintech AG", "Café Olé & Co",
-    "<b>Bold</b> Ventures", "Nakamura 株式会社", "Søren & Søn ApS", "Ωmega Labs", "Façade Studio",
-    "Blue Harbor Insurance", "Northwind Traders", "Contoso Retail", "Fabrikam Energy", "Litware Learning",
-    "Tailspin Toys", "Wide World Importers", "Adventure Works Cycles", "Proseware Security", "Lucerne Publishing",
-    "Margie's Travel", "Trey Research", "Woodgrove Bank", "Alpine Ski House", "Coho Winery", "Datum & Partners",
-    "Fourth Coffee", "Graphic Design Institute", "Humongous Insurance", "Kiruna Mining AB", "São Paulo Dados Ltda",
+    "Acme Robotics",
+    "Globex Corporation",
+    "Initech",
+    "Umbrella Health",
+    "Stark Logistics",
+    "Wayne Biotech",
+    "Hooli",
+    "Pied Piper",
+    "Soylent Foods",
+    "Tyrell Systems",
+    "Zürich Fintech AG",
+    "Café Olé & Co",
+    "<b>Bold</b> Ventures",
+    "Nakamura 株式会社",
+    "Søren & Søn ApS",
+    "Ωmega Labs",
+    "Façade Studio",
+    "Blue Harbor Insurance",
+    "Northwind Traders",
+    "Contoso Retail",
+    "Fabrikam Energy",
+    "Litware Learning",
+    "Tailspin Toys",
+    "Wide World Importers",
+    "Adventure Works Cycles",
+    "Proseware Security",
+    "Lucerne Publishing",
+    "Margie's Travel",
+    "Trey Research",
+    "Woodgrove Bank",
+    "Alpine Ski House",
+    "Coho Winery",
+    "Datum & Partners",
+    "Fourth Coffee",
+    "Graphic Design Institute",
+    "Humongous Insurance",
+    "Kiruna Mining AB",
+    "São Paulo Dados Ltda",
     "The Extraordinarily Long-Named International Consortium for Hedgehog Welfare and Analytics Research Ltd.",
     "Spiny Friends GmbH",
 ]
 INDUSTRIES = ["SaaS", "Fintech", "Healthcare", "E-commerce", "Education", "Logistics", "Media", "Manufacturing"]
 PLANS = ["free", "free", "startup", "startup", "scale", "enterprise"]
 COUNTRIES = ["US", "DE", "GB", "FR", "JP", "BR", "SE", "CH", "DK", "NL"]
-LONG_DESCRIPTION = ("Long-standing customer with a complex multi-region rollout: product analytics, session replay "
-                    "and feature flags across 14 apps. Renewal negotiations involve procurement & legal; "
-                    "watch out for <script>-style custom properties in their event payloads. " * 3).strip()
+LONG_DESCRIPTION = (
+    "Long-standing customer with a complex multi-region rollout: product analytics, session replay "
+    "and feature flags across 14 apps. Renewal negotiations involve procurement & legal; "
+    "watch out for <script>-style custom properties in their event payloads. " * 3
+).strip()
 
 
 def _slug(name: str) -> str:
@@ -333,10 +440,18 @@ def _seed_team(store, world, team_id: int, rng: random.Random, companies: int, i
             properties["description"] = LONG_DESCRIPTION
         if number % 7 == 2:
             properties.pop("industry")
-        created.append(store.insert("group", {
-            "group_type_index": 0, "group_key": key, "group_properties": properties,
-            "created_at": world.iso(days_ago=rng.uniform(1, 400)),
-        }, parent=team_id))
+        created.append(
+            store.insert(
+                "group",
+                {
+                    "group_type_index": 0,
+                    "group_key": key,
+                    "group_properties": properties,
+                    "created_at": world.iso(days_ago=rng.uniform(1, 400)),
+                },
+                parent=team_id,
+            )
+        )
     for number in range(instances):
         company = COMPANIES[number % len(COMPANIES)]
         host = f"https://analytics.{_slug(company)[:24]}.{'io' if number % 3 else 'cloud'}"
@@ -352,10 +467,18 @@ def _seed_team(store, world, team_id: int, rng: random.Random, companies: int, i
             "first_seen": world.iso(days_ago=rng.randint(10, 700))[:10],
             "organization": _slug(company),
         }
-        created.append(store.insert("group", {
-            "group_type_index": 1, "group_key": host, "group_properties": properties,
-            "created_at": world.iso(days_ago=rng.uniform(1, 300)),
-        }, parent=team_id))
+        created.append(
+            store.insert(
+                "group",
+                {
+                    "group_type_index": 1,
+                    "group_key": host,
+                    "group_properties": properties,
+                    "created_at": world.iso(days_ago=rng.uniform(1, 300)),
+                },
+                parent=team_id,
+            )
+        )
     return created
 
 
@@ -367,26 +490,46 @@ def _seed_activity(store, world, team_id: int, groups: list[dict]) -> None:
         (3, groups[1], "account_manager", None, "Jo Kowalski", "created", "create_property"),
         (1, groups[2], "legacy_id", "LX-2291", None, "deleted", "update_property"),
     ]:
-        store.activity_add(scope="Group", parent=team_id, item_id=group["id"], entry={
-            "user": {"first_name": user["first_name"], "email": user["email"]},
-            "unread": False, "is_system": False, "activity": activity,
-            "detail": {"changes": [{"type": "Group", "action": action, "field": None, "before": before,
-                                    "after": after}],
-                       "merge": None, "trigger": None, "name": key, "short_id": None, "type": None},
-            "created_at": world.iso(days_ago=days_ago),
-        })
+        store.activity_add(
+            scope="Group",
+            parent=team_id,
+            item_id=group["id"],
+            entry={
+                "user": {"first_name": user["first_name"], "email": user["email"]},
+                "unread": False,
+                "is_system": False,
+                "activity": activity,
+                "detail": {
+                    "changes": [{"type": "Group", "action": action, "field": None, "before": before, "after": after}],
+                    "merge": None,
+                    "trigger": None,
+                    "name": key,
+                    "short_id": None,
+                    "type": None,
+                },
+                "created_at": world.iso(days_ago=days_ago),
+            },
+        )
 
 
 def seed(store, world) -> None:
     type_names = [("organization", "Company", "Companies"), ("instance", "Workspace", "Workspaces")]
     for number, project in enumerate(world.projects):
         for index, (group_type, singular, plural) in enumerate(type_names):
-            store.insert("group_type", {
-                "group_type": group_type, "group_type_index": index, "name_singular": singular,
-                "name_plural": plural, "detail_dashboard": None,
-                "default_columns": ["name", "plan", "seats"] if index == 0 else None,
-                "created_at": world.iso(days_ago=280 - number * 10 - index),
-            }, parent=project["id"], id=f"{project['id']}:{index}")
+            store.insert(
+                "group_type",
+                {
+                    "group_type": group_type,
+                    "group_type_index": index,
+                    "name_singular": singular,
+                    "name_plural": plural,
+                    "detail_dashboard": None,
+                    "default_columns": ["name", "plan", "seats"] if index == 0 else None,
+                    "created_at": world.iso(days_ago=280 - number * 10 - index),
+                },
+                parent=project["id"],
+                id=f"{project['id']}:{index}",
+            )
     for environment in world.environments:
         rng = random.Random(f"groups-{environment['id']}")
         if environment["id"] == world.projects[0]["id"]:

@@ -56,8 +56,11 @@ def config_view(store: Store, config: dict, *, detail: bool = True, plugin: dict
         if values.get(key):
             values[key] = SECRET_MASK
     for key, meta in (config.get("_attachments") or {}).items():
-        values[key] = meta if key not in secrets else {"uid": -1, "saved": True, "size": -1, "name": SECRET_MASK,
-                                                       "type": "application/octet-stream"}
+        values[key] = (
+            meta
+            if key not in secrets
+            else {"uid": -1, "saved": True, "size": -1, "name": SECRET_MASK, "type": "application/octet-stream"}
+        )
     return {
         "id": config["id"],
         "plugin": config["plugin"],
@@ -97,21 +100,48 @@ def _get(request: Request, project_id: str, id: str) -> tuple[int, dict]:
     return team, config
 
 
-def _activity(request: Request, team: int, config: dict, plugin: dict, activity: str,
-              changes: list[dict] | None = None, trigger: dict | None = None) -> None:
+def _activity(
+    request: Request,
+    team: int,
+    config: dict,
+    plugin: dict,
+    activity: str,
+    changes: list[dict] | None = None,
+    trigger: dict | None = None,
+) -> None:
     name = config.get("name") or plugin.get("name")
     if trigger is None:
-        context.record_activity(request, scope="PluginConfig", parent=team, item_id=config["id"], activity=activity,
-                                name=name, changes=changes)
+        context.record_activity(
+            request,
+            scope="PluginConfig",
+            parent=team,
+            item_id=config["id"],
+            activity=activity,
+            name=name,
+            changes=changes,
+        )
         return
     user = context.acting_user(request)
-    request.store.activity_add(scope="PluginConfig", parent=team, item_id=config["id"], entry={
-        "user": {"first_name": user["first_name"], "email": user["email"]}, "unread": False, "is_system": False,
-        "activity": activity,
-        "detail": {"changes": changes or [], "merge": None, "trigger": trigger, "name": name, "short_id": None,
-                   "type": None},
-        "created_at": now_iso(),
-    })
+    request.store.activity_add(
+        scope="PluginConfig",
+        parent=team,
+        item_id=config["id"],
+        entry={
+            "user": {"first_name": user["first_name"], "email": user["email"]},
+            "unread": False,
+            "is_system": False,
+            "activity": activity,
+            "detail": {
+                "changes": changes or [],
+                "merge": None,
+                "trigger": trigger,
+                "name": name,
+                "short_id": None,
+                "type": None,
+            },
+            "created_at": now_iso(),
+        },
+    )
 
 
 # Validation ---------------------------------------------------------------------------------------------
@@ -185,8 +215,9 @@ def validate_config(plugin: dict, values: dict, attachments: dict, *, enabled: b
             elif not isinstance(value, dict | list):
                 raise validation_error(attr, "Value must be valid JSON.", "invalid")
         if kind == "dictionary" and not isinstance(value, dict):
-            raise validation_error(attr, f'Expected a dictionary of items but got type "{type(value).__name__}".',
-                                   "not_a_dict")
+            raise validation_error(
+                attr, f'Expected a dictionary of items but got type "{type(value).__name__}".', "not_a_dict"
+            )
         if kind == "string" and (isinstance(value, bool) or not isinstance(value, str | int | float)):
             raise validation_error(attr, "Not a valid string.", "invalid")
     if not enabled:
@@ -197,8 +228,11 @@ def validate_config(plugin: dict, values: dict, attachments: dict, *, enabled: b
         needed = entry.get("required") or (entry.get("required_if") and _condition_holds(values, entry["required_if"]))
         if not needed:
             continue
-        present = entry["key"] in attachments if entry.get("type") == "attachment" else \
-            values.get(entry["key"]) not in (None, "", {}, [])
+        present = (
+            entry["key"] in attachments
+            if entry.get("type") == "attachment"
+            else values.get(entry["key"]) not in (None, "", {}, [])
+        )
         if not present:
             raise validation_error(f"config__{entry['key']}", "This field is required.", "required")
 
@@ -212,8 +246,9 @@ def _check_config_object(data: dict) -> dict | None:
     if "config" not in data:
         return None
     if not isinstance(data["config"], dict):
-        raise validation_error("config", f'Expected a dictionary of items but got type "{type(data["config"]).__name__}".',
-                               "not_a_dict")
+        raise validation_error(
+            "config", f'Expected a dictionary of items but got type "{type(data["config"]).__name__}".', "not_a_dict"
+        )
     return dict(data["config"])
 
 
@@ -229,8 +264,9 @@ def config_rearrange(request: Request, project_id: str):
     if orders is None:
         raise validation_error("orders")
     if not isinstance(orders, dict):
-        raise validation_error("orders", f'Expected a dictionary of items but got type "{type(orders).__name__}".',
-                               "not_a_dict")
+        raise validation_error(
+            "orders", f'Expected a dictionary of items but got type "{type(orders).__name__}".', "not_a_dict"
+        )
     configs = {str(c["id"]): c for c in request.store.all(KIND, parent=team)}
     wanted: dict[str, int] = {}
     for config_id, order in orders.items():
@@ -246,8 +282,14 @@ def config_rearrange(request: Request, project_id: str):
         config.update(order=order, updated_at=now_iso())
         request.store.update(KIND, config["id"], config)
         plugin = request.store.get("plugin", config["plugin"]) or {}
-        _activity(request, team, config, plugin, "order_changed",
-                  [{"type": "PluginConfig", "action": "changed", "field": "order", "before": before, "after": order}])
+        _activity(
+            request,
+            team,
+            config,
+            plugin,
+            "order_changed",
+            [{"type": "PluginConfig", "action": "changed", "field": "order", "before": before, "after": order}],
+        )
     enabled = [c for c in configs.values() if c["enabled"] and not c.get("deleted")]
     return [config_view(request.store, c, detail=False) for c in _sorted(enabled)]
 
@@ -267,8 +309,9 @@ def config_create(request: Request, project_id: str):
     if plugin_id is None or plugin_id == "":
         raise validation_error("plugin")
     if isinstance(plugin_id, bool) or not isinstance(plugin_id, int | str):
-        raise validation_error("plugin", f"Incorrect type. Expected pk value, received {type(plugin_id).__name__}.",
-                               "incorrect_type")
+        raise validation_error(
+            "plugin", f"Incorrect type. Expected pk value, received {type(plugin_id).__name__}.", "incorrect_type"
+        )
     plugin = visible_plugin(request.store, request.key["organization_id"], plugin_id)
     if plugin is None:
         raise validation_error("plugin", f'Invalid pk "{plugin_id}" - object does not exist.', "does_not_exist")
@@ -284,15 +327,35 @@ def config_create(request: Request, project_id: str):
     values = {k: v for k, v in values.items() if v is not None}
     validate_config(plugin, values, {}, enabled=enabled and not deleted)
     now = now_iso()
-    config = request.store.insert(KIND, {
-        "plugin": plugin["id"], "enabled": enabled and not deleted, "order": order, "config": values,
-        "error": None, "team_id": team, "delivery_rate_24h": None, "created_at": now, "updated_at": now,
-        "name": data.get("name") or None, "description": data.get("description") or None, "deleted": deleted,
-        "filters": data.get("filters"), "_attachments": {},
-    }, parent=team)
+    config = request.store.insert(
+        KIND,
+        {
+            "plugin": plugin["id"],
+            "enabled": enabled and not deleted,
+            "order": order,
+            "config": values,
+            "error": None,
+            "team_id": team,
+            "delivery_rate_24h": None,
+            "created_at": now,
+            "updated_at": now,
+            "name": data.get("name") or None,
+            "description": data.get("description") or None,
+            "deleted": deleted,
+            "filters": data.get("filters"),
+            "_attachments": {},
+        },
+        parent=team,
+    )
     secrets = secret_fields(plugin)
-    _activity(request, team, config, plugin, "installed",
-              context.changes_between({}, values, kind="PluginConfig", secret_fields=secrets))
+    _activity(
+        request,
+        team,
+        config,
+        plugin,
+        "installed",
+        context.changes_between({}, values, kind="PluginConfig", secret_fields=secrets),
+    )
     return Response(201, config_view(request.store, config, plugin=plugin))
 
 
@@ -338,8 +401,9 @@ def config_update(request: Request, project_id: str, id: str):
     after["updated_at"] = now_iso()
     request.store.update(KIND, config["id"], after)
 
-    config_changes = context.changes_between(config.get("config") or {}, after["config"], kind="PluginConfig",
-                                             secret_fields=secrets)
+    config_changes = context.changes_between(
+        config.get("config") or {}, after["config"], kind="PluginConfig", secret_fields=secrets
+    )
     if config_changes:
         _activity(request, team, after, plugin, "config_updated", config_changes)
     if after["enabled"] != config["enabled"]:
@@ -359,8 +423,14 @@ def config_delete(request: Request, project_id: str, id: str):
         config.update(enabled=False, updated_at=now_iso())
         request.store.update(KIND, config["id"], config)
         plugin = request.store.get("plugin", config["plugin"]) or {}
-        _activity(request, team, config, plugin, "disabled",
-                  [{"type": "PluginConfig", "action": "changed", "field": "enabled", "before": True, "after": False}])
+        _activity(
+            request,
+            team,
+            config,
+            plugin,
+            "disabled",
+            [{"type": "PluginConfig", "action": "changed", "field": "enabled", "before": True, "after": False}],
+        )
 
 
 @route("GET", BASE + "/{id}/activity/")
@@ -376,8 +446,9 @@ def config_frontend(request: Request, project_id: str, id: str):
     plugin = request.store.get("plugin", config["plugin"]) or {}
     source = (plugin.get("_sources") or {}).get("frontend.tsx")
     if source:
-        body = "\"use strict\";\n/* transpiled from frontend.tsx */\n" + source.replace(
-            "import React from 'react'", "const React = require('react')")
+        body = '"use strict";\n/* transpiled from frontend.tsx */\n' + source.replace(
+            "import React from 'react'", "const React = require('react')"
+        )
     else:
         body = "export function getFrontendApp () { return " + json.dumps({"no_frontend": True}) + " }"
     return Response(200, None, headers={"Content-Type": "application/javascript"}, raw=body.encode())
@@ -390,8 +461,9 @@ def config_job(request: Request, project_id: str, id: str):
     plugin = request.store.get("plugin", config["plugin"]) or {}
     job = request.data().get("job", {})
     if not isinstance(job, dict):
-        raise validation_error("job", f'Expected a dictionary of items but got type "{type(job).__name__}".',
-                               "not_a_dict")
+        raise validation_error(
+            "job", f'Expected a dictionary of items but got type "{type(job).__name__}".', "not_a_dict"
+        )
     job_type = job.get("type")
     if job_type in (None, ""):
         raise validation_error("job__type", "The job type must be specified!", "required")
@@ -406,12 +478,28 @@ def config_job(request: Request, project_id: str, id: str):
     if operation not in ("start", "stop"):
         raise validation_error("job__operation", f'"{operation}" is not a valid choice.', "invalid_choice")
     job_id = str(uuid.uuid4())
-    request.store.logs_add([_log_entry(
-        config, _instance_ids(team)[0], datetime.now(UTC), "SYSTEM", "INFO",
-        f'{"Starting" if operation == "start" else "Stopping"} job "{job_type}" ({job_id}) '
-        f"with payload {json.dumps(payload, ensure_ascii=False)}", str(uuid.uuid4()))])
-    _activity(request, team, config, plugin, "job_triggered",
-              trigger={"job_type": job_type, "job_id": job_id, "payload": payload})
+    request.store.logs_add(
+        [
+            _log_entry(
+                config,
+                _instance_ids(team)[0],
+                datetime.now(UTC),
+                "SYSTEM",
+                "INFO",
+                f'{"Starting" if operation == "start" else "Stopping"} job "{job_type}" ({job_id}) '
+                f"with payload {json.dumps(payload, ensure_ascii=False)}",
+                str(uuid.uuid4()),
+            )
+        ]
+    )
+    _activity(
+        request,
+        team,
+        config,
+        plugin,
+        "job_triggered",
+        trigger={"job_type": job_type, "job_id": job_id, "payload": payload},
+    )
     return {"success": True}
 
 
@@ -425,8 +513,12 @@ def config_logs(request: Request, project_id: str, plugin_config_id: str):
     for value in types:
         if value not in LOG_TYPES:
             raise validation_error("type_filter", f'"{value}" is not a valid choice.', "invalid_choice")
-    entries = request.store.logs_query(plugin_config_id=int(plugin_config_id), after=_instant(request, "after"),
-                                       before=_instant(request, "before"), types=types or None)
+    entries = request.store.logs_query(
+        plugin_config_id=int(plugin_config_id),
+        after=_instant(request, "after"),
+        before=_instant(request, "before"),
+        types=types or None,
+    )
     entries = [e for e in entries if e["team_id"] == team]
     search = (request.param("search") or "").casefold()
     if search:
@@ -461,23 +553,42 @@ def _instance_ids(team: int) -> tuple[str, ...]:
     return tuple(str(uuid.uuid5(uuid.NAMESPACE_URL, f"plugin-server/{team}/{n}")) for n in range(3))
 
 
-def _log_entry(config: dict, instance_id: str, moment: datetime, source: str, type: str, message: str,
-               entry_id: str) -> dict:
-    return {"id": entry_id, "team_id": config["team_id"], "plugin_id": config["plugin"],
-            "plugin_config_id": config["id"], "timestamp": _stamp(moment), "source": source, "type": type,
-            "message": message, "instance_id": instance_id}
+def _log_entry(
+    config: dict, instance_id: str, moment: datetime, source: str, type: str, message: str, entry_id: str
+) -> dict:
+    return {
+        "id": entry_id,
+        "team_id": config["team_id"],
+        "plugin_id": config["plugin"],
+        "plugin_config_id": config["id"],
+        "timestamp": _stamp(moment),
+        "source": source,
+        "type": type,
+        "message": message,
+        "instance_id": instance_id,
+    }
 
 
 def _uuid(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
-DESTINATIONS = {"BigQuery": "bigquery.googleapis.com", "S3": "s3.eu-central-1.amazonaws.com",
-                "Snowflake": "hh12345.eu-central-1.snowflakecomputing.com", "Postgre": "db.hedgehog.internal:5432",
-                "Redshift": "redshift.hedgehog.internal:5439", "HubSpot": "api.hubapi.com",
-                "Customer.io": "track-eu.customer.io", "Intercom": "api.intercom.io", "Slack": "hooks.slack.com",
-                "Discord": "discord.com", "Braze": "rest.fra-01.braze.eu", "Zendesk": "hedgehog.zendesk.com",
-                "PagerDuty": "events.pagerduty.com", "Salesforce": "hedgehog.my.salesforce.com"}
+DESTINATIONS = {
+    "BigQuery": "bigquery.googleapis.com",
+    "S3": "s3.eu-central-1.amazonaws.com",
+    "Snowflake": "hh12345.eu-central-1.snowflakecomputing.com",
+    "Postgre": "db.hedgehog.internal:5432",
+    "Redshift": "redshift.hedgehog.internal:5439",
+    "HubSpot": "api.hubapi.com",
+    "Customer.io": "track-eu.customer.io",
+    "Intercom": "api.intercom.io",
+    "Slack": "hooks.slack.com",
+    "Discord": "discord.com",
+    "Braze": "rest.fra-01.braze.eu",
+    "Zendesk": "hedgehog.zendesk.com",
+    "PagerDuty": "events.pagerduty.com",
+    "Salesforce": "hedgehog.my.salesforce.com",
+}
 
 
 def _destination(plugin: dict) -> str:
@@ -494,39 +605,79 @@ def _message(rng: random.Random, plugin: dict, source: str, type: str) -> str:
     if type == "ERROR":
         return rng.choice(ERROR_MESSAGES).format(host=host, n=n, ms=ms, user=user)
     if source == "SYSTEM":
-        return rng.choice({
-            "DEBUG": ["Plugin VM ready in {ms} ms", "Loaded {n} attachments and config keys"],
-            "LOG": ["Plugin loaded", "setupPlugin completed in {ms} ms"],
-            "INFO": ["Plugin loaded (instance {short})", "Reloading plugin after a config change",
-                     "Plugin server restarted: loading {n} plugins", "Plugin unloaded from an idle instance"],
-            "WARN": ["setupPlugin took {ms} ms, longer than the 30 s target", "Plugin VM is close to its memory limit",
-                     "Scheduled task runEveryMinute overlapped the previous run"],
-        }[type]).format(ms=ms, n=n, short=f"{rng.getrandbits(24):06x}")
+        return rng.choice(
+            {
+                "DEBUG": ["Plugin VM ready in {ms} ms", "Loaded {n} attachments and config keys"],
+                "LOG": ["Plugin loaded", "setupPlugin completed in {ms} ms"],
+                "INFO": [
+                    "Plugin loaded (instance {short})",
+                    "Reloading plugin after a config change",
+                    "Plugin server restarted: loading {n} plugins",
+                    "Plugin unloaded from an idle instance",
+                ],
+                "WARN": [
+                    "setupPlugin took {ms} ms, longer than the 30 s target",
+                    "Plugin VM is close to its memory limit",
+                    "Scheduled task runEveryMinute overlapped the previous run",
+                ],
+            }[type]
+        ).format(ms=ms, n=n, short=f"{rng.getrandbits(24):06x}")
     if source == "CONSOLE":
-        return rng.choice({
-            "DEBUG": ["console.debug: payload keys: event, distinct_id, properties, timestamp",
-                      "console.debug: cache hit for {user}"],
-            "LOG": ["console.log: processed $pageview for {user}", "console.log: batch size {n}",
-                    "console.log: 🦔 hedgehog spotted in properties.mood"],
-            "INFO": ["console.info: {n} events buffered", "console.info: next flush in {ms} ms"],
-            "WARN": ["console.warn: property $email missing on $identify from {user}",
-                     "console.warn: unknown plan <b>enterprise & co</b>, tagging as \"other\""],
-        }[type]).format(user=user, n=n, ms=ms)
+        return rng.choice(
+            {
+                "DEBUG": [
+                    "console.debug: payload keys: event, distinct_id, properties, timestamp",
+                    "console.debug: cache hit for {user}",
+                ],
+                "LOG": [
+                    "console.log: processed $pageview for {user}",
+                    "console.log: batch size {n}",
+                    "console.log: 🦔 hedgehog spotted in properties.mood",
+                ],
+                "INFO": ["console.info: {n} events buffered", "console.info: next flush in {ms} ms"],
+                "WARN": [
+                    "console.warn: property $email missing on $identify from {user}",
+                    'console.warn: unknown plan <b>enterprise & co</b>, tagging as "other"',
+                ],
+            }[type]
+        ).format(user=user, n=n, ms=ms)
     pool = {
-        "export": {"DEBUG": "Buffer holds {n} events ({kb} kB)", "LOG": "Flushing {n} events to {host}",
-                   "INFO": "Exported {n} events to {host} in {ms} ms",
-                   "WARN": "Retrying export of {n} events in 30 s (attempt 2 of 5): {host} answered 429"},
-        "crm": {"DEBUG": "Mapped {n} properties for {user}", "LOG": "Looking up contact for {user}",
-                "INFO": "Upserted contact for {user} at {host}", "WARN": "Skipped {user}: no email on the person"},
-        "webhook": {"DEBUG": "Composed webhook body of {kb} kB", "LOG": "Sending webhook to {host}",
-                    "INFO": "Webhook delivered: 200 OK in {ms} ms", "WARN": "Slow webhook: {host} took {ms} ms"},
-        "import": {"DEBUG": "Cursor at row {n}", "LOG": "Fetching the next {n} rows",
-                   "INFO": "Imported {n} rows from {host}", "WARN": "Source {host} returned an empty page; retrying"},
-        "site": {"DEBUG": "Site app bundle is {kb} kB", "LOG": "Site app served", "INFO": "Site app injected on {n} pages",
-                 "WARN": "Site app config has no domains: showing on every domain"},
-        "transform": {"DEBUG": "Event {user}/$pageview unchanged", "LOG": "processEvent ran on {n} events",
-                      "INFO": "Processed {n} events in the last minute, dropped {d}",
-                      "WARN": "Event without properties from {user}; passed through unchanged"},
+        "export": {
+            "DEBUG": "Buffer holds {n} events ({kb} kB)",
+            "LOG": "Flushing {n} events to {host}",
+            "INFO": "Exported {n} events to {host} in {ms} ms",
+            "WARN": "Retrying export of {n} events in 30 s (attempt 2 of 5): {host} answered 429",
+        },
+        "crm": {
+            "DEBUG": "Mapped {n} properties for {user}",
+            "LOG": "Looking up contact for {user}",
+            "INFO": "Upserted contact for {user} at {host}",
+            "WARN": "Skipped {user}: no email on the person",
+        },
+        "webhook": {
+            "DEBUG": "Composed webhook body of {kb} kB",
+            "LOG": "Sending webhook to {host}",
+            "INFO": "Webhook delivered: 200 OK in {ms} ms",
+            "WARN": "Slow webhook: {host} took {ms} ms",
+        },
+        "import": {
+            "DEBUG": "Cursor at row {n}",
+            "LOG": "Fetching the next {n} rows",
+            "INFO": "Imported {n} rows from {host}",
+            "WARN": "Source {host} returned an empty page; retrying",
+        },
+        "site": {
+            "DEBUG": "Site app bundle is {kb} kB",
+            "LOG": "Site app served",
+            "INFO": "Site app injected on {n} pages",
+            "WARN": "Site app config has no domains: showing on every domain",
+        },
+        "transform": {
+            "DEBUG": "Event {user}/$pageview unchanged",
+            "LOG": "processEvent ran on {n} events",
+            "INFO": "Processed {n} events in the last minute, dropped {d}",
+            "WARN": "Event without properties from {user}; passed through unchanged",
+        },
     }
     template = pool.get(category, pool["transform"])[type]
     return template.format(n=n, host=host, ms=ms, user=user, kb=rng.randint(1, 2048), d=rng.randint(0, 30))
@@ -543,32 +694,55 @@ ERROR_MESSAGES = [
     "SyntaxError: Unexpected token < in JSON at position 0 (HTML error page from {host})",
 ]
 
-TYPE_WEIGHTS = {"healthy": (18, 22, 50, 9, 1), "degraded": (15, 20, 42, 16, 7), "failing": (10, 15, 30, 20, 25),
-                None: (18, 22, 48, 10, 2)}
+TYPE_WEIGHTS = {
+    "healthy": (18, 22, 50, 9, 1),
+    "degraded": (15, 20, 42, 16, 7),
+    "failing": (10, 15, 30, 20, 25),
+    None: (18, 22, 48, 10, 2),
+}
 
 
-def _random_entry(rng: random.Random, config: dict, plugin: dict, moment: datetime, *,
-                  type: str | None = None) -> dict:
+def _random_entry(rng: random.Random, config: dict, plugin: dict, moment: datetime, *, type: str | None = None) -> dict:
     type = type or rng.choices(LOG_TYPES, weights=TYPE_WEIGHTS.get(config.get("_health"), TYPE_WEIGHTS[None]))[0]
     source = rng.choices(LOG_SOURCES, weights=(2, 6, 3))[0]
     if source == "SYSTEM" and type == "LOG":
         source = "PLUGIN"
-    return _log_entry(config, rng.choice(_instance_ids(config["team_id"])), moment, source, type,
-                      _message(rng, plugin, source, type), _uuid(rng))
+    return _log_entry(
+        config,
+        rng.choice(_instance_ids(config["team_id"])),
+        moment,
+        source,
+        type,
+        _message(rng, plugin, source, type),
+        _uuid(rng),
+    )
 
 
 def _burst(rng: random.Random, config: dict, plugin: dict, start: datetime) -> list[dict]:
     """A run of the same failure: a warning, then ERRORs a few seconds apart."""
-    message = rng.choice(ERROR_MESSAGES).format(host=_destination(plugin), n=rng.randint(50, 500),
-                                                ms=rng.randint(100, 9000), user="")
+    message = rng.choice(ERROR_MESSAGES).format(
+        host=_destination(plugin), n=rng.randint(50, 500), ms=rng.randint(100, 9000), user=""
+    )
     instance = rng.choice(_instance_ids(config["team_id"]))
-    entries = [_log_entry(config, instance, start, "SYSTEM", "WARN",
-                          f"Error rate above threshold for {plugin.get('name')}: retrying with backoff", _uuid(rng))]
+    entries = [
+        _log_entry(
+            config,
+            instance,
+            start,
+            "SYSTEM",
+            "WARN",
+            f"Error rate above threshold for {plugin.get('name')}: retrying with backoff",
+            _uuid(rng),
+        )
+    ]
     moment = start
     for _ in range(rng.randint(4, 9)):
         moment += timedelta(seconds=rng.uniform(0.5, 20))
-        entries.append(_log_entry(config, instance, moment, rng.choice(("PLUGIN", "PLUGIN", "CONSOLE")), "ERROR",
-                                  message, _uuid(rng)))
+        entries.append(
+            _log_entry(
+                config, instance, moment, rng.choice(("PLUGIN", "PLUGIN", "CONSOLE")), "ERROR", message, _uuid(rng)
+            )
+        )
     return entries
 
 
@@ -626,20 +800,40 @@ PROJECT_CONFIGS = [
         ("Currency Normalization", True, "degraded", {"normalizedCurrency": "EUR"}, None, None),
         ("Hedgehog <b>pricing</b> & plan tagger", True, "degraded", {}, None, None),
         ("PII Scrubber", True, "healthy", {}, "PII scrubber (GDPR) – hashes emails & IPs", None),
-        ("BigQuery Export", True, "healthy", {"datasetId": "hedgehog-analytics.posthog_eu"},
-         "BigQuery Export (EU warehouse)", None),
-        ("S3 Export", True, "failing", {"sse": "aws:kms", "uploadFormat": "parquet"}, None,
-         ("Nightly lake load for the data team. The KMS key was rotated on Monday – if this keeps failing, check the "
-          "key policy grants kms:GenerateDataKey to the posthog-export role, then re-run the historical export job "
-          "for the missing days. Owner: Jonas (data platform) & Priya (on call).")),
+        (
+            "BigQuery Export",
+            True,
+            "healthy",
+            {"datasetId": "hedgehog-analytics.posthog_eu"},
+            "BigQuery Export (EU warehouse)",
+            None,
+        ),
+        (
+            "S3 Export",
+            True,
+            "failing",
+            {"sse": "aws:kms", "uploadFormat": "parquet"},
+            None,
+            (
+                "Nightly lake load for the data team. The KMS key was rotated on Monday – if this keeps failing, check the "
+                "key policy grants kms:GenerateDataKey to the posthog-export role, then re-run the historical export job "
+                "for the missing days. Owner: Jonas (data platform) & Priya (on call)."
+            ),
+        ),
         ("Snowflake Export", False, None, {"stageToUse": "Google Cloud Storage"}, None, None),
         ("HubSpot", True, "degraded", {"authMethod": "OAuth token", "apiHost": "https://api.hubapi.com"}, None, None),
         ("Slack Alerts for Hedgehog", True, "healthy", {}, "Slack #growth alerts 🦔", None),
         ("PagerDuty Incidents", True, None, {}, None, None),
         ("Zendesk Tickets → Events", True, "failing", {"host": "hedgehog.zendesk.com"}, None, None),
         ("Cookie banner site app", True, None, {"domains": "hedgehog.example,app.hedgehog.example"}, None, None),
-        ("Über-long name for the nightly re-export of everything the finance team needs for their quarterly close",
-         False, None, {}, None, None),
+        (
+            "Über-long name for the nightly re-export of everything the finance team needs for their quarterly close",
+            False,
+            None,
+            {},
+            None,
+            None,
+        ),
         ("Emoji 🦔 property tagger", True, None, {}, None, None),
         ("Taxonomy", False, None, {"defaultNamingConvention": "camelCase"}, None, None),
         ("Ökosystem Tagger <b>beta</b> & friends", True, "healthy", {"percentage": "25"}, None, None),
@@ -650,13 +844,25 @@ PROJECT_CONFIGS = [
         ("Timestamp Fixer", True, "healthy", {}, None, None),
         ("Customer.io", True, "degraded", {"apiHost": "https://track-eu.customer.io"}, None, None),
         ("Intercom", False, None, {}, None, None),
-        ("PostgreSQL Export", True, "failing",
-         {"databaseUrl": "postgres://posthog:S3cr3t-hedgehog@db.hedgehog.internal:5432/mobile"}, None, None),
+        (
+            "PostgreSQL Export",
+            True,
+            "failing",
+            {"databaseUrl": "postgres://posthog:S3cr3t-hedgehog@db.hedgehog.internal:5432/mobile"},
+            None,
+            None,
+        ),
         ("Braze Export", True, "healthy", {}, "Braze (push campaigns)", None),
         ("Webhook to Discord", True, "degraded", {"messageFormat": "Discord embed"}, None, None),
         ("Session Stitcher", False, None, {}, None, None),
-        ("Redshift Export", True, None, {"host": "redshift.hedgehog.internal", "dbUsername": "posthog_export"},
-         None, None),
+        (
+            "Redshift Export",
+            True,
+            None,
+            {"host": "redshift.hedgehog.internal", "dbUsername": "posthog_export"},
+            None,
+            None,
+        ),
         ("Daily digest (scheduled)", True, "healthy", {"tableName": "digest.daily_kpis"}, None, None),
     ],
 ]
@@ -679,12 +885,19 @@ def _fake_value(rng: random.Random, entry: dict) -> Any:
         return f"Tr0ub4dor&3-{hexed[:10]}"
     if entry.get("secret"):
         return f"sk_live_{hexed}"
-    return {"host": "warehouse.hedgehog.internal", "apihost": "https://api.partner.example",
-            "account": "hh12345.eu-central-1", "username": "posthog_export", "dbusername": "posthog_export",
-            "bucketname": "hedgehog-posthog-stage", "s3bucketname": "hedgehog-posthog-events",
-            "datasetid": "hedgehog-analytics.posthog", "tablename": "analytics.orders",
-            "ssekmskeyid": "arn:aws:kms:eu-central-1:123456789012:key/1f2e3d4c-hedge-hog0-0000-000000000042",
-            "notification": "<b>New:</b> dashboards & alerts – try them →"}.get(key, "hedgehog")
+    return {
+        "host": "warehouse.hedgehog.internal",
+        "apihost": "https://api.partner.example",
+        "account": "hh12345.eu-central-1",
+        "username": "posthog_export",
+        "dbusername": "posthog_export",
+        "bucketname": "hedgehog-posthog-stage",
+        "s3bucketname": "hedgehog-posthog-events",
+        "datasetid": "hedgehog-analytics.posthog",
+        "tablename": "analytics.orders",
+        "ssekmskeyid": "arn:aws:kms:eu-central-1:123456789012:key/1f2e3d4c-hedge-hog0-0000-000000000042",
+        "notification": "<b>New:</b> dashboards & alerts – try them →",
+    }.get(key, "hedgehog")
 
 
 def seed_values(rng: random.Random, plugin: dict, overrides: dict) -> tuple[dict, dict]:
@@ -705,8 +918,13 @@ def seed_values(rng: random.Random, plugin: dict, overrides: dict) -> tuple[dict
         if entry.get("type") == "attachment":
             if needed or rng.random() < 0.5:
                 name = "service-account.json" if entry.get("secret") else "column-mapping.json"
-                attachments[key] = {"uid": rng.randint(100, 9999), "saved": True, "size": rng.randint(800, 4200),
-                                    "name": name, "type": "application/json"}
+                attachments[key] = {
+                    "uid": rng.randint(100, 9999),
+                    "saved": True,
+                    "size": rng.randint(800, 4200),
+                    "name": name,
+                    "type": "application/json",
+                }
         elif needed or entry.get("secret"):
             values[key] = _fake_value(rng, entry)
     return values, attachments
@@ -716,9 +934,11 @@ def seed(store: Store, world) -> None:
     rng = random.Random(20240611)
     plugins_by_name = {p["name"]: p for p in store.all("plugin")}
     now = world.now
-    people = [{"first_name": world.user["first_name"], "email": world.user["email"]},
-              {"first_name": "Priya", "email": "priya@hedgehog.example"},
-              {"first_name": "Jonas", "email": "jonas@hedgehog.example"}]
+    people = [
+        {"first_name": world.user["first_name"], "email": world.user["email"]},
+        {"first_name": "Priya", "email": "priya@hedgehog.example"},
+        {"first_name": "Jonas", "email": "jonas@hedgehog.example"},
+    ]
     logs: list[dict] = []
     for project, rows in zip(world.projects, PROJECT_CONFIGS, strict=False):
         team = project["id"]
@@ -727,38 +947,75 @@ def seed(store: Store, world) -> None:
             plugin = plugins_by_name[name]
             order += 1 if position == 0 else rng.choice((1, 1, 1, 2, 5))
             values, attachments = seed_values(rng, plugin, overrides)
-            rate = {"healthy": lambda: 1.0 if rng.random() < 0.4 else round(rng.uniform(0.991, 0.9999), 4),
-                    "degraded": lambda: round(rng.uniform(0.78, 0.975), 4),
-                    "failing": lambda: round(rng.uniform(0.18, 0.7), 4)}.get(health, lambda: None)()
+            rate = {
+                "healthy": lambda: 1.0 if rng.random() < 0.4 else round(rng.uniform(0.991, 0.9999), 4),
+                "degraded": lambda: round(rng.uniform(0.78, 0.975), 4),
+                "failing": lambda: round(rng.uniform(0.18, 0.7), 4),
+            }.get(health, lambda: None)()
             created = world.iso(days_ago=rng.randint(20, 200))
             error = None
             if health == "failing":
                 message = rng.choice(ERROR_MESSAGES[:2] + ERROR_MESSAGES[3:6]).format(
-                    host=_destination(plugin), n=rng.randint(50, 500), ms=5000, user="")
-                error = {"message": message, "time": world.iso(hours_ago=rng.uniform(0.2, 6)),
-                         "name": message.split(":")[0], "stack": f"{message}\n    at onEvent (index.ts:23:15)"}
-            config = store.insert(KIND, {
-                "plugin": plugin["id"], "enabled": enabled, "order": order, "config": values, "error": error,
-                "team_id": team, "delivery_rate_24h": rate, "created_at": created,
-                "updated_at": world.iso(days_ago=rng.uniform(0, 15)), "name": custom_name,
-                "description": description, "deleted": False, "filters": None,
-                "_attachments": attachments, "_health": health,
-            }, parent=team)
+                    host=_destination(plugin), n=rng.randint(50, 500), ms=5000, user=""
+                )
+                error = {
+                    "message": message,
+                    "time": world.iso(hours_ago=rng.uniform(0.2, 6)),
+                    "name": message.split(":")[0],
+                    "stack": f"{message}\n    at onEvent (index.ts:23:15)",
+                }
+            config = store.insert(
+                KIND,
+                {
+                    "plugin": plugin["id"],
+                    "enabled": enabled,
+                    "order": order,
+                    "config": values,
+                    "error": error,
+                    "team_id": team,
+                    "delivery_rate_24h": rate,
+                    "created_at": created,
+                    "updated_at": world.iso(days_ago=rng.uniform(0, 15)),
+                    "name": custom_name,
+                    "description": description,
+                    "deleted": False,
+                    "filters": None,
+                    "_attachments": attachments,
+                    "_health": health,
+                },
+                parent=team,
+            )
             _seed_history(store, rng, world, config, plugin, people, created)
             logs += _seed_logs(rng, now, config, plugin)
     store.logs_add(logs)
 
 
-def _seed_history(store: Store, rng: random.Random, world, config: dict, plugin: dict, people: list[dict],
-                  created: str) -> None:
+def _seed_history(
+    store: Store, rng: random.Random, world, config: dict, plugin: dict, people: list[dict], created: str
+) -> None:
     name = config.get("name") or plugin["name"]
 
     def add(activity: str, at: str, changes: list | None = None, user: dict | None = None) -> None:
-        store.activity_add(scope="PluginConfig", parent=config["team_id"], item_id=config["id"], entry={
-            "user": user, "unread": False, "is_system": user is None, "activity": activity,
-            "detail": {"changes": changes or [], "merge": None, "trigger": None, "name": name, "short_id": None,
-                       "type": None},
-            "created_at": at})
+        store.activity_add(
+            scope="PluginConfig",
+            parent=config["team_id"],
+            item_id=config["id"],
+            entry={
+                "user": user,
+                "unread": False,
+                "is_system": user is None,
+                "activity": activity,
+                "detail": {
+                    "changes": changes or [],
+                    "merge": None,
+                    "trigger": None,
+                    "name": name,
+                    "short_id": None,
+                    "type": None,
+                },
+                "created_at": at,
+            },
+        )
 
     add("installed", created, user=rng.choice(people))
     secrets = secret_fields(plugin)
@@ -766,17 +1023,30 @@ def _seed_history(store: Store, rng: random.Random, world, config: dict, plugin:
     if keys and rng.random() < 0.7:
         key = rng.choice(keys)
         masked = key in secrets
-        add("config_updated", world.iso(days_ago=rng.uniform(2, 19)),
-            [{"type": "PluginConfig", "action": "changed", "field": key,
-              "before": SECRET_MASK if masked else "", "after": SECRET_MASK if masked else config["config"][key]}],
-            user=rng.choice(people))
+        add(
+            "config_updated",
+            world.iso(days_ago=rng.uniform(2, 19)),
+            [
+                {
+                    "type": "PluginConfig",
+                    "action": "changed",
+                    "field": key,
+                    "before": SECRET_MASK if masked else "",
+                    "after": SECRET_MASK if masked else config["config"][key],
+                }
+            ],
+            user=rng.choice(people),
+        )
     if config["enabled"]:
         add("enabled", world.iso(days_ago=rng.uniform(1, 18)), user=rng.choice(people))
     else:
         add("disabled", world.iso(days_ago=rng.uniform(2, 6)), user=rng.choice(people))
     if config.get("_health") == "failing":
-        add("config_updated", world.iso(hours_ago=rng.uniform(2, 30)), [
-            {"type": "PluginConfig", "action": "changed", "field": "error", "before": None, "after": "detected"}])
+        add(
+            "config_updated",
+            world.iso(hours_ago=rng.uniform(2, 30)),
+            [{"type": "PluginConfig", "action": "changed", "field": "error", "before": None, "after": "detected"}],
+        )
 
 
 def _seed_logs(rng: random.Random, now: datetime, config: dict, plugin: dict) -> list[dict]:
@@ -788,8 +1058,9 @@ def _seed_logs(rng: random.Random, now: datetime, config: dict, plugin: dict) ->
     else:  # disabled a few days ago: its logs stop then
         count, start, end = rng.randint(10, 35), now - span, now - timedelta(days=2, hours=rng.uniform(0, 48))
     window = (end - start).total_seconds()
-    entries = [_random_entry(rng, config, plugin, start + timedelta(seconds=rng.uniform(0, window)))
-               for _ in range(count)]
+    entries = [
+        _random_entry(rng, config, plugin, start + timedelta(seconds=rng.uniform(0, window))) for _ in range(count)
+    ]
     bursts = {"failing": rng.randint(3, 6), "degraded": rng.randint(1, 3)}.get(health, rng.randint(0, 1))
     for _ in range(bursts):
         entries += _burst(rng, config, plugin, start + timedelta(seconds=rng.uniform(0, window - 600)))

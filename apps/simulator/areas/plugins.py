@@ -30,8 +30,23 @@ KIND = "plugin"
 PLUGIN_TYPES = ("local", "custom", "repository", "source")
 FIELD_TYPES = ("string", "json", "choice", "attachment", "dictionary")
 SECRET_MASK = "**************"
-PUBLIC_FIELDS = ("id", "plugin_type", "name", "description", "url", "icon", "config_schema", "tag", "latest_tag",
-                 "is_global", "organization_id", "organization_name", "capabilities", "metrics", "public_jobs")
+PUBLIC_FIELDS = (
+    "id",
+    "plugin_type",
+    "name",
+    "description",
+    "url",
+    "icon",
+    "config_schema",
+    "tag",
+    "latest_tag",
+    "is_global",
+    "organization_id",
+    "organization_name",
+    "capabilities",
+    "metrics",
+    "public_jobs",
+)
 RESERVED = ("activity", "repository")  # list-level actions: other methods on them answer 405, as DRF does
 BASE = "/api/organizations/{parent_lookup_organization_id}/plugins"
 
@@ -96,15 +111,24 @@ def _own(request: Request, organization_id: str, id: str) -> tuple[dict, dict]:
     return organization, plugin
 
 
-def _activity(request: Request, organization: dict, plugin: dict, activity: str,
-              changes: list[dict] | None = None) -> None:
-    context.record_activity(request, scope="Plugin", parent=organization["id"], item_id=plugin["id"],
-                            activity=activity, name=plugin.get("name"), changes=changes)
+def _activity(
+    request: Request, organization: dict, plugin: dict, activity: str, changes: list[dict] | None = None
+) -> None:
+    context.record_activity(
+        request,
+        scope="Plugin",
+        parent=organization["id"],
+        item_id=plugin["id"],
+        activity=activity,
+        name=plugin.get("name"),
+        changes=changes,
+    )
 
 
 def _changes(before: dict, after: dict) -> list[dict]:
-    return context.changes_between({k: before.get(k) for k in PUBLIC_FIELDS}, {k: after.get(k) for k in PUBLIC_FIELDS},
-                                   kind="Plugin")
+    return context.changes_between(
+        {k: before.get(k) for k in PUBLIC_FIELDS}, {k: after.get(k) for k in PUBLIC_FIELDS}, kind="Plugin"
+    )
 
 
 # Validation ---------------------------------------------------------------------------------------------
@@ -131,13 +155,15 @@ def _check_object(data: dict, name: str, *, nullable: bool) -> None:
     if data[name] is None and nullable:
         return
     if not isinstance(data[name], dict):
-        raise validation_error(name, f'Expected a dictionary of items but got type "{_json_type(data[name])}".',
-                               "not_a_dict")
+        raise validation_error(
+            name, f'Expected a dictionary of items but got type "{_json_type(data[name])}".', "not_a_dict"
+        )
 
 
 def _json_type(value: Any) -> str:
     return {list: "list", str: "str", int: "int", float: "float", bool: "bool", type(None): "NoneType"}.get(
-        type(value), "object")
+        type(value), "object"
+    )
 
 
 def validate_config_schema(schema: Any) -> None:
@@ -168,11 +194,13 @@ def validate_config_schema(schema: Any) -> None:
         if field_type == "choice":
             choices = entry.get("choices")
             if not isinstance(choices, list) or not choices or not all(isinstance(c, str) for c in choices):
-                raise validation_error(f"{attr}__choices", "A choice field needs a non-empty list of strings.",
-                                       "invalid")
+                raise validation_error(
+                    f"{attr}__choices", "A choice field needs a non-empty list of strings.", "invalid"
+                )
             if entry.get("default") not in (None, "") and entry["default"] not in choices:
-                raise validation_error(f"{attr}__default", f'"{entry["default"]}" is not a valid choice.',
-                                       "invalid_choice")
+                raise validation_error(
+                    f"{attr}__default", f'"{entry["default"]}" is not a valid choice.', "invalid_choice"
+                )
         for flag in ("required", "secret"):
             if flag in entry and not isinstance(entry[flag], bool):
                 raise validation_error(f"{attr}__{flag}", "Must be a valid boolean.", "invalid")
@@ -183,8 +211,7 @@ def validate_config_schema(schema: Any) -> None:
             if not isinstance(value, list) or not all(
                 isinstance(pair, list) and 1 <= len(pair) <= 2 and isinstance(pair[0], str) for pair in value
             ):
-                raise validation_error(f"{attr}__{condition}", 'Expected a list of ["key", "value"] pairs.',
-                                       "invalid")
+                raise validation_error(f"{attr}__{condition}", 'Expected a list of ["key", "value"] pairs.', "invalid")
 
 
 def _validate_plugin_fields(data: dict) -> None:
@@ -204,10 +231,14 @@ def _validate_plugin_fields(data: dict) -> None:
 
 
 _URL_PATTERNS = (
-    re.compile(r"^https?://(www\.)?github\.com/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+)"
-               r"(/(tree|commit|releases/tag)/(?P<tag>[\w.-]+))?/?$"),
-    re.compile(r"^https?://(www\.)?gitlab\.com/(?P<owner>[\w./-]+?)/(?P<repo>[\w.-]+)"
-               r"(/-/(tree|commit)/(?P<tag>[\w.-]+))?/?$"),
+    re.compile(
+        r"^https?://(www\.)?github\.com/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+)"
+        r"(/(tree|commit|releases/tag)/(?P<tag>[\w.-]+))?/?$"
+    ),
+    re.compile(
+        r"^https?://(www\.)?gitlab\.com/(?P<owner>[\w./-]+?)/(?P<repo>[\w.-]+)"
+        r"(/-/(tree|commit)/(?P<tag>[\w.-]+))?/?$"
+    ),
     re.compile(r"^https?://(www\.)?npmjs\.com/package/(?P<repo>(@[\w.-]+/)?[\w.-]+)(/v/(?P<tag>[\w.-]+))?/?$"),
 )
 
@@ -263,8 +294,7 @@ def plugin_repository(request: Request, parent_lookup_organization_id: str):
 @route("GET", BASE + "/")
 def plugin_list(request: Request, parent_lookup_organization_id: str):
     organization = context.organization(request, parent_lookup_organization_id)
-    plugins = [p for p in request.store.all(KIND)
-               if p["organization_id"] == organization["id"] or p.get("is_global")]
+    plugins = [p for p in request.store.all(KIND) if p["organization_id"] == organization["id"] or p.get("is_global")]
     return paginate(request, [plugin_view(request.store, p) for p in plugins])
 
 
@@ -278,20 +308,37 @@ def plugin_create(request: Request, parent_lookup_organization_id: str):
     if url is not None and not isinstance(url, str):
         raise validation_error("url", "Not a valid string.", "invalid")
     plugin: dict[str, Any] = {
-        "plugin_type": plugin_type, "name": data.get("name"), "description": data.get("description") or "",
-        "url": None, "icon": data.get("icon"), "config_schema": data.get("config_schema", []), "tag": None,
-        "latest_tag": None, "is_global": bool(data.get("is_global", False)), "organization_id": organization["id"],
-        "capabilities": data.get("capabilities") or {}, "metrics": data.get("metrics") or {},
-        "public_jobs": data.get("public_jobs") or {}, "_category": "transform",
+        "plugin_type": plugin_type,
+        "name": data.get("name"),
+        "description": data.get("description") or "",
+        "url": None,
+        "icon": data.get("icon"),
+        "config_schema": data.get("config_schema", []),
+        "tag": None,
+        "latest_tag": None,
+        "is_global": bool(data.get("is_global", False)),
+        "organization_id": organization["id"],
+        "capabilities": data.get("capabilities") or {},
+        "metrics": data.get("metrics") or {},
+        "public_jobs": data.get("public_jobs") or {},
+        "_category": "transform",
     }
     if plugin_type == "source":
         if not (plugin["name"] or "").strip():
             raise validation_error("name", "This field is required.", "required")
-        sources = {"plugin.json": _plugin_json(plugin["name"], plugin["description"], None, plugin["config_schema"]),
-                   "index.ts": SOURCE_TEMPLATES["transform"]}
-        plugin.update({"_sources": sources, "tag": _source_tag(sources), "_remote_tag": None,
-                       "capabilities": plugin["capabilities"] or {"methods": ["processEvent"], "jobs": [],
-                                                                  "scheduled_tasks": []}})
+        sources = {
+            "plugin.json": _plugin_json(plugin["name"], plugin["description"], None, plugin["config_schema"]),
+            "index.ts": SOURCE_TEMPLATES["transform"],
+        }
+        plugin.update(
+            {
+                "_sources": sources,
+                "tag": _source_tag(sources),
+                "_remote_tag": None,
+                "capabilities": plugin["capabilities"]
+                or {"methods": ["processEvent"], "jobs": [], "scheduled_tasks": []},
+            }
+        )
         plugin["latest_tag"] = plugin["tag"]
     else:
         if not url:
@@ -310,13 +357,18 @@ def plugin_create(request: Request, parent_lookup_organization_id: str):
             bare = parsed["root_url"]
             catalog = catalog_entry(bare)
             tag = parsed["tag"] or _sha(bare, "head")
-            plugin.update({
-                "plugin_type": plugin_type if plugin_type in ("custom", "repository") else "custom",
-                "url": bare, "tag": tag, "latest_tag": tag, "_remote_tag": tag,
-                "name": catalog.get("name") or data.get("name") or _title_from_repo(parsed["repo"]),
-                "description": catalog.get("description") or plugin["description"],
-                "icon": plugin["icon"] or catalog.get("icon"),
-            })
+            plugin.update(
+                {
+                    "plugin_type": plugin_type if plugin_type in ("custom", "repository") else "custom",
+                    "url": bare,
+                    "tag": tag,
+                    "latest_tag": tag,
+                    "_remote_tag": tag,
+                    "name": catalog.get("name") or data.get("name") or _title_from_repo(parsed["repo"]),
+                    "description": catalog.get("description") or plugin["description"],
+                    "icon": plugin["icon"] or catalog.get("icon"),
+                }
+            )
             if catalog.get("_category"):
                 plugin["_category"] = catalog["_category"]
                 plugin["capabilities"] = plugin["capabilities"] or CAPABILITIES[catalog["_category"]]
@@ -325,8 +377,10 @@ def plugin_create(request: Request, parent_lookup_organization_id: str):
         for existing in request.store.all(KIND):
             if existing.get("url") == bare:
                 raise validation_error("url", f'Plugin from URL "{bare}" already installed!', "invalid")
-        sources = {"plugin.json": _plugin_json(plugin["name"], plugin["description"], bare, plugin["config_schema"]),
-                   "index.ts": SOURCE_TEMPLATES.get(plugin["_category"], SOURCE_TEMPLATES["transform"])}
+        sources = {
+            "plugin.json": _plugin_json(plugin["name"], plugin["description"], bare, plugin["config_schema"]),
+            "index.ts": SOURCE_TEMPLATES.get(plugin["_category"], SOURCE_TEMPLATES["transform"]),
+        }
         plugin["_sources"] = sources
         if plugin["plugin_type"] == "local":
             plugin["tag"] = plugin["latest_tag"] = _source_tag(sources)
@@ -348,8 +402,18 @@ def plugin_update(request: Request, parent_lookup_organization_id: str, id: str)
     data = request.data()
     _validate_plugin_fields(data)
     after = dict(plugin)
-    for name in ("plugin_type", "name", "description", "icon", "config_schema", "tag", "is_global",
-                 "capabilities", "metrics", "public_jobs"):
+    for name in (
+        "plugin_type",
+        "name",
+        "description",
+        "icon",
+        "config_schema",
+        "tag",
+        "is_global",
+        "capabilities",
+        "metrics",
+        "public_jobs",
+    ):
         if name in data:
             after[name] = data[name]
     if after.get("plugin_type") == "":
@@ -365,8 +429,13 @@ def plugin_update(request: Request, parent_lookup_organization_id: str, id: str)
 def plugin_delete(request: Request, parent_lookup_organization_id: str, id: str):
     organization, plugin = _own(request, parent_lookup_organization_id, id)
     if plugin.get("is_global"):
-        raise ApiError(400, "This plugin is marked as global! Make it local before uninstallation",
-                       type="validation_error", code="invalid", attr="is_global")
+        raise ApiError(
+            400,
+            "This plugin is marked as global! Make it local before uninstallation",
+            type="validation_error",
+            code="invalid",
+            attr="is_global",
+        )
     # Deleting a plugin deletes its configs in every project (a database cascade on PostHog).
     for config in request.store.all("plugin_config"):
         if config["plugin"] == plugin["id"]:
@@ -428,10 +497,14 @@ def plugin_update_source(request: Request, parent_lookup_organization_id: str, i
         after["tag"] = after["latest_tag"] = _source_tag(sources)
     if sources != (plugin.get("_sources") or {}) or after != plugin:
         request.store.update(KIND, plugin["id"], after)
-        changed = sorted(set(sources) ^ set(plugin.get("_sources") or {})
-                         | {f for f in sources if sources[f] != (plugin.get("_sources") or {}).get(f)})
-        changes = [{"type": "Plugin", "action": "changed", "field": filename, "before": None, "after": None}
-                   for filename in changed] + _changes(plugin, after)
+        changed = sorted(
+            set(sources) ^ set(plugin.get("_sources") or {})
+            | {f for f in sources if sources[f] != (plugin.get("_sources") or {}).get(f)}
+        )
+        changes = [
+            {"type": "Plugin", "action": "changed", "field": filename, "before": None, "after": None}
+            for filename in changed
+        ] + _changes(plugin, after)
         _activity(request, organization, after, "source_updated", changes)
     return sources
 
@@ -454,11 +527,28 @@ def plugin_upgrade(request: Request, parent_lookup_organization_id: str, id: str
 # Seed data ----------------------------------------------------------------------------------------------
 
 
-def field(key: str, name: str, type: str = "string", *, default: Any = None, hint: str | None = None,
-          required: bool = False, secret: bool = False, choices: list[str] | None = None,
-          required_if: list | None = None, visible_if: list | None = None) -> dict:
-    entry: dict[str, Any] = {"key": key, "name": name, "type": type, "default": default, "hint": hint,
-                             "required": required, "secret": secret}
+def field(
+    key: str,
+    name: str,
+    type: str = "string",
+    *,
+    default: Any = None,
+    hint: str | None = None,
+    required: bool = False,
+    secret: bool = False,
+    choices: list[str] | None = None,
+    required_if: list | None = None,
+    visible_if: list | None = None,
+) -> dict:
+    entry: dict[str, Any] = {
+        "key": key,
+        "name": name,
+        "type": type,
+        "default": default,
+        "hint": hint,
+        "required": required,
+        "secret": secret,
+    }
     if choices is not None:
         entry["choices"] = choices
     if required_if is not None:
@@ -481,36 +571,69 @@ YES_NO = ["Yes", "No"]
 SCHEMAS: dict[str, list[dict]] = {
     "geoip": [],
     "currency": ordered(
-        markdown("Normalizes `$revenue` to one currency with rates from "
-                 "[Open Exchange Rates](https://openexchangerates.org/)."),
-        field("openExchangeRatesApiKey", "Open Exchange Rates API key", required=True, secret=True,
-              hint="Get one at https://openexchangerates.org/signup/free"),
-        field("normalizedCurrency", "Currency to normalize to", "choice", default="EUR",
-              choices=["EUR", "USD", "GBP", "CHF", "JPY"], required=True),
-        field("normalizedTotalProperty", "Property to store the normalized amount in",
-              default="normalized_amount"),
+        markdown(
+            "Normalizes `$revenue` to one currency with rates from "
+            "[Open Exchange Rates](https://openexchangerates.org/)."
+        ),
+        field(
+            "openExchangeRatesApiKey",
+            "Open Exchange Rates API key",
+            required=True,
+            secret=True,
+            hint="Get one at https://openexchangerates.org/signup/free",
+        ),
+        field(
+            "normalizedCurrency",
+            "Currency to normalize to",
+            "choice",
+            default="EUR",
+            choices=["EUR", "USD", "GBP", "CHF", "JPY"],
+            required=True,
+        ),
+        field("normalizedTotalProperty", "Property to store the normalized amount in", default="normalized_amount"),
     ),
     "bigquery": ordered(
-        field("googleCloudKeyJson", "JSON file with your Google Cloud key", "attachment", required=True, secret=True,
-              hint="A service account key with the BigQuery Data Editor role."),
+        field(
+            "googleCloudKeyJson",
+            "JSON file with your Google Cloud key",
+            "attachment",
+            required=True,
+            secret=True,
+            hint="A service account key with the BigQuery Data Editor role.",
+        ),
         field("datasetId", "Dataset ID", required=True, hint="In the form `project.dataset`."),
         field("tableId", "Table ID", default="posthog_events", required=True),
-        field("exportEventsToIgnore", "Events to ignore", default="$feature_flag_called,$pageleave",
-              hint="Comma-separated list of event names."),
+        field(
+            "exportEventsToIgnore",
+            "Events to ignore",
+            default="$feature_flag_called,$pageleave",
+            hint="Comma-separated list of event names.",
+        ),
         field("deduplicateEvents", "Attempt deduplicating events", "choice", default="Yes", choices=YES_NO),
     ),
     "s3": ordered(
         field("awsAccessKey", "AWS access key", required=True, secret=True),
         field("awsSecretAccessKey", "AWS secret access key", required=True, secret=True),
         field("s3BucketName", "S3 bucket name", required=True),
-        field("awsRegion", "AWS region", "choice", default="eu-central-1", required=True,
-              choices=["us-east-1", "us-west-2", "eu-central-1", "eu-west-1", "ap-southeast-2"]),
+        field(
+            "awsRegion",
+            "AWS region",
+            "choice",
+            default="eu-central-1",
+            required=True,
+            choices=["us-east-1", "us-west-2", "eu-central-1", "eu-west-1", "ap-southeast-2"],
+        ),
         field("prefix", "S3 key prefix", default="posthog/", hint="With a trailing slash for a folder."),
         field("uploadFormat", "Format of uploaded files", "choice", default="jsonl", choices=["jsonl", "parquet"]),
         field("compression", "Compression", "choice", default="gzip", choices=["gzip", "brotli", "no compression"]),
         field("sse", "Server-side encryption", "choice", default="disabled", choices=["disabled", "AES256", "aws:kms"]),
-        field("sseKmsKeyId", "SSE KMS key ID", hint="Only used with aws:kms encryption.",
-              visible_if=[["sse", "aws:kms"]], required_if=[["sse", "aws:kms"]]),
+        field(
+            "sseKmsKeyId",
+            "SSE KMS key ID",
+            hint="Only used with aws:kms encryption.",
+            visible_if=[["sse", "aws:kms"]],
+            required_if=[["sse", "aws:kms"]],
+        ),
         field("eventsToIgnore", "Events to ignore", default="$feature_flag_called"),
     ),
     "snowflake": ordered(
@@ -521,22 +644,42 @@ SCHEMAS: dict[str, list[dict]] = {
         field("dbschema", "Schema", default="PUBLIC", required=True),
         field("table", "Table", default="POSTHOG_EVENTS", required=True),
         field("role", "Role", hint="Leave empty for the user's default role."),
-        field("stageToUse", "Stage type", "choice", default="S3", choices=["S3", "Google Cloud Storage"],
-              required=True),
+        field(
+            "stageToUse", "Stage type", "choice", default="S3", choices=["S3", "Google Cloud Storage"], required=True
+        ),
         field("bucketName", "Bucket name", required=True),
-        field("awsAccessKeyId", "AWS access key ID", secret=True, visible_if=[["stageToUse", "S3"]],
-              required_if=[["stageToUse", "S3"]]),
-        field("awsSecretAccessKey", "AWS secret access key", secret=True, visible_if=[["stageToUse", "S3"]],
-              required_if=[["stageToUse", "S3"]]),
-        field("gcsCredentials", "GCS credentials file", "attachment", secret=True,
-              visible_if=[["stageToUse", "Google Cloud Storage"]],
-              required_if=[["stageToUse", "Google Cloud Storage"]]),
+        field(
+            "awsAccessKeyId",
+            "AWS access key ID",
+            secret=True,
+            visible_if=[["stageToUse", "S3"]],
+            required_if=[["stageToUse", "S3"]],
+        ),
+        field(
+            "awsSecretAccessKey",
+            "AWS secret access key",
+            secret=True,
+            visible_if=[["stageToUse", "S3"]],
+            required_if=[["stageToUse", "S3"]],
+        ),
+        field(
+            "gcsCredentials",
+            "GCS credentials file",
+            "attachment",
+            secret=True,
+            visible_if=[["stageToUse", "Google Cloud Storage"]],
+            required_if=[["stageToUse", "Google Cloud Storage"]],
+        ),
         field("copyCadenceMinutes", "COPY INTO cadence (minutes)", default="10"),
     ),
     "postgres": ordered(
         markdown("Either a **database URL** or the host, port, user and password below."),
-        field("databaseUrl", "Database URL", secret=True,
-              hint="Overrides the fields below, e.g. `postgres://user:pass@host:5432/db`."),
+        field(
+            "databaseUrl",
+            "Database URL",
+            secret=True,
+            hint="Overrides the fields below, e.g. `postgres://user:pass@host:5432/db`.",
+        ),
         field("host", "Host", required_if=[["databaseUrl", ""]]),
         field("port", "Port", default="5432"),
         field("dbName", "Database name", default="posthog"),
@@ -548,17 +691,41 @@ SCHEMAS: dict[str, list[dict]] = {
     ),
     "crm": ordered(
         field("apiHost", "API host", default="https://api.example.com", required=True),
-        field("authMethod", "Authentication", "choice", default="API key", choices=["API key", "OAuth token"],
-              required=True),
-        field("apiKey", "API key", secret=True, visible_if=[["authMethod", "API key"]],
-              required_if=[["authMethod", "API key"]]),
-        field("oauthToken", "OAuth access token", secret=True, visible_if=[["authMethod", "OAuth token"]],
-              required_if=[["authMethod", "OAuth token"]]),
-        field("triggeringEvents", "Triggering events", default="$identify,signed_up",
-              hint="Comma-separated event names that create or update a contact."),
-        field("propertyMapping", "Property mapping", "dictionary",
-              default={"email": "email", "name": "firstname"},
-              hint="PostHog person property → CRM field."),
+        field(
+            "authMethod",
+            "Authentication",
+            "choice",
+            default="API key",
+            choices=["API key", "OAuth token"],
+            required=True,
+        ),
+        field(
+            "apiKey",
+            "API key",
+            secret=True,
+            visible_if=[["authMethod", "API key"]],
+            required_if=[["authMethod", "API key"]],
+        ),
+        field(
+            "oauthToken",
+            "OAuth access token",
+            secret=True,
+            visible_if=[["authMethod", "OAuth token"]],
+            required_if=[["authMethod", "OAuth token"]],
+        ),
+        field(
+            "triggeringEvents",
+            "Triggering events",
+            default="$identify,signed_up",
+            hint="Comma-separated event names that create or update a contact.",
+        ),
+        field(
+            "propertyMapping",
+            "Property mapping",
+            "dictionary",
+            default={"email": "email", "name": "firstname"},
+            hint="PostHog person property → CRM field.",
+        ),
         field("eventMapping", "Event mapping (JSON)", "json", default='{"signed_up": "Signed up"}'),
         field("ignoredEmailDomains", "Ignored email domains", default="hedgehog.example"),
     ),
@@ -566,25 +733,46 @@ SCHEMAS: dict[str, list[dict]] = {
         markdown("Posts every matching event to a webhook. <b>Careful</b>: secrets are sent in headers."),
         field("webhookUrl", "Webhook URL", required=True, secret=True),
         field("events", "Events to send", default="$pageview,purchase"),
-        field("messageFormat", "Message format", "choice", default="Slack blocks",
-              choices=["Slack blocks", "Plain text", "Discord embed"]),
-        field("messageTemplate", "Message template (JSON)", "json",
-              default='{"text": "[event] by [person] on [properties.$current_url]"}'),
+        field(
+            "messageFormat",
+            "Message format",
+            "choice",
+            default="Slack blocks",
+            choices=["Slack blocks", "Plain text", "Discord embed"],
+        ),
+        field(
+            "messageTemplate",
+            "Message template (JSON)",
+            "json",
+            default='{"text": "[event] by [person] on [properties.$current_url]"}',
+        ),
         field("headers", "Extra headers", "dictionary", default={}),
     ),
     "filter": ordered(
-        field("properties", "Properties to filter out", required=True, default="$ip,$email",
-              hint="Comma-separated; nested properties with dots, e.g. `$set.email`."),
+        field(
+            "properties",
+            "Properties to filter out",
+            required=True,
+            default="$ip,$email",
+            hint="Comma-separated; nested properties with dots, e.g. `$set.email`.",
+        ),
         field("dropEventsMatching", "Drop events whose name matches (regex)"),
     ),
     "taxonomy": ordered(
-        field("defaultNamingConvention", "Event name convention", "choice", default="snake_case", required=True,
-              choices=["camelCase", "PascalCase", "snake_case", "kebab-case", "spaces in between"]),
+        field(
+            "defaultNamingConvention",
+            "Event name convention",
+            "choice",
+            default="snake_case",
+            required=True,
+            choices=["camelCase", "PascalCase", "snake_case", "kebab-case", "spaces in between"],
+        ),
     ),
     "site": ordered(
         field("domains", "Domains", hint="Comma-separated; empty means every domain."),
-        field("notification", "HTML to show", default="<b>We are live!</b> Try the new dashboards &rarr;",
-              required=True),
+        field(
+            "notification", "HTML to show", default="<b>We are live!</b> Try the new dashboards &rarr;", required=True
+        ),
         field("position", "Position", "choice", default="sticky", choices=["sticky", "top-of-page"]),
         field("backgroundColor", "Background colour", default="#ebebeb"),
         field("rememberClose", "Remember closing", "choice", default="yes", choices=["yes", "no"]),
@@ -597,8 +785,13 @@ SCHEMAS: dict[str, list[dict]] = {
         field("dbUsername", "Username", required=True),
         field("dbPassword", "Password", required=True, secret=True),
         field("eventsToIncrement", "Events to increment (JSON)", "json", default='["page_view"]'),
-        field("transformationName", "Transformation", "choice", default="default",
-              choices=["default", "JSON Map", "Cohort membership"]),
+        field(
+            "transformationName",
+            "Transformation",
+            "choice",
+            default="default",
+            choices=["default", "JSON Map", "Cohort membership"],
+        ),
         field("importMapping", "Column mapping", "attachment", hint="A JSON file mapping columns to properties."),
     ),
     "sampler": ordered(
@@ -616,19 +809,31 @@ SCHEMAS: dict[str, list[dict]] = {
 
 CAPABILITIES = {
     "transform": {"methods": ["setupPlugin", "processEvent"], "jobs": [], "scheduled_tasks": []},
-    "export": {"methods": ["setupPlugin", "onEvent"], "jobs": ["Export historical events V2"],
-               "scheduled_tasks": ["runEveryMinute"]},
+    "export": {
+        "methods": ["setupPlugin", "onEvent"],
+        "jobs": ["Export historical events V2"],
+        "scheduled_tasks": ["runEveryMinute"],
+    },
     "webhook": {"methods": ["composeWebhook"], "jobs": [], "scheduled_tasks": []},
     "crm": {"methods": ["setupPlugin", "onEvent"], "jobs": [], "scheduled_tasks": []},
-    "import": {"methods": ["setupPlugin"], "jobs": ["Import historical data"],
-               "scheduled_tasks": ["runEveryMinute", "runEveryDay"]},
+    "import": {
+        "methods": ["setupPlugin"],
+        "jobs": ["Import historical data"],
+        "scheduled_tasks": ["runEveryMinute", "runEveryDay"],
+    },
     "site": {},
 }
 
 PUBLIC_JOBS = {
     "export": {"Export historical events V2": {"payload": {"dateRange": {"type": "daterange", "required": True}}}},
-    "import": {"Import historical data": {"payload": {"startDate": {"type": "date", "required": True},
-                                                      "batchSize": {"type": "number", "default": 500}}}},
+    "import": {
+        "Import historical data": {
+            "payload": {
+                "startDate": {"type": "date", "required": True},
+                "batchSize": {"type": "number", "default": 500},
+            }
+        }
+    },
 }
 
 METRICS = {"export": {"events_exported": "sum", "export_retries": "sum"}, "import": {"rows_imported": "sum"}}
@@ -686,102 +891,223 @@ FRONTEND_TSX = (
 
 
 def _plugin_json(name: str, description: str, url: str | None, schema: Any) -> str:
-    return json.dumps({"name": name, "description": description, "url": url, "main": "index.ts",
-                       "config": schema}, indent=2, ensure_ascii=False)
+    return json.dumps(
+        {"name": name, "description": description, "url": url, "main": "index.ts", "config": schema},
+        indent=2,
+        ensure_ascii=False,
+    )
 
 
 # (name, description, repo or path, category, schema, icon?, global?)
 REPOSITORY_PLUGINS = [
-    ("GeoIP", "Enrich PostHog events and persons with IP location data", "posthog-plugin-geoip", "transform",
-     "geoip", True),
-    ("Currency Normalization", "Normalizes event revenue to one currency.", "currency-normalization-plugin",
-     "transform", "currency", False),
-    ("BigQuery Export", "Sends events to a BigQuery database on ingestion.", "bigquery-plugin", "export",
-     "bigquery", False),
-    ("S3 Export", "Sends events to an S3 bucket on ingestion, in batches.", "s3-export-plugin", "export", "s3",
-     False),
-    ("Snowflake Export", "Exports events to Snowflake through an S3 or GCS stage.", "snowflake-export-plugin",
-     "export", "snowflake", False),
-    ("PostgreSQL Export", "Exports events to a PostgreSQL table on ingestion.", "postgres-plugin", "export",
-     "postgres", False),
+    (
+        "GeoIP",
+        "Enrich PostHog events and persons with IP location data",
+        "posthog-plugin-geoip",
+        "transform",
+        "geoip",
+        True,
+    ),
+    (
+        "Currency Normalization",
+        "Normalizes event revenue to one currency.",
+        "currency-normalization-plugin",
+        "transform",
+        "currency",
+        False,
+    ),
+    (
+        "BigQuery Export",
+        "Sends events to a BigQuery database on ingestion.",
+        "bigquery-plugin",
+        "export",
+        "bigquery",
+        False,
+    ),
+    ("S3 Export", "Sends events to an S3 bucket on ingestion, in batches.", "s3-export-plugin", "export", "s3", False),
+    (
+        "Snowflake Export",
+        "Exports events to Snowflake through an S3 or GCS stage.",
+        "snowflake-export-plugin",
+        "export",
+        "snowflake",
+        False,
+    ),
+    (
+        "PostgreSQL Export",
+        "Exports events to a PostgreSQL table on ingestion.",
+        "postgres-plugin",
+        "export",
+        "postgres",
+        False,
+    ),
     ("Redshift Export", "Exports events to Amazon Redshift.", "redshift-plugin", "export", "postgres", False),
-    ("HubSpot", "Sends identified users and their properties to HubSpot contacts.", "hubspot-plugin", "crm",
-     "crm", False),
-    ("Customer.io", "Sends events and person properties to Customer.io.", "customerio-plugin", "crm", "crm",
-     False),
-    ("Intercom", "Sends event data to Intercom on PostHog events.", "posthog-intercom-plugin", "crm", "crm",
-     False),
-    ("Property Filter", "Filters out properties (IP, email…) from events before they are stored.",
-     "posthog-property-filter-plugin", "transform", "filter", True),
-    ("Taxonomy", "Standardizes event names into a single naming convention.", "taxonomy-plugin", "transform",
-     "taxonomy", False),
+    (
+        "HubSpot",
+        "Sends identified users and their properties to HubSpot contacts.",
+        "hubspot-plugin",
+        "crm",
+        "crm",
+        False,
+    ),
+    ("Customer.io", "Sends events and person properties to Customer.io.", "customerio-plugin", "crm", "crm", False),
+    ("Intercom", "Sends event data to Intercom on PostHog events.", "posthog-intercom-plugin", "crm", "crm", False),
+    (
+        "Property Filter",
+        "Filters out properties (IP, email…) from events before they are stored.",
+        "posthog-property-filter-plugin",
+        "transform",
+        "filter",
+        True,
+    ),
+    (
+        "Taxonomy",
+        "Standardizes event names into a single naming convention.",
+        "taxonomy-plugin",
+        "transform",
+        "taxonomy",
+        False,
+    ),
 ]
 
 CUSTOM_PLUGINS = [
-    ("Slack Alerts for Hedgehog", "Posts signups and failed payments to #growth.",
-     "https://github.com/hedgehog-analytics/posthog-slack-alerts", "webhook", "webhook"),
-    ("Salesforce Lead Sync", "Creates Salesforce leads from identified persons.",
-     "https://gitlab.com/hedgehog-analytics/integrations/posthog-salesforce-plugin", "crm", "crm"),
-    ("Zendesk Tickets → Events", "Imports Zendesk ticket updates as PostHog events every minute.",
-     "https://github.com/hedgehog-analytics/zendesk-import-plugin", "import", "import"),
-    ("ClickHouse Mirror", "Mirrors raw events into the data team's own ClickHouse cluster.",
-     "https://github.com/quill-data/posthog-clickhouse-mirror", "export", "postgres"),
-    ("Braze Export", "Tracks PostHog events as Braze custom events.",
-     "https://www.npmjs.com/package/@hedgehog/posthog-braze-plugin", "crm", "crm"),
-    ("Pipedrive Deals", "Updates Pipedrive deals when trials convert.",
-     "https://github.com/hedgehog-analytics/posthog-pipedrive", "crm", "crm"),
-    ("Mailchimp Audience Sync", "Adds identified users to a Mailchimp audience.",
-     "https://github.com/mailfox/posthog-mailchimp-plugin", "crm", "crm"),
-    ("PagerDuty Incidents", "Opens a PagerDuty incident when the `checkout_failed` event spikes. " * 4
-     + "Runs on every event and keeps a sliding window of the last 15 minutes in plugin storage, so a restart "
-       "of the plugin server loses at most one window.",
-     "https://github.com/hedgehog-analytics/posthog-pagerduty", "webhook", "webhook"),
-    ("Kafka Forwarder", "Forwards events to the `analytics.events` Kafka topic.",
-     "https://gitlab.com/streamworks/posthog-kafka-forwarder", "export", "s3"),
-    ("Unduplicator", "Prevents duplicate events with the same UUID from being ingested.",
-     "https://www.npmjs.com/package/posthog-unduplicates-plugin", "transform", "filter"),
-    ("User Agent Populator", "Adds browser, OS and device properties parsed from $useragent.",
-     "https://github.com/weyert/posthog-useragent-plugin", "transform", "taxonomy"),
-    ("Ökosystem Tagger <b>beta</b> & friends", "Tags events from partner domains – “Öko”, “Naïve” & <i>co</i>.",
-     "https://github.com/hedgehog-analytics/oekosystem-tagger", "transform", "sampler"),
+    (
+        "Slack Alerts for Hedgehog",
+        "Posts signups and failed payments to #growth.",
+        "https://github.com/hedgehog-analytics/posthog-slack-alerts",
+        "webhook",
+        "webhook",
+    ),
+    (
+        "Salesforce Lead Sync",
+        "Creates Salesforce leads from identified persons.",
+        "https://gitlab.com/hedgehog-analytics/integrations/posthog-salesforce-plugin",
+        "crm",
+        "crm",
+    ),
+    (
+        "Zendesk Tickets → Events",
+        "Imports Zendesk ticket updates as PostHog events every minute.",
+        "https://github.com/hedgehog-analytics/zendesk-import-plugin",
+        "import",
+        "import",
+    ),
+    (
+        "ClickHouse Mirror",
+        "Mirrors raw events into the data team's own ClickHouse cluster.",
+        "https://github.com/quill-data/posthog-clickhouse-mirror",
+        "export",
+        "postgres",
+    ),
+    (
+        "Braze Export",
+        "Tracks PostHog events as Braze custom events.",
+        "https://www.npmjs.com/package/@hedgehog/posthog-braze-plugin",
+        "crm",
+        "crm",
+    ),
+    (
+        "Pipedrive Deals",
+        "Updates Pipedrive deals when trials convert.",
+        "https://github.com/hedgehog-analytics/posthog-pipedrive",
+        "crm",
+        "crm",
+    ),
+    (
+        "Mailchimp Audience Sync",
+        "Adds identified users to a Mailchimp audience.",
+        "https://github.com/mailfox/posthog-mailchimp-plugin",
+        "crm",
+        "crm",
+    ),
+    (
+        "PagerDuty Incidents",
+        "Opens a PagerDuty incident when the `checkout_failed` event spikes. "
+        * 4
+        + "Runs on every event and keeps a sliding window of the last 15 minutes in plugin storage, so a restart "
+        "of the plugin server loses at most one window.",
+        "https://github.com/hedgehog-analytics/posthog-pagerduty",
+        "webhook",
+        "webhook",
+    ),
+    (
+        "Kafka Forwarder",
+        "Forwards events to the `analytics.events` Kafka topic.",
+        "https://gitlab.com/streamworks/posthog-kafka-forwarder",
+        "export",
+        "s3",
+    ),
+    (
+        "Unduplicator",
+        "Prevents duplicate events with the same UUID from being ingested.",
+        "https://www.npmjs.com/package/posthog-unduplicates-plugin",
+        "transform",
+        "filter",
+    ),
+    (
+        "User Agent Populator",
+        "Adds browser, OS and device properties parsed from $useragent.",
+        "https://github.com/weyert/posthog-useragent-plugin",
+        "transform",
+        "taxonomy",
+    ),
+    (
+        "Ökosystem Tagger <b>beta</b> & friends",
+        "Tags events from partner domains – “Öko”, “Naïve” & <i>co</i>.",
+        "https://github.com/hedgehog-analytics/oekosystem-tagger",
+        "transform",
+        "sampler",
+    ),
 ]
 
 LOCAL_PLUGINS = [
-    ("Internal IP Filter", "Drops events from office and VPN IP ranges.", "internal-ip-filter", "transform",
-     "filter"),
+    ("Internal IP Filter", "Drops events from office and VPN IP ranges.", "internal-ip-filter", "transform", "filter"),
     ("Staging Event Sampler", "Keeps 10 % of staging traffic.", "staging-sampler", "transform", "sampler"),
     ("Release Annotator", "Creates annotations from deploy events.", "release-annotator", "webhook", "webhook"),
     ("Bot Detector", "Flags events from known crawlers with `$is_bot`.", "bot-detector", "transform", "filter"),
-    ("Local Debug Logger", "Logs every event it sees to the console. Development only!", "debug-logger",
-     "transform", "taxonomy"),
-    ("Schema Validator", "Checks events against the tracking plan and logs violations.", "schema-validator",
-     "transform", "scrubber"),
-    ("Consent Enforcer", "Drops events from persons who withdrew consent.", "consent-enforcer", "transform",
-     "filter"),
+    (
+        "Local Debug Logger",
+        "Logs every event it sees to the console. Development only!",
+        "debug-logger",
+        "transform",
+        "taxonomy",
+    ),
+    (
+        "Schema Validator",
+        "Checks events against the tracking plan and logs violations.",
+        "schema-validator",
+        "transform",
+        "scrubber",
+    ),
+    ("Consent Enforcer", "Drops events from persons who withdrew consent.", "consent-enforcer", "transform", "filter"),
     ("Event Renamer", "Renames legacy event names to the new taxonomy.", "event-renamer", "transform", "taxonomy"),
-    ("Timestamp Fixer", "Corrects client clocks that are more than a day off.", "timestamp-fixer", "transform",
-     "sampler"),
-    ("Session Stitcher", "Stitches mobile and web sessions by device id.", "session-stitcher", "transform",
-     "sampler"),
-    ("PII Scrubber", "Hashes emails, phone numbers and IPs before storage.", "pii-scrubber", "transform",
-     "scrubber"),
+    (
+        "Timestamp Fixer",
+        "Corrects client clocks that are more than a day off.",
+        "timestamp-fixer",
+        "transform",
+        "sampler",
+    ),
+    ("Session Stitcher", "Stitches mobile and web sessions by device id.", "session-stitcher", "transform", "sampler"),
+    ("PII Scrubber", "Hashes emails, phone numbers and IPs before storage.", "pii-scrubber", "transform", "scrubber"),
     ("Feature Flag Auditor", "Exports flag evaluations to the audit warehouse.", "flag-auditor", "export", "s3"),
 ]
 
 SOURCE_PLUGINS = [
     ("Drop internal traffic", "Drops events whose $current_url is on an internal host.", "transform", "filter"),
-    ("Flatten nested properties", "Flattens nested objects into `parent__child` properties.", "transform",
-     "taxonomy"),
-    ("Hedgehog <b>pricing</b> & plan tagger", "Adds the person's plan & price to every event.", "transform",
-     "sampler"),
-    ("Add $geo_country from CDN header", "Reads the CDN's country header into $geo_country.", "transform",
-     "geoip"),
+    ("Flatten nested properties", "Flattens nested objects into `parent__child` properties.", "transform", "taxonomy"),
+    ("Hedgehog <b>pricing</b> & plan tagger", "Adds the person's plan & price to every event.", "transform", "sampler"),
+    ("Add $geo_country from CDN header", "Reads the CDN's country header into $geo_country.", "transform", "geoip"),
     ("Route EU events → eu-cluster", "Marks events of EU persons for the EU cluster.", "transform", "filter"),
     ("Lowercase emails", "Lowercases $set.email and $set_once.email.", "transform", "geoip"),
     ("Cookie banner site app", "Shows the cookie banner and records the choice.", "site", "site"),
     ("Checkout funnel annotator", "Adds `funnel_step` to checkout events.", "transform", "taxonomy"),
-    ("Über-long name for the nightly re-export of everything the finance team needs for their quarterly close",
-     "Re-exports the previous day's purchases to the finance bucket. " * 6, "export", "s3"),
+    (
+        "Über-long name for the nightly re-export of everything the finance team needs for their quarterly close",
+        "Re-exports the previous day's purchases to the finance bucket. " * 6,
+        "export",
+        "s3",
+    ),
     ("Webhook to Discord", "Posts new signups to the #hedgehogs Discord channel.", "webhook", "webhook"),
     ("Daily digest (scheduled)", "Sends a daily digest of key events to the team inbox.", "import", "import"),
     ("Emoji 🦔 property tagger", "Adds `mood: 🦔` to events from the hedgehog fan club.", "transform", "scrubber"),
@@ -792,25 +1118,57 @@ REPOSITORY_EXTRA = [
     ("Sendgrid", "Sends emails and contacts to Sendgrid.", "sendgrid-plugin", "crm", "crm"),
     ("Zapier", "Triggers Zaps from PostHog events.", "posthog-zapier-plugin", "webhook", "webhook"),
     ("Notification Bar", "Shows a notification bar on your website.", "notification-bar-app", "site", "site"),
-    ("Automatic Cohort Creator", "Creates cohorts from event properties.", "automatic-cohort-creator", "import",
-     "import"),
-    ("First Time Event Tracker", "Marks the first time a person does an event.", "first-time-event-tracker",
-     "transform", "sampler"),
-    ("Rudderstack Import", "Imports events sent through Rudderstack.", "rudderstack-posthog-plugin", "import",
-     "import"),
-    ("Avo Inspector", "Sends event schemas to Avo's tracking plan inspector.", "posthog-avo-plugin", "webhook",
-     "webhook"),
+    (
+        "Automatic Cohort Creator",
+        "Creates cohorts from event properties.",
+        "automatic-cohort-creator",
+        "import",
+        "import",
+    ),
+    (
+        "First Time Event Tracker",
+        "Marks the first time a person does an event.",
+        "first-time-event-tracker",
+        "transform",
+        "sampler",
+    ),
+    (
+        "Rudderstack Import",
+        "Imports events sent through Rudderstack.",
+        "rudderstack-posthog-plugin",
+        "import",
+        "import",
+    ),
+    (
+        "Avo Inspector",
+        "Sends event schemas to Avo's tracking plan inspector.",
+        "posthog-avo-plugin",
+        "webhook",
+        "webhook",
+    ),
 ]
 
 
 def _repository_entry(name: str, description: str, repo: str, category: str, schema: str) -> dict:
     url = f"https://github.com/PostHog/{repo}"
-    kind = {"export": "data_out", "crm": "data_out", "webhook": "data_out", "import": "data_in",
-            "site": "site_app"}.get(category, "transformation")
-    return {"name": name, "url": url, "description": description,
-            "icon": f"https://raw.githubusercontent.com/PostHog/{repo}/main/logo.png", "verified": True,
-            "maintainer": "official", "type": kind,
-            "_category": category, "_schema": SCHEMAS[schema]}
+    kind = {
+        "export": "data_out",
+        "crm": "data_out",
+        "webhook": "data_out",
+        "import": "data_in",
+        "site": "site_app",
+    }.get(category, "transformation")
+    return {
+        "name": name,
+        "url": url,
+        "description": description,
+        "icon": f"https://raw.githubusercontent.com/PostHog/{repo}/main/logo.png",
+        "verified": True,
+        "maintainer": "official",
+        "type": kind,
+        "_category": category,
+        "_schema": SCHEMAS[schema],
+    }
 
 
 def _build_repository() -> list[dict]:
@@ -834,12 +1192,24 @@ def seed(store: Store, world) -> None:
     organization_id = world.organization_id
     plugins: list[dict] = []
 
-    def add(plugin_type: str, name: str, description: str, url: str | None, category: str, schema_name: str, *,
-            icon: str | None = None, is_global: bool = False, organization: str = organization_id,
-            number: int = 0) -> dict:
+    def add(
+        plugin_type: str,
+        name: str,
+        description: str,
+        url: str | None,
+        category: str,
+        schema_name: str,
+        *,
+        icon: str | None = None,
+        is_global: bool = False,
+        organization: str = organization_id,
+        number: int = 0,
+    ) -> dict:
         schema = SCHEMAS[schema_name]
-        sources = {"plugin.json": _plugin_json(name, description, url, schema),
-                   "index.ts": SOURCE_TEMPLATES[category] if category != "site" else "export {}\n"}
+        sources = {
+            "plugin.json": _plugin_json(name, description, url, schema),
+            "index.ts": SOURCE_TEMPLATES[category] if category != "site" else "export {}\n",
+        }
         if category == "site":
             sources["site.ts"] = SOURCE_TEMPLATES["site"]
         if number % 4 == 1 and category in ("export", "crm", "import"):  # a settings scene in the app
@@ -854,12 +1224,22 @@ def seed(store: Store, world) -> None:
             tag = latest = _source_tag(sources)
             remote = None
         plugin = {
-            "plugin_type": plugin_type, "name": name, "description": description, "url": url, "icon": icon,
-            "config_schema": schema, "tag": tag, "latest_tag": latest, "is_global": is_global,
-            "organization_id": organization, "capabilities": CAPABILITIES.get(category, {}),
+            "plugin_type": plugin_type,
+            "name": name,
+            "description": description,
+            "url": url,
+            "icon": icon,
+            "config_schema": schema,
+            "tag": tag,
+            "latest_tag": latest,
+            "is_global": is_global,
+            "organization_id": organization,
+            "capabilities": CAPABILITIES.get(category, {}),
             "metrics": METRICS.get(category, {}) if number % 2 == 0 else None,
             "public_jobs": PUBLIC_JOBS.get(category, {}),
-            "_category": category, "_sources": sources, "_remote_tag": remote,
+            "_category": category,
+            "_sources": sources,
+            "_remote_tag": remote,
         }
         created = store.insert(KIND, plugin, parent=organization)
         plugins.append(created)
@@ -868,13 +1248,29 @@ def seed(store: Store, world) -> None:
     number = 0
     for name, description, repo, category, schema_name, is_global in REPOSITORY_PLUGINS:
         number += 1
-        add("repository", name, description, f"https://github.com/PostHog/{repo}", category, schema_name,
-            icon=f"https://raw.githubusercontent.com/PostHog/{repo}/main/logo.png", is_global=is_global,
-            number=number)
+        add(
+            "repository",
+            name,
+            description,
+            f"https://github.com/PostHog/{repo}",
+            category,
+            schema_name,
+            icon=f"https://raw.githubusercontent.com/PostHog/{repo}/main/logo.png",
+            is_global=is_global,
+            number=number,
+        )
     for name, description, url, category, schema_name in CUSTOM_PLUGINS:
         number += 1
-        add("custom", name, description, url, category, schema_name, number=number,
-            is_global=name.startswith("Unduplicator"))
+        add(
+            "custom",
+            name,
+            description,
+            url,
+            category,
+            schema_name,
+            number=number,
+            is_global=name.startswith("Unduplicator"),
+        )
     for name, description, path, category, schema_name in LOCAL_PLUGINS:
         number += 1
         add("local", name, description, f"file:../plugins/{path}", category, schema_name, number=number)
@@ -884,29 +1280,82 @@ def seed(store: Store, world) -> None:
     # Another organization's global plugin (visible, read-only here) and a private one (invisible).
     from apps.simulator.seed import OTHER_ORGANIZATION_ID
 
-    add("repository", "Semver Flattener", "Flattens semantic versions into major, minor and patch properties.",
-        "https://github.com/PostHog/flatten-properties-plugin", "transform", "taxonomy", is_global=True,
-        organization=OTHER_ORGANIZATION_ID, number=99)
-    add("custom", "Someone Else's Secret Exporter", "Not yours to see.",
-        "https://github.com/someone-else/secret-exporter", "export", "s3", organization=OTHER_ORGANIZATION_ID,
-        number=98)
+    add(
+        "repository",
+        "Semver Flattener",
+        "Flattens semantic versions into major, minor and patch properties.",
+        "https://github.com/PostHog/flatten-properties-plugin",
+        "transform",
+        "taxonomy",
+        is_global=True,
+        organization=OTHER_ORGANIZATION_ID,
+        number=99,
+    )
+    add(
+        "custom",
+        "Someone Else's Secret Exporter",
+        "Not yours to see.",
+        "https://github.com/someone-else/secret-exporter",
+        "export",
+        "s3",
+        organization=OTHER_ORGANIZATION_ID,
+        number=98,
+    )
 
     # A little history: who installed what, and some edits.
-    people = [{"first_name": world.user["first_name"], "email": world.user["email"]},
-              {"first_name": "Priya", "email": "priya@hedgehog.example"},
-              {"first_name": "Jonas", "email": "jonas@hedgehog.example"}]
+    people = [
+        {"first_name": world.user["first_name"], "email": world.user["email"]},
+        {"first_name": "Priya", "email": "priya@hedgehog.example"},
+        {"first_name": "Jonas", "email": "jonas@hedgehog.example"},
+    ]
     for position, plugin in enumerate(p for p in plugins if p["organization_id"] == organization_id):
         created_at = world.iso(days_ago=120 - position * 2, hours_ago=position % 7)
-        store.activity_add(scope="Plugin", parent=organization_id, item_id=plugin["id"], entry={
-            "user": people[position % 3], "unread": False, "is_system": False, "activity": "installed",
-            "detail": {"changes": [], "merge": None, "trigger": None, "name": plugin["name"], "short_id": None,
-                       "type": None},
-            "created_at": created_at})
+        store.activity_add(
+            scope="Plugin",
+            parent=organization_id,
+            item_id=plugin["id"],
+            entry={
+                "user": people[position % 3],
+                "unread": False,
+                "is_system": False,
+                "activity": "installed",
+                "detail": {
+                    "changes": [],
+                    "merge": None,
+                    "trigger": None,
+                    "name": plugin["name"],
+                    "short_id": None,
+                    "type": None,
+                },
+                "created_at": created_at,
+            },
+        )
         if position % 5 == 2:
-            store.activity_add(scope="Plugin", parent=organization_id, item_id=plugin["id"], entry={
-                "user": people[(position + 1) % 3], "unread": False, "is_system": False, "activity": "upgraded",
-                "detail": {"changes": [{"type": "Plugin", "action": "changed", "field": "tag",
-                                        "before": _sha(plugin["name"], "old")[:40], "after": plugin["tag"]}],
-                           "merge": None, "trigger": None, "name": plugin["name"], "short_id": None, "type": None},
-                "created_at": world.iso(days_ago=30 - position % 20)})
-
+            store.activity_add(
+                scope="Plugin",
+                parent=organization_id,
+                item_id=plugin["id"],
+                entry={
+                    "user": people[(position + 1) % 3],
+                    "unread": False,
+                    "is_system": False,
+                    "activity": "upgraded",
+                    "detail": {
+                        "changes": [
+                            {
+                                "type": "Plugin",
+                                "action": "changed",
+                                "field": "tag",
+                                "before": _sha(plugin["name"], "old")[:40],
+                                "after": plugin["tag"],
+                            }
+                        ],
+                        "merge": None,
+                        "trigger": None,
+                        "name": plugin["name"],
+                        "short_id": None,
+                        "type": None,
+                    },
+                    "created_at": world.iso(days_ago=30 - position % 20),
+                },
+            )

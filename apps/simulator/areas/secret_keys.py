@@ -27,10 +27,35 @@ MAX_LABEL_LENGTH = 40
 ALLOWED_SCOPES = ("endpoint:read", "feature_flag:read")
 # Scope objects PostHog knows, for telling an unknown scope from one a secret key may not hold.
 KNOWN_OBJECTS = {
-    "action", "activity_log", "annotation", "batch_export", "cohort", "dashboard", "early_access_feature",
-    "endpoint", "error_tracking", "event_definition", "experiment", "export", "feature_flag", "group",
-    "hog_function", "insight", "notebook", "organization", "organization_member", "person", "plugin", "project",
-    "property_definition", "query", "session_recording", "sharing_configuration", "survey", "user", "webhook",
+    "action",
+    "activity_log",
+    "annotation",
+    "batch_export",
+    "cohort",
+    "dashboard",
+    "early_access_feature",
+    "endpoint",
+    "error_tracking",
+    "event_definition",
+    "experiment",
+    "export",
+    "feature_flag",
+    "group",
+    "hog_function",
+    "insight",
+    "notebook",
+    "organization",
+    "organization_member",
+    "person",
+    "plugin",
+    "project",
+    "property_definition",
+    "query",
+    "session_recording",
+    "sharing_configuration",
+    "survey",
+    "user",
+    "webhook",
 }
 BASE = "/api/environments/{environment_id}/project_secret_api_keys/"
 
@@ -44,9 +69,17 @@ def mask(value: str) -> str:
 
 
 def key_view(key: dict, value: str | None = None) -> dict:
-    return {"id": key["id"], "label": key["label"], "value": value, "mask_value": key["mask_value"],
-            "created_at": key["created_at"], "created_by": key["created_by"], "last_used_at": key["last_used_at"],
-            "last_rolled_at": key["last_rolled_at"], "scopes": key["scopes"] or []}
+    return {
+        "id": key["id"],
+        "label": key["label"],
+        "value": value,
+        "mask_value": key["mask_value"],
+        "created_at": key["created_at"],
+        "created_by": key["created_by"],
+        "last_used_at": key["last_used_at"],
+        "last_rolled_at": key["last_rolled_at"],
+        "scopes": key["scopes"] or [],
+    }
 
 
 def _keys(request: Request, team_id: int) -> list[dict]:
@@ -75,8 +108,9 @@ def _label(data: dict, *, required: bool) -> str | None:
     if not label:
         raise validation_error("label", "This field may not be blank.", "blank")
     if len(label) > MAX_LABEL_LENGTH:
-        raise validation_error("label", f"Ensure this field has no more than {MAX_LABEL_LENGTH} characters.",
-                               "max_length")
+        raise validation_error(
+            "label", f"Ensure this field has no more than {MAX_LABEL_LENGTH} characters.", "max_length"
+        )
     return label
 
 
@@ -89,8 +123,9 @@ def _scopes(data: dict, *, required: bool) -> list[str] | None:
     if scopes is None:
         raise validation_error("scopes", "This field may not be null.", "null")
     if not isinstance(scopes, list):
-        raise validation_error("scopes", f'Expected a list of items but got type "{type(scopes).__name__}".',
-                               "not_a_list")
+        raise validation_error(
+            "scopes", f'Expected a list of items but got type "{type(scopes).__name__}".', "not_a_list"
+        )
     if not scopes:
         raise validation_error("scopes", "This list may not be empty.", "empty")
     for index, scope in enumerate(scopes):
@@ -103,14 +138,21 @@ def _scopes(data: dict, *, required: bool) -> list[str] | None:
     scopes = [str(s) for s in scopes]
     for scope in scopes:
         if scope == "*":
-            raise validation_error("scopes", "Wildcard scope '*' is not allowed for project API keys. "
-                                             "Please specify explicit scopes.", "invalid")
+            raise validation_error(
+                "scopes",
+                "Wildcard scope '*' is not allowed for project API keys. Please specify explicit scopes.",
+                "invalid",
+            )
         parts = scope.split(":")
         if len(parts) != 2 or parts[0] not in KNOWN_OBJECTS or parts[1] not in ("read", "write"):
             raise validation_error("scopes", f"Invalid scope: {scope}", "invalid")
         if scope not in ALLOWED_SCOPES:
-            raise validation_error("scopes", f"Scope '{scope}' can not be assigned to a project secret API key. "
-                                             f"Allowed scopes: {', '.join(ALLOWED_SCOPES)}", "invalid")
+            raise validation_error(
+                "scopes",
+                f"Scope '{scope}' can not be assigned to a project secret API key. "
+                f"Allowed scopes: {', '.join(ALLOWED_SCOPES)}",
+                "invalid",
+            )
     return scopes
 
 
@@ -121,8 +163,15 @@ def _label_taken(request: Request, team_id: int, label: str, *, except_id: str |
 
 
 def _record(request: Request, team_id: int, key: dict, activity: str, changes: list[dict] | None = None) -> None:
-    context.record_activity(request, scope="ProjectSecretAPIKey", parent=team_id, item_id=key["id"],
-                            activity=activity, name=key["label"], changes=changes)
+    context.record_activity(
+        request,
+        scope="ProjectSecretAPIKey",
+        parent=team_id,
+        item_id=key["id"],
+        activity=activity,
+        name=key["label"],
+        changes=changes,
+    )
 
 
 @route("GET", BASE, scope="project:read")
@@ -138,16 +187,31 @@ def secret_key_create(request: Request, environment_id: str):
     label = _label(data, required=True)
     scopes = _scopes(data, required=True)
     if len(request.store.all(KIND, parent=team_id)) >= MAX_KEYS_PER_TEAM:
-        raise ApiError(400, f"You can only have {MAX_KEYS_PER_TEAM} project secret API keys. Remove an existing "
-                            f"key before creating a new one.", type="validation_error", code="invalid")
+        raise ApiError(
+            400,
+            f"You can only have {MAX_KEYS_PER_TEAM} project secret API keys. Remove an existing "
+            f"key before creating a new one.",
+            type="validation_error",
+            code="invalid",
+        )
     _label_taken(request, team_id, label)
     value = generate_value()
     key_id = secrets.token_urlsafe(24)
-    key = request.store.insert(KIND, {
-        "id": key_id, "label": label, "mask_value": mask(value), "created_at": now_iso(),
-        "created_by": context.acting_user(request)["id"], "last_used_at": None, "last_rolled_at": None,
-        "scopes": scopes,
-    }, parent=team_id, id=key_id)
+    key = request.store.insert(
+        KIND,
+        {
+            "id": key_id,
+            "label": label,
+            "mask_value": mask(value),
+            "created_at": now_iso(),
+            "created_by": context.acting_user(request)["id"],
+            "last_used_at": None,
+            "last_rolled_at": None,
+            "scopes": scopes,
+        },
+        parent=team_id,
+        id=key_id,
+    )
     _record(request, team_id, key, "created")
     return Response(201, key_view(key, value))
 
@@ -199,8 +263,9 @@ def secret_key_roll(request: Request, environment_id: str, id: str):
     value = generate_value()
     key.update({"mask_value": mask(value), "last_rolled_at": now_iso()})
     request.store.update(KIND, key["id"], key)
-    _record(request, team_id, key, "updated", context.changes_between(before, key_view(key),
-                                                                      kind="ProjectSecretAPIKey"))
+    _record(
+        request, team_id, key, "updated", context.changes_between(before, key_view(key), kind="ProjectSecretAPIKey")
+    )
     return key_view(key, value)
 
 
@@ -230,10 +295,18 @@ def seed(store, world) -> None:
             chosen = SEED_KEYS[2:3]
         for label, scopes, created, used, rolled in chosen:
             key_id = "".join(rng.choice(string.ascii_letters + string.digits + "-_") for _ in range(32))
-            store.insert(KIND, {
-                "id": key_id, "label": label, "mask_value": mask(_seed_value(rng)),
-                "created_at": world.iso(days_ago=created), "created_by": world.user["id"],
-                "last_used_at": world.iso(days_ago=used) if used is not None else None,
-                "last_rolled_at": world.iso(days_ago=rolled) if rolled is not None else None,
-                "scopes": scopes,
-            }, parent=environment["id"], id=key_id)
+            store.insert(
+                KIND,
+                {
+                    "id": key_id,
+                    "label": label,
+                    "mask_value": mask(_seed_value(rng)),
+                    "created_at": world.iso(days_ago=created),
+                    "created_by": world.user["id"],
+                    "last_used_at": world.iso(days_ago=used) if used is not None else None,
+                    "last_rolled_at": world.iso(days_ago=rolled) if rolled is not None else None,
+                    "scopes": scopes,
+                },
+                parent=environment["id"],
+                id=key_id,
+            )

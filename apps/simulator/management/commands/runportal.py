@@ -10,8 +10,10 @@ DEMO_CONNECTION_NAME = "PostHog simulator (demo)"
 
 
 class Command(BaseCommand):
-    help = ("Run the portal for one person or a small team. With no PostHog configured (POSTHOG_HOST unset) "
-            "the built-in simulator stands in for the API, with living demo data.")
+    help = (
+        "Run the portal for one person or a small team. With no PostHog configured (POSTHOG_HOST unset) "
+        "the built-in simulator stands in for the API, with living demo data."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
@@ -19,14 +21,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, addrport, simulator_port, **options):
         if not settings.POSTHOG_HOST:
-            simulator = SimulatorServer(port=simulator_port, db_path=str(settings.VAR_DIR / "simulator.sqlite3"),
-                                        living=True).start()
+            simulator = SimulatorServer(
+                port=simulator_port, db_path=str(settings.VAR_DIR / "simulator.sqlite3"), living=True
+            ).start()
             settings.POSTHOG_HOST = simulator.url
             settings.POSTHOG_PERSONAL_API_KEY = DEMO_KEY
             settings.POSTHOG_PROJECT_ID = settings.POSTHOG_ENVIRONMENT_ID = "1"
             settings.POSTHOG_CONNECTION_NAME = DEMO_CONNECTION_NAME
-            self.stdout.write(f"No PostHog configured: the simulator answers on {simulator.url} "
-                              f"(state in var/simulator.sqlite3; set POSTHOG_HOST to use a real PostHog).")
+            self.stdout.write(
+                f"No PostHog configured: the simulator answers on {simulator.url} "
+                f"(state in var/simulator.sqlite3; set POSTHOG_HOST to use a real PostHog)."
+            )
         connection_ensure_default()
         # One process: the simulator thread lives beside the server, so no autoreloader.
         call_command("runserver", addrport, use_reloader=False)

@@ -11,11 +11,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8010)
-        parser.add_argument("--db", default=str(settings.VAR_DIR / "simulator.sqlite3"),
-                            help="SQLite file that keeps the state across restarts")
+        parser.add_argument(
+            "--db",
+            default=str(settings.VAR_DIR / "simulator.sqlite3"),
+            help="SQLite file that keeps the state across restarts",
+        )
         parser.add_argument("--reset", action="store_true", help="start again from the demo data")
-        parser.add_argument("--interval", type=float, default=5.0,
-                            help="seconds between new plugin log entries and delivery-rate changes")
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=5.0,
+            help="seconds between new plugin log entries and delivery-rate changes",
+        )
         parser.add_argument("--still", action="store_true", help="no living data (tests that want a fixed state)")
 
     def handle(self, *args, host, port, db, reset, interval, still, **options):
