@@ -58,6 +58,34 @@ def user_basic(request: Request) -> dict:
     }
 
 
+def activity_entry(
+    *,
+    user: dict | None,
+    activity: str,
+    name: str | None = None,
+    changes: list[dict] | None = None,
+    trigger: dict | None = None,
+    short_id: str | None = None,
+    created_at: str | None = None,
+) -> dict:
+    """An activity entry in PostHog's shape; `user` None means the system did it."""
+    return {
+        "user": {"first_name": user["first_name"], "email": user["email"]} if user else None,
+        "unread": False,
+        "is_system": user is None,
+        "activity": activity,
+        "detail": {
+            "changes": changes or [],
+            "merge": None,
+            "trigger": trigger,
+            "name": name,
+            "short_id": short_id,
+            "type": None,
+        },
+        "created_at": created_at or now_iso(),
+    }
+
+
 def record_activity(
     request: Request,
     *,
@@ -67,29 +95,13 @@ def record_activity(
     activity: str,
     name: str | None = None,
     changes: list[dict] | None = None,
+    trigger: dict | None = None,
     short_id: str | None = None,
 ) -> dict:
-    user = acting_user(request)
-    return request.store.activity_add(
-        scope=scope,
-        parent=parent,
-        item_id=item_id,
-        entry={
-            "user": {"first_name": user["first_name"], "email": user["email"]},
-            "unread": False,
-            "is_system": False,
-            "activity": activity,
-            "detail": {
-                "changes": changes or [],
-                "merge": None,
-                "trigger": None,
-                "name": name,
-                "short_id": short_id,
-                "type": None,
-            },
-            "created_at": now_iso(),
-        },
+    entry = activity_entry(
+        user=acting_user(request), activity=activity, name=name, changes=changes, trigger=trigger, short_id=short_id
     )
+    return request.store.activity_add(scope=scope, parent=parent, item_id=item_id, entry=entry)
 
 
 def changes_between(before: dict, after: dict, *, kind: str, secret_fields: set[str] = frozenset()) -> list[dict]:

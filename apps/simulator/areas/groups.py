@@ -490,26 +490,14 @@ def _seed_activity(store, world, team_id: int, groups: list[dict]) -> None:
         (3, groups[1], "account_manager", None, "Jo Kowalski", "created", "create_property"),
         (1, groups[2], "legacy_id", "LX-2291", None, "deleted", "update_property"),
     ]:
-        store.activity_add(
-            scope="Group",
-            parent=team_id,
-            item_id=group["id"],
-            entry={
-                "user": {"first_name": user["first_name"], "email": user["email"]},
-                "unread": False,
-                "is_system": False,
-                "activity": activity,
-                "detail": {
-                    "changes": [{"type": "Group", "action": action, "field": None, "before": before, "after": after}],
-                    "merge": None,
-                    "trigger": None,
-                    "name": key,
-                    "short_id": None,
-                    "type": None,
-                },
-                "created_at": world.iso(days_ago=days_ago),
-            },
+        entry = context.activity_entry(
+            user=user,
+            activity=activity,
+            name=key,
+            changes=[{"type": "Group", "action": action, "field": None, "before": before, "after": after}],
+            created_at=world.iso(days_ago=days_ago),
         )
+        store.activity_add(scope="Group", parent=team_id, item_id=group["id"], entry=entry)
 
 
 def seed(store, world) -> None:

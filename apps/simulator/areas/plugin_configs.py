@@ -109,38 +109,15 @@ def _activity(
     changes: list[dict] | None = None,
     trigger: dict | None = None,
 ) -> None:
-    name = config.get("name") or plugin.get("name")
-    if trigger is None:
-        context.record_activity(
-            request,
-            scope="PluginConfig",
-            parent=team,
-            item_id=config["id"],
-            activity=activity,
-            name=name,
-            changes=changes,
-        )
-        return
-    user = context.acting_user(request)
-    request.store.activity_add(
+    context.record_activity(
+        request,
         scope="PluginConfig",
         parent=team,
         item_id=config["id"],
-        entry={
-            "user": {"first_name": user["first_name"], "email": user["email"]},
-            "unread": False,
-            "is_system": False,
-            "activity": activity,
-            "detail": {
-                "changes": changes or [],
-                "merge": None,
-                "trigger": trigger,
-                "name": name,
-                "short_id": None,
-                "type": None,
-            },
-            "created_at": now_iso(),
-        },
+        activity=activity,
+        name=config.get("name") or plugin.get("name"),
+        changes=changes,
+        trigger=trigger,
     )
 
 
@@ -996,26 +973,8 @@ def _seed_history(
     name = config.get("name") or plugin["name"]
 
     def add(activity: str, at: str, changes: list | None = None, user: dict | None = None) -> None:
-        store.activity_add(
-            scope="PluginConfig",
-            parent=config["team_id"],
-            item_id=config["id"],
-            entry={
-                "user": user,
-                "unread": False,
-                "is_system": user is None,
-                "activity": activity,
-                "detail": {
-                    "changes": changes or [],
-                    "merge": None,
-                    "trigger": None,
-                    "name": name,
-                    "short_id": None,
-                    "type": None,
-                },
-                "created_at": at,
-            },
-        )
+        entry = context.activity_entry(user=user, activity=activity, name=name, changes=changes, created_at=at)
+        store.activity_add(scope="PluginConfig", parent=config["team_id"], item_id=config["id"], entry=entry)
 
     add("installed", created, user=rng.choice(people))
     secrets = secret_fields(plugin)

@@ -1310,52 +1310,23 @@ def seed(store: Store, world) -> None:
     ]
     for position, plugin in enumerate(p for p in plugins if p["organization_id"] == organization_id):
         created_at = world.iso(days_ago=120 - position * 2, hours_ago=position % 7)
-        store.activity_add(
-            scope="Plugin",
-            parent=organization_id,
-            item_id=plugin["id"],
-            entry={
-                "user": people[position % 3],
-                "unread": False,
-                "is_system": False,
-                "activity": "installed",
-                "detail": {
-                    "changes": [],
-                    "merge": None,
-                    "trigger": None,
-                    "name": plugin["name"],
-                    "short_id": None,
-                    "type": None,
-                },
-                "created_at": created_at,
-            },
+        installed = context.activity_entry(
+            user=people[position % 3], activity="installed", name=plugin["name"], created_at=created_at
         )
+        store.activity_add(scope="Plugin", parent=organization_id, item_id=plugin["id"], entry=installed)
         if position % 5 == 2:
-            store.activity_add(
-                scope="Plugin",
-                parent=organization_id,
-                item_id=plugin["id"],
-                entry={
-                    "user": people[(position + 1) % 3],
-                    "unread": False,
-                    "is_system": False,
-                    "activity": "upgraded",
-                    "detail": {
-                        "changes": [
-                            {
-                                "type": "Plugin",
-                                "action": "changed",
-                                "field": "tag",
-                                "before": _sha(plugin["name"], "old")[:40],
-                                "after": plugin["tag"],
-                            }
-                        ],
-                        "merge": None,
-                        "trigger": None,
-                        "name": plugin["name"],
-                        "short_id": None,
-                        "type": None,
-                    },
-                    "created_at": world.iso(days_ago=30 - position % 20),
-                },
+            tag_change = {
+                "type": "Plugin",
+                "action": "changed",
+                "field": "tag",
+                "before": _sha(plugin["name"], "old")[:40],
+                "after": plugin["tag"],
+            }
+            upgraded = context.activity_entry(
+                user=people[(position + 1) % 3],
+                activity="upgraded",
+                name=plugin["name"],
+                changes=[tag_change],
+                created_at=world.iso(days_ago=30 - position % 20),
             )
+            store.activity_add(scope="Plugin", parent=organization_id, item_id=plugin["id"], entry=upgraded)
