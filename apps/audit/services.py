@@ -39,19 +39,21 @@ def area_and_object_from_path(path: str) -> tuple[str, str]:
     return area, object_id
 
 
-def _actor_name(actor) -> str:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return "system"
-    return actor.get_username()
+def _who(actor, connection) -> dict:
+    """The person (or "system") and connection fields every event carries."""
+    signed_in = getattr(actor, "is_authenticated", False)
+    return {
+        "actor": actor if signed_in else None,
+        "actor_name": actor.get_username() if signed_in else "system",
+        "connection": connection,
+        "connection_name": connection.name if connection else "",
+    }
 
 
 def audit_record_write(*, actor, connection, record: WriteRecord) -> AuditEvent:
     area, object_id = area_and_object_from_path(record.path)
     return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_name=_actor_name(actor),
-        connection=connection,
-        connection_name=connection.name if connection else "",
+        **_who(actor, connection),
         area=area,
         object_id=object_id,
         method=record.method,
@@ -79,10 +81,7 @@ def audit_record_local(
 ) -> AuditEvent:
     """A change to the portal's own state (a connection, say), recorded like an upstream write."""
     return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_name=_actor_name(actor),
-        connection=connection,
-        connection_name=connection.name if connection else "",
+        **_who(actor, connection),
         area=area,
         object_id=str(object_id),
         method=method,
