@@ -121,6 +121,15 @@ def _activity(
     )
 
 
+def _set_field(request: Request, team: int, config: dict, field: str, value, *, activity: str) -> None:
+    """Changes one field of a stored config and records the change as PostHog would."""
+    change = {"type": "PluginConfig", "action": "changed", "field": field, "before": config[field], "after": value}
+    config.update({field: value, "updated_at": now_iso()})
+    request.store.update(KIND, config["id"], config)
+    plugin = request.store.get("plugin", config["plugin"]) or {}
+    _activity(request, team, config, plugin, activity, [change])
+
+
 # Validation ---------------------------------------------------------------------------------------------
 
 
@@ -255,18 +264,7 @@ def config_rearrange(request: Request, project_id: str):
         # PostHog reorders enabled configs only; disabled ones keep their place.
         if not config["enabled"] or config["order"] == order:
             continue
-        before = config["order"]
-        config.update(order=order, updated_at=now_iso())
-        request.store.update(KIND, config["id"], config)
-        plugin = request.store.get("plugin", config["plugin"]) or {}
-        _activity(
-            request,
-            team,
-            config,
-            plugin,
-            "order_changed",
-            [{"type": "PluginConfig", "action": "changed", "field": "order", "before": before, "after": order}],
-        )
+        _set_field(request, team, config, "order", order, activity="order_changed")
     enabled = [c for c in configs.values() if c["enabled"] and not c.get("deleted")]
     return [config_view(request.store, c, detail=False) for c in _sorted(enabled)]
 
@@ -397,17 +395,7 @@ def config_delete(request: Request, project_id: str, id: str):
     """PostHog only disables the config: it stays, with `enabled: false`."""
     team, config = _get(request, project_id, id)
     if config["enabled"]:
-        config.update(enabled=False, updated_at=now_iso())
-        request.store.update(KIND, config["id"], config)
-        plugin = request.store.get("plugin", config["plugin"]) or {}
-        _activity(
-            request,
-            team,
-            config,
-            plugin,
-            "disabled",
-            [{"type": "PluginConfig", "action": "changed", "field": "enabled", "before": True, "after": False}],
-        )
+        _set_field(request, team, config, "enabled", False, activity="disabled")
 
 
 @route("GET", BASE + "/{id}/activity/")

@@ -69,11 +69,13 @@ class Shared:
 
 def _resource(
     request: Request,
-    project_id: str | None,
-    environment_id: str | None,
-    insight_id: str | None,
-    recording_id: str | None,
+    *,
+    project_id: str | None = None,
+    environment_id: str | None = None,
+    insight_id: str | None = None,
+    recording_id: str | None = None,
 ) -> Shared:
+    """The shared object named by whichever of the three sharing paths matched."""
     if environment_id is not None:
         environment = context.environment(request, environment_id)
         team_id, project = environment["id"], environment["project_id"]
@@ -182,24 +184,18 @@ def _settings(value: Any) -> dict | None:
 @sharing_routes("GET", "/", scope="sharing_configuration:read")
 def sharing_get(
     request: Request,
-    project_id: str | None = None,
-    environment_id: str | None = None,
-    insight_id: str | None = None,
-    recording_id: str | None = None,
+    **ids: str,
 ):
-    shared = _resource(request, project_id, environment_id, insight_id, recording_id)
+    shared = _resource(request, **ids)
     return config_view(_config(request, shared))
 
 
 @sharing_routes("PATCH", "/", scope="sharing_configuration:write")
 def sharing_patch(
     request: Request,
-    project_id: str | None = None,
-    environment_id: str | None = None,
-    insight_id: str | None = None,
-    recording_id: str | None = None,
+    **ids: str,
 ):
-    shared = _resource(request, project_id, environment_id, insight_id, recording_id)
+    shared = _resource(request, **ids)
     data = request.data()
     config = _config(request, shared)
     before = config_view(config)
@@ -222,12 +218,9 @@ def sharing_patch(
 @sharing_routes("POST", "/refresh/", scope="sharing_configuration:write")
 def sharing_refresh(
     request: Request,
-    project_id: str | None = None,
-    environment_id: str | None = None,
-    insight_id: str | None = None,
-    recording_id: str | None = None,
+    **ids: str,
 ):
-    shared = _resource(request, project_id, environment_id, insight_id, recording_id)
+    shared = _resource(request, **ids)
     config = _config(request, shared)
     carried = []
     if config["password_required"]:
@@ -241,12 +234,9 @@ def sharing_refresh(
 @sharing_routes("POST", "/passwords/", scope="sharing_configuration:write")
 def sharing_password_create(
     request: Request,
-    project_id: str | None = None,
-    environment_id: str | None = None,
-    insight_id: str | None = None,
-    recording_id: str | None = None,
+    **ids: str,
 ):
-    shared = _resource(request, project_id, environment_id, insight_id, recording_id)
+    shared = _resource(request, **ids)
     config = _config(request, shared)
     if not config["password_required"]:
         return Response(400, {"error": "Password protection must be enabled before creating passwords"})
@@ -309,12 +299,9 @@ def sharing_password_create(
 def sharing_password_delete(
     request: Request,
     password_id: str,
-    project_id: str | None = None,
-    environment_id: str | None = None,
-    insight_id: str | None = None,
-    recording_id: str | None = None,
+    **ids: str,
 ):
-    shared = _resource(request, project_id, environment_id, insight_id, recording_id)
+    shared = _resource(request, **ids)
     config = _config(request, shared)
     for password in config["passwords"]:
         if str(password["id"]) == password_id and password["is_active"]:
