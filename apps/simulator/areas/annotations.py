@@ -9,17 +9,15 @@ answers 404 to GET but can still be PATCHed (that is how it is restored).
 from datetime import UTC, datetime
 
 from apps.simulator import context
-from apps.simulator.areas.roles import (
+from apps.simulator.areas.roles import acting_user_basic, people, user_basic
+from apps.simulator.fields import (
     MISSING,
-    acting_user_basic,
     bool_field,
     choice_field,
     datetime_field,
     int_field,
     parse_datetime,
-    people,
     text_field,
-    user_basic,
 )
 from apps.simulator.http import (
     ApiError,

@@ -12,16 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 from apps.simulator import context
 from apps.simulator.areas.file_system import file_object
-from apps.simulator.areas.roles import (
-    MISSING,
-    acting_user_basic,
-    bool_field,
-    choice_field,
-    parse_datetime,
-    people,
-    text_field,
-    user_basic,
-)
+from apps.simulator.areas.roles import acting_user_basic, people, user_basic
+from apps.simulator.fields import MISSING, bool_field, choice_field, parse_datetime, text_field
 from apps.simulator.http import (
     ApiError,
     Request,

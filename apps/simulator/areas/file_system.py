@@ -16,13 +16,8 @@ import uuid
 from typing import Any
 
 from apps.simulator import context
-from apps.simulator.areas.roles import (
-    MISSING,
-    datetime_field,
-    people,
-    text_field,
-    user_basic,
-)
+from apps.simulator.areas.roles import people, user_basic
+from apps.simulator.fields import MISSING, datetime_field, text_field
 from apps.simulator.http import (
     ApiError,
     Request,
