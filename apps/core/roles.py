@@ -9,7 +9,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     "Operator": ["view_portal", "operate"],
     "Admin": ["view_portal", "operate", "administer"],
 }
-ROLE_NAMES = list(ROLE_PERMISSIONS)
 
 
 def role_of(user) -> str | None:
