@@ -917,3 +917,30 @@ def test_key_absent_from_urllib3_debug_logs_over_real_http(
     for record in caplog.records:
         assert KEY not in record.getMessage()
     assert KEY not in str(caught.value)
+
+
+@responses.activate
+def test_files_go_as_multipart_beside_json_encoded_fields_and_the_audit_keeps_only_their_size(
+    make_client: Callable[..., PostHogClient],
+) -> None:
+    responses.add(responses.POST, HOST + "/api/projects/1/plugin_configs/", json={"id": 9}, status=201)
+    records: list[WriteRecord] = []
+    client = make_client(on_write=records.append)
+    client.post(
+        "/api/projects/1/plugin_configs/",
+        json={"plugin": 3, "enabled": True, "config": {"bucket": "b"}},
+        files={"add_attachment[key]": ("key.json", b'{"private_key": "xyz"}', "application/json")},
+    )
+    sent = responses.calls[0].request
+    assert sent.headers["Content-Type"].startswith("multipart/form-data")
+    assert b'name="config"\r\n\r\n{"bucket": "b"}' in sent.body and b'name="enabled"\r\n\r\ntrue' in sent.body
+    assert b'filename="key.json"' in sent.body
+    assert records[0].body["add_attachment[key]"] == "<file 'key.json', 22 bytes>"
+    assert "xyz" not in json.dumps(records[0].body)
+
+
+@responses.activate
+def test_get_text_returns_what_is_not_json(make_client: Callable[..., PostHogClient]) -> None:
+    script = "export function getFrontendApp () { return {} }"
+    responses.add(responses.GET, HOST + "/api/x/", body=script, content_type="application/javascript")
+    assert make_client().get_text("/api/x/") == script

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json as jsonlib
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -26,6 +27,8 @@ from .errors import (
 logger = logging.getLogger("portal.posthog")
 
 Timeout = float | tuple[float, float]
+# {form field: (file name, content, content type)}
+Files = dict[str, tuple[str, bytes, str]]
 
 DEFAULT_TIMEOUT: tuple[float, float] = (3.05, 10.0)
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -136,11 +139,15 @@ class PostHogClient:
     def get(self, path: str, *, params: dict[str, Any] | None = None) -> Any:
         return self.request("GET", path, params=params)
 
-    def post(self, path: str, *, json: Any = None, capture_before: bool = False) -> Any:
-        return self.request("POST", path, json=json, capture_before=capture_before)
+    def get_text(self, path: str, *, params: dict[str, Any] | None = None) -> str:
+        """A GET whose answer is not JSON (a plugin's frontend JavaScript, say)."""
+        return self._send("GET", self._url(path), params=params, json=None, as_text=True)[1]
 
-    def patch(self, path: str, *, json: Any = None, capture_before: bool = False) -> Any:
-        return self.request("PATCH", path, json=json, capture_before=capture_before)
+    def post(self, path: str, *, json: Any = None, files: Files | None = None, capture_before: bool = False) -> Any:
+        return self.request("POST", path, json=json, files=files, capture_before=capture_before)
+
+    def patch(self, path: str, *, json: Any = None, files: Files | None = None, capture_before: bool = False) -> Any:
+        return self.request("PATCH", path, json=json, files=files, capture_before=capture_before)
 
     def put(self, path: str, *, json: Any = None, capture_before: bool = False) -> Any:
         return self.request("PUT", path, json=json, capture_before=capture_before)
@@ -155,14 +162,17 @@ class PostHogClient:
         *,
         params: dict[str, Any] | None = None,
         json: Any = None,
+        files: Files | None = None,
         capture_before: bool = False,
     ) -> Any:
+        """`files` turns the body into multipart form data: `json`'s fields, objects encoded as JSON text,
+        beside the files, as PostHog's plugin config attachments expect."""
         method = method.upper()
         url = self._url(path)
         if method not in WRITE_METHODS:
             return self._send(method, url, params=params, json=json)[1]
         before = self._fetch_before(url) if capture_before and method in BEFORE_METHODS else None
-        return self._write(method, path, url, params=params, json=json, before=before)
+        return self._write(method, path, url, params=params, json=json, files=files, before=before)
 
     def paginate(
         self, path: str, *, params: dict[str, Any] | None = None, max_items: int | None = None
@@ -194,15 +204,17 @@ class PostHogClient:
         *,
         params: dict[str, Any] | None,
         json: Any,
+        files: Files | None,
         before: Any,
     ) -> Any:
         started = time.monotonic()
+        body = json if not files else {**(json or {}), **_files_summary(files)}
         try:
-            status, data = self._send(method, url, params=params, json=json)
+            status, data = self._send(method, url, params=params, json=json, files=files)
         except PostHogError as error:
-            self._record(method, path, json, error.status, error, started, before, None)
+            self._record(method, path, body, error.status, error, started, before, None)
             raise
-        self._record(method, path, json, status, None, started, before, data)
+        self._record(method, path, body, status, None, started, before, data)
         return data
 
     def _record(
@@ -244,7 +256,9 @@ class PostHogClient:
         *,
         params: dict[str, Any] | None,
         json: Any,
+        files: Files | None = None,
         max_retries: int | None = None,
+        as_text: bool = False,
     ) -> tuple[int, Any]:
         """Send with retries; returns (status, parsed body) or raises a PostHogError."""
         retries = self.max_retries if max_retries is None else max_retries
@@ -253,9 +267,9 @@ class PostHogClient:
         while True:
             attempt += 1
             try:
-                response = self._attempt(method, url, params=params, json=json, attempt=attempt)
+                response = self._attempt(method, url, params=params, json=json, files=files, attempt=attempt)
                 if response.ok:
-                    return response.status_code, self._parse(response)
+                    return response.status_code, response.text if as_text else self._parse(response)
                 raise self._redacted(error_from_response(response))
             except PostHogError as error:
                 wait = self._retry_wait(method, error, attempt)
@@ -279,12 +293,13 @@ class PostHogClient:
         return None
 
     def _attempt(
-        self, method: str, url: str, *, params: dict[str, Any] | None, json: Any, attempt: int
+        self, method: str, url: str, *, params: dict[str, Any] | None, json: Any, files: Files | None, attempt: int
     ) -> requests.Response:
         started = time.monotonic()
         log_path = urlsplit(url).path
+        body = {"json": json} if not files else {"data": _form_fields(json or {}), "files": files}
         try:
-            response = self.session.request(method, url, params=params, json=json, timeout=self.timeout)
+            response = self.session.request(method, url, params=params, timeout=self.timeout, **body)
         except requests.RequestException as exc:
             error = self._transport_error(exc)
             _log_attempt(method, log_path, type(error).__name__, started, attempt)
@@ -365,6 +380,15 @@ def _page_items(page: Any, *, allow_list: bool) -> tuple[list[Any], str | None]:
             raise BadResponse("PostHog's pagination `next` is not a URL.")
         return page["results"], next_url
     raise BadResponse("Expected a paginated list from PostHog.")
+
+
+def _form_fields(fields: dict[str, Any]) -> dict[str, str]:
+    return {name: value if isinstance(value, str) else jsonlib.dumps(value) for name, value in fields.items()}
+
+
+def _files_summary(files: Files) -> dict[str, str]:
+    """What the audit keeps of an upload: its name and size, never its content."""
+    return {field: f"<file {name!r}, {len(content)} bytes>" for field, (name, content, *_) in files.items()}
 
 
 def _pooled_session() -> requests.Session:

@@ -1,6 +1,8 @@
 """Requests, PostHog-shaped errors and pagination for the simulator's handlers."""
 
 import base64
+import email.parser
+import email.policy
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +38,27 @@ class ApiError(Exception):
         return {"type": self.type, "code": self.code, "detail": self.detail, "attr": self.attr}
 
 
+def _multipart(content_type: str, raw: bytes) -> tuple[Any, dict[str, tuple[str, bytes, str]]]:
+    """Form fields (as text, like Django's request.POST) and uploaded files of a multipart body."""
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw
+    )
+    if not message.is_multipart():
+        return ..., {}
+    fields: dict[str, str] = {}
+    files: dict[str, tuple[str, bytes, str]] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not name:
+            continue
+        content = part.get_payload(decode=True) or b""
+        if part.get_filename() is not None:
+            files[name] = (part.get_filename(), content, part.get_content_type())
+        else:
+            fields[name] = content.decode("utf-8", errors="replace")
+    return fields, files
+
+
 def validation_error(attr: str, detail: str = "This field is required.", code: str = "required") -> ApiError:
     return ApiError(400, detail, type="validation_error", code=code, attr=attr)
 
@@ -66,15 +89,25 @@ class Request:
     store: Store
     authorization: str = ""
     key: dict | None = None  # the personal API key document, once authenticated
+    files: dict[str, tuple[str, bytes, str]] = field(default_factory=dict)  # multipart uploads
+    form: bool = False  # the body was form data (multipart or urlencoded): its fields are text
 
     @classmethod
     def from_environ(cls, environ: dict, store: Store) -> "Request":
         length = int(environ.get("CONTENT_LENGTH") or 0)
         raw = environ["wsgi.input"].read(length) if length else b""
-        try:
-            body = json.loads(raw) if raw else None
-        except ValueError:
-            body = ...  # handlers answer a parse error
+        content_type = environ.get("CONTENT_TYPE", "")
+        files: dict[str, tuple[str, bytes, str]] = {}
+        form = content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded"))
+        if content_type.startswith("multipart/form-data"):
+            body, files = _multipart(content_type, raw)
+        elif form:
+            body = {name: values[-1] for name, values in parse_qs(raw.decode("utf-8", "replace")).items()}
+        else:
+            try:
+                body = json.loads(raw) if raw else None
+            except ValueError:
+                body = ...  # handlers answer a parse error
         host = environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
         return cls(
             method=environ["REQUEST_METHOD"].upper(),
@@ -84,6 +117,8 @@ class Request:
             base_url=f"{environ.get('wsgi.url_scheme', 'http')}://{host}",
             store=store,
             authorization=environ.get("HTTP_AUTHORIZATION", ""),
+            files=files,
+            form=form,
         )
 
     def param(self, name: str, default: str | None = None) -> str | None:

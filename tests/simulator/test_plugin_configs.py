@@ -371,3 +371,19 @@ def test_activity_pagination(sim):
         {"type": "PluginConfig", "action": "changed", "field": "order", "before": 7, "after": 8}
     ]
     assert sim.call("GET", f"{CONFIGS}99999/activity/").status_code == 404
+
+
+def test_attachments_arrive_as_multipart_with_the_config_as_json_text(sim):
+    """PostHog's frontend sends FormData: `config` as JSON text, files as add_attachment[key]."""
+    form = {"plugin": str(plugin_id(sim, "BigQuery Export")), "order": "50", "enabled": "true"}
+    form["config"] = '{"datasetId": "p.d", "tableId": "events"}'
+    key_file = {"add_attachment[googleCloudKeyJson]": ("key.json", b'{"private_key": "x"}', "application/json")}
+    created = sim.call("POST", CONFIGS, data=form, files=key_file)
+    assert created.status_code == 201, created.text
+    config = created.json()
+    assert config["config"]["datasetId"] == "p.d" and config["enabled"] is True
+    assert config["config"]["googleCloudKeyJson"]["name"] == MASK  # a secret attachment shows no name
+    without = sim.call("PATCH", f"{CONFIGS}{config['id']}/", data={"remove_attachment[googleCloudKeyJson]": "true"})
+    assert without.status_code == 400 and without.json()["attr"] == "config__googleCloudKeyJson"  # required
+    broken = sim.call("PATCH", f"{CONFIGS}{config['id']}/", data={"config": "{not json"}, files=key_file)
+    assert broken.status_code == 400 and broken.json()["attr"] == "config"

@@ -9,8 +9,10 @@ single reads and null in lists; `delivery_rate_24h` is a float 0..1, or null for
 """
 
 import functools
+import hashlib
 import json
 import random
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -43,6 +45,8 @@ LOG_RETENTION = timedelta(days=7)  # PostHog keeps plugin logs for a week
 INT_MIN, INT_MAX = -2147483648, 2147483647
 TRUE_VALUES = {True, "true", "True", "TRUE", "1", "yes", "on"}
 FALSE_VALUES = {False, "false", "False", "FALSE", "0", "no", "off"}
+ATTACHMENT_FIELD = re.compile(r"^add_attachment\[(?P<key>[^\]]+)\]$")
+REMOVE_ATTACHMENT_FIELD = re.compile(r"^remove_attachment\[(?P<key>[^\]]+)\]$")
 
 
 # Views --------------------------------------------------------------------------------------------------
@@ -228,14 +232,39 @@ def _check_filters(data: dict) -> None:
         raise validation_error("filters", "Value must be valid JSON.", "invalid")
 
 
-def _check_config_object(data: dict) -> dict | None:
+def _check_config_object(request: Request, data: dict) -> dict | None:
     if "config" not in data:
         return None
+    if request.form:
+        # Multipart bodies (those with attachments) carry the config as JSON text, as PostHog's
+        # _fix_formdata_config_json reads it.
+        try:
+            data["config"] = json.loads(data["config"])
+        except ValueError:
+            raise validation_error("config", "Value must be valid JSON.", "invalid") from None
     if not isinstance(data["config"], dict):
         raise validation_error(
             "config", f'Expected a dictionary of items but got type "{type(data["config"]).__name__}".', "not_a_dict"
         )
     return dict(data["config"])
+
+
+def _attachments_after(request: Request, data: dict, attachments: dict) -> dict:
+    """`add_attachment[key]` files replace an attachment; `remove_attachment[key]` fields drop one."""
+    result = dict(attachments)
+    for name, (filename, content, content_type) in request.files.items():
+        if match := ATTACHMENT_FIELD.match(name):
+            result[match["key"]] = {
+                "uid": int(hashlib.sha1(content).hexdigest()[:8], 16),
+                "saved": True,
+                "size": len(content),
+                "name": filename,
+                "type": content_type,
+            }
+    for name in data:
+        if (match := REMOVE_ATTACHMENT_FIELD.match(name)) and match["key"] not in request.files:
+            result.pop(match["key"], None)
+    return result
 
 
 # Routes: list-level actions first, so they win over {id} -------------------------------------------------
@@ -298,9 +327,10 @@ def config_create(request: Request, project_id: str):
     _text(data, "name", 400)
     _text(data, "description", 1000)
     _check_filters(data)
-    values = _check_config_object(data) or {}
+    values = _check_config_object(request, data) or {}
     values = {k: v for k, v in values.items() if v is not None}
-    validate_config(plugin, values, {}, enabled=enabled and not deleted)
+    attachments = _attachments_after(request, data, {})
+    validate_config(plugin, values, attachments, enabled=enabled and not deleted)
     now = now_iso()
     config = request.store.insert(
         KIND,
@@ -318,7 +348,7 @@ def config_create(request: Request, project_id: str):
             "description": data.get("description") or None,
             "deleted": deleted,
             "filters": data.get("filters"),
-            "_attachments": {},
+            "_attachments": attachments,
         },
         parent=team,
     )
@@ -364,7 +394,7 @@ def config_update(request: Request, project_id: str, id: str):
     if "filters" in data:
         after["filters"] = data["filters"]
     secrets = secret_fields(plugin)
-    new_values = _check_config_object(data)
+    new_values = _check_config_object(request, data)
     if new_values is not None:
         # The new config replaces the old one, except that secrets sent as null (or left out) keep their value.
         old_values = config.get("config") or {}
@@ -372,7 +402,8 @@ def config_update(request: Request, project_id: str, id: str):
             if new_values.get(key) is None and old_values.get(key) is not None:
                 new_values[key] = old_values[key]
         after["config"] = {k: v for k, v in new_values.items() if v is not None}
-    validate_config(plugin, after["config"], after.get("_attachments") or {}, enabled=after["enabled"])
+    after["_attachments"] = _attachments_after(request, data, config.get("_attachments") or {})
+    validate_config(plugin, after["config"], after["_attachments"], enabled=after["enabled"])
     after["updated_at"] = now_iso()
     request.store.update(KIND, config["id"], after)
 
@@ -726,7 +757,17 @@ def live_tick(store: Store, rng: random.Random) -> dict:
                 entries.append(_random_entry(rng, config, plugin, now - timedelta(milliseconds=rng.randint(0, 4000))))
             burst_chance = {"failing": 0.08, "degraded": 0.04}.get(config.get("_health"), 0.01)
             if rng.random() < burst_chance:
-                entries += _burst(rng, config, plugin, now - timedelta(seconds=rng.uniform(30, 60)))
+                burst = _burst(rng, config, plugin, now - timedelta(seconds=rng.uniform(30, 60)))
+                entries += burst
+                # PostHog keeps a config's latest error on the config itself.
+                last = burst[-1]
+                config["error"] = {
+                    "message": last["message"],
+                    "time": last["timestamp"],
+                    "name": last["message"].split(":")[0],
+                    "stack": f"{last['message']}\n    at onEvent (index.ts:23:15)",
+                }
+                changed = True
         rate = config.get("delivery_rate_24h")
         if isinstance(rate, int | float):
             config["delivery_rate_24h"] = _drift(rng, float(rate), config.get("_health") or _band(rate))
