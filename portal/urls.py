@@ -11,5 +11,6 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("connections/", include("apps.connections.urls")),
+    path("", include("apps.plugins.urls")),
     path("areas/<slug:slug>/", core_views.area_pending, name="area_pending"),
 ]

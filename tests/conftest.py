@@ -68,6 +68,26 @@ def connection(db, admin_user):
 
 
 @pytest.fixture
+def demo_connection(db, simulator, admin_user):
+    """The portal's connection to the simulator's first project, with the all-scopes demo key."""
+    from apps.simulator.seed import DEMO_KEY
+
+    return connection_create(
+        actor=admin_user,
+        name="Simulator",
+        host=simulator.url,
+        api_key=DEMO_KEY,
+        organization_id="@current",
+        project_id="1",
+    )
+
+
+@pytest.fixture
+def operator_client(client_as, operator, demo_connection):
+    return client_as(operator)
+
+
+@pytest.fixture
 def client_as(client):
     def sign_in(user):
         client.force_login(user)

@@ -1,17 +1,16 @@
 """In Debian's Chromium: sign in, switch connection, and see an upstream failure shown politely."""
 
 import socket
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from apps.connections.services import connection_create
-from tests.conftest import PASSWORD, TEST_KEY
+from tests.browser import shot, sign_in
+from tests.conftest import TEST_KEY
 from tests.fake_posthog import fake_posthog
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"
 
 PAGE = {"count": 1, "next": None, "previous": None}
 HEALTHY_ROUTES = {
@@ -28,20 +27,6 @@ def refused_url() -> str:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return f"http://127.0.0.1:{probe.getsockname()[1]}"
-
-
-def shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-
-
-def sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/")
-    expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/")
-    shot(page, "login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_sign_in_switch_connection_and_see_upstream_error(page, live_server, admin_user):

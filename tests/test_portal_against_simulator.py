@@ -11,23 +11,6 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def demo_connection(simulator, admin_user):
-    return connection_create(
-        actor=admin_user,
-        name="Simulator",
-        host=simulator.url,
-        api_key=DEMO_KEY,
-        organization_id="@current",
-        project_id="1",
-    )
-
-
-@pytest.fixture
-def operator_client(client_as, operator, demo_connection):
-    return client_as(operator)
-
-
 def test_overview_shows_the_project_and_the_switcher_its_projects(operator_client):
     assert "Hedgehog Web" in operator_client.get(reverse("project_summary"), **HTMX).content.decode()
     picker = operator_client.get(reverse("connections:scope"), **HTMX).content.decode()

@@ -16,12 +16,19 @@ class Area:
 
 
 AREAS: list[Area] = [
-    Area("plugins", "Plugins", "Apps", "Install, upgrade and edit the source of the organization's plugins."),
+    Area(
+        "plugins",
+        "Plugins",
+        "Apps",
+        "Install, upgrade and edit the source of the organization's plugins.",
+        url_name="plugins:list",
+    ),
     Area(
         "plugin_configs",
         "Plugin configs",
         "Apps",
         "Enable, configure, order and watch the project's plugin configs, with their logs and delivery rate.",
+        url_name="plugins:configs",
     ),
     Area("groups", "Groups", "Data", "Find groups, edit their properties and see their activity."),
     Area("cohorts", "Cohorts", "Data", "List and create cohorts."),

@@ -1,11 +1,19 @@
-"""Reads of plugins and plugin configs from PostHog."""
+"""Reads of the organization's plugins and the project's plugin configs."""
 
 from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.dateparse import parse_datetime
 
 from apps.connections.context import PostHogContext
 from apps.posthog.client import api_path
 
+MAX_PLUGINS = 1000
 MAX_CONFIGS = 500
+# One request for a whole project's configs: PostHog's page size would otherwise cost a request per 100.
+CONFIG_PAGE_SIZE = 500
+LOG_PAGE_SIZE = 100
+ACTIVITY_PAGE_SIZE = 20
 
 
 @dataclass(frozen=True)
@@ -16,10 +24,116 @@ class ConfigHealth:
     delivery_rate: float | None
 
 
+@dataclass(frozen=True)
+class ConfigRow:
+    """A plugin config as the list shows it, joined with its plugin."""
+
+    id: int
+    order: int
+    name: str
+    plugin_id: int
+    plugin_name: str
+    icon: str
+    enabled: bool
+    delivery_rate: float | None
+    last_error_at: datetime | None
+    last_error: str
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a PostHog list, with the offset or page number of the next one."""
+
+    items: list[dict]
+    count: int | None
+    next: int | None
+
+
+# Plugins ---------------------------------------------------------------------------------------------
+
+
+def _plugins_path(context: PostHogContext, *rest) -> str:
+    return api_path("organizations", context.organization_id, "plugins", *rest)
+
+
+def plugin_list(*, context: PostHogContext) -> list[dict]:
+    return list(context.client.paginate(_plugins_path(context), params={"limit": 500}, max_items=MAX_PLUGINS))
+
+
+def plugin_get(*, context: PostHogContext, plugin_id: int) -> dict:
+    return context.client.get(_plugins_path(context, plugin_id))
+
+
+def plugin_repository(*, context: PostHogContext) -> list[dict]:
+    """PostHog's plugin repository: what can be installed by URL."""
+    answer = context.client.get(_plugins_path(context, "repository"))
+    return answer if isinstance(answer, list) else []
+
+
+def plugin_source_get(*, context: PostHogContext, plugin_id: int) -> dict[str, str]:
+    """{file name: content} of a plugin's source."""
+    return context.client.get(_plugins_path(context, plugin_id, "source")) or {}
+
+
+def plugin_activity_page(*, context: PostHogContext, page: int = 1) -> Page:
+    return _activity_page(context, _plugins_path(context, "activity"), page)
+
+
+def plugin_usage(*, context: PostHogContext, plugin_id: int) -> list[dict]:
+    """The projects of the organization where this plugin has a config: [{project, config}]."""
+    usage = []
+    projects = context.client.paginate(api_path("organizations", context.organization_id, "projects"), max_items=200)
+    for project in projects:
+        for config in _configs(context, project["id"]):
+            if config.get("plugin") == plugin_id:
+                usage.append({"project": project, "config": config})
+    return usage
+
+
+def update_available(plugin: dict) -> bool:
+    """PostHog's own test: a newer tag upstream than the installed one."""
+    return bool(plugin.get("latest_tag")) and plugin.get("tag") != plugin.get("latest_tag")
+
+
+# Plugin configs --------------------------------------------------------------------------------------
+
+
+def _configs_path(context: PostHogContext, *rest) -> str:
+    return api_path("projects", context.project_id, "plugin_configs", *rest)
+
+
+def _configs(context: PostHogContext, project_id) -> list[dict]:
+    path = api_path("projects", project_id, "plugin_configs")
+    return list(context.client.paginate(path, params={"limit": CONFIG_PAGE_SIZE}, max_items=MAX_CONFIGS))
+
+
 def plugin_config_list(*, context: PostHogContext) -> list[dict]:
-    return list(
-        context.client.paginate(api_path("projects", context.project_id, "plugin_configs"), max_items=MAX_CONFIGS)
-    )
+    return _configs(context, context.project_id)
+
+
+def plugin_config_rows(*, context: PostHogContext) -> list[ConfigRow]:
+    """The project's configs in pipeline order, named and iconed from one plugin list (not a call per row)."""
+    configs = plugin_config_list(context=context)
+    plugins = {plugin["id"]: plugin for plugin in plugin_list(context=context)} if configs else {}
+    rows = []
+    for config in configs:
+        plugin = plugins.get(config.get("plugin"), {})
+        error = config.get("error") if isinstance(config.get("error"), dict) else {}
+        rows.append(
+            ConfigRow(
+                id=config["id"],
+                order=config.get("order") or 0,
+                name=config_name(config, plugin),
+                plugin_id=config.get("plugin"),
+                plugin_name=plugin.get("name") or "",
+                icon=plugin.get("icon") or "",
+                enabled=bool(config.get("enabled")),
+                delivery_rate=delivery_rate(config.get("delivery_rate_24h")),
+                last_error_at=parse_datetime(error["time"]) if isinstance(error.get("time"), str) else None,
+                last_error=str(error.get("message") or ""),
+            )
+        )
+    return sorted(rows, key=lambda row: (not row.enabled, row.order, row.id))
 
 
 def plugin_config_health(*, context: PostHogContext) -> list[ConfigHealth]:
@@ -27,9 +141,9 @@ def plugin_config_health(*, context: PostHogContext) -> list[ConfigHealth]:
     rows = [
         ConfigHealth(
             id=config["id"],
-            name=_config_name(config),
+            name=config_name(config),
             enabled=bool(config.get("enabled")),
-            delivery_rate=_rate(config.get("delivery_rate_24h")),
+            delivery_rate=delivery_rate(config.get("delivery_rate_24h")),
         )
         for config in plugin_config_list(context=context)
         if config.get("enabled")
@@ -37,13 +151,71 @@ def plugin_config_health(*, context: PostHogContext) -> list[ConfigHealth]:
     return sorted(rows, key=lambda row: (row.delivery_rate is None, row.delivery_rate or 0.0, row.name.lower()))
 
 
-def _config_name(config: dict) -> str:
-    info = config.get("plugin_info")
+def plugin_config_get(*, context: PostHogContext, config_id: int) -> dict:
+    """One config, with its plugin in `plugin_info` (lists leave that out)."""
+    return context.client.get(_configs_path(context, config_id))
+
+
+def plugin_config_activity_page(*, context: PostHogContext, config_id: int, page: int = 1) -> Page:
+    return _activity_page(context, _configs_path(context, config_id, "activity"), page)
+
+
+def plugin_config_frontend_get(*, context: PostHogContext, config_id: int) -> str:
+    """The config's frontend as PostHog serves it: JavaScript text."""
+    return context.client.get_text(_configs_path(context, config_id, "frontend"))
+
+
+def plugin_config_log_page(
+    *,
+    context: PostHogContext,
+    config_id: int,
+    types: list[str] | None = None,
+    search: str = "",
+    after: datetime | None = None,
+    before: datetime | None = None,
+    offset: int = 0,
+    limit: int = LOG_PAGE_SIZE,
+) -> Page:
+    """Log entries newest first; `after`/`before`, `search` and `type_filter` are filtered by PostHog."""
+    params: dict = {"limit": limit, "offset": offset}
+    if types:
+        params["type_filter"] = types
+    if search:
+        params["search"] = search
+    if after:
+        params["after"] = after.isoformat()
+    if before:
+        params["before"] = before.isoformat()
+    answer = context.client.get(_configs_path(context, config_id, "logs"), params=params)
+    items = answer.get("results", []) if isinstance(answer, dict) else []
+    return Page(
+        items=items,
+        count=answer.get("count") if isinstance(answer, dict) else None,
+        next=offset + limit if isinstance(answer, dict) and answer.get("next") else None,
+    )
+
+
+# Shared ----------------------------------------------------------------------------------------------
+
+
+def config_name(config: dict, plugin: dict | None = None) -> str:
+    info = plugin or config.get("plugin_info")
     plugin_name = info.get("name") if isinstance(info, dict) else None
     return config.get("name") or plugin_name or f"Plugin config {config['id']}"
 
 
-def _rate(value) -> float | None:
+def _activity_page(context: PostHogContext, path: str, page: int) -> Page:
+    answer = context.client.get(path, params={"page": page, "limit": ACTIVITY_PAGE_SIZE})
+    items = answer.get("results", []) if isinstance(answer, dict) else []
+    return Page(
+        items=items,
+        count=answer.get("total_count") if isinstance(answer, dict) else None,
+        next=page + 1 if isinstance(answer, dict) and answer.get("next") else None,
+    )
+
+
+def delivery_rate(value) -> float | None:
+    """`delivery_rate_24h` as a float 0..1, or None when PostHog has no metrics for the config."""
     try:
         return None if value is None else float(value)
     except (TypeError, ValueError):

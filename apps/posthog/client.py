@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -65,6 +66,8 @@ class WriteRecord:
     duration_ms: int
     before: Any | None = None
     response: Any | None = None
+    # Body keys whose values are secrets though their names do not say so (a plugin's secret config fields).
+    secret_keys: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -143,11 +146,11 @@ class PostHogClient:
         """A GET whose answer is not JSON (a plugin's frontend JavaScript, say)."""
         return self._send("GET", self._url(path), params=params, json=None, as_text=True)[1]
 
-    def post(self, path: str, *, json: Any = None, files: Files | None = None, capture_before: bool = False) -> Any:
-        return self.request("POST", path, json=json, files=files, capture_before=capture_before)
+    def post(self, path: str, *, json: Any = None, capture_before: bool = False, **options: Any) -> Any:
+        return self.request("POST", path, json=json, capture_before=capture_before, **options)
 
-    def patch(self, path: str, *, json: Any = None, files: Files | None = None, capture_before: bool = False) -> Any:
-        return self.request("PATCH", path, json=json, files=files, capture_before=capture_before)
+    def patch(self, path: str, *, json: Any = None, capture_before: bool = False, **options: Any) -> Any:
+        return self.request("PATCH", path, json=json, capture_before=capture_before, **options)
 
     def put(self, path: str, *, json: Any = None, capture_before: bool = False) -> Any:
         return self.request("PUT", path, json=json, capture_before=capture_before)
@@ -164,15 +167,19 @@ class PostHogClient:
         json: Any = None,
         files: Files | None = None,
         capture_before: bool = False,
+        secret_keys: frozenset[str] = frozenset(),
     ) -> Any:
         """`files` turns the body into multipart form data: `json`'s fields, objects encoded as JSON text,
-        beside the files, as PostHog's plugin config attachments expect."""
+        beside the files, as PostHog's plugin config attachments expect. `secret_keys` name body keys the
+        write record must treat as secrets."""
         method = method.upper()
         url = self._url(path)
         if method not in WRITE_METHODS:
             return self._send(method, url, params=params, json=json)[1]
         before = self._fetch_before(url) if capture_before and method in BEFORE_METHODS else None
-        return self._write(method, path, url, params=params, json=json, files=files, before=before)
+        return self._write(
+            method, path, url, params=params, json=json, files=files, before=before, secret_keys=secret_keys
+        )
 
     def paginate(
         self, path: str, *, params: dict[str, Any] | None = None, max_items: int | None = None
@@ -206,19 +213,29 @@ class PostHogClient:
         json: Any,
         files: Files | None,
         before: Any,
+        secret_keys: frozenset[str],
     ) -> Any:
         started = time.monotonic()
-        body = json if not files else {**(json or {}), **_files_summary(files)}
+        record = partial(
+            self._record,
+            method=method,
+            path=path,
+            body=json if not files else {**(json or {}), **_files_summary(files)},
+            started=started,
+            before=before,
+            secret_keys=secret_keys,
+        )
         try:
             status, data = self._send(method, url, params=params, json=json, files=files)
         except PostHogError as error:
-            self._record(method, path, body, error.status, error, started, before, None)
+            record(status=error.status, error=error, response=None)
             raise
-        self._record(method, path, body, status, None, started, before, data)
+        record(status=status, error=None, response=data)
         return data
 
     def _record(
         self,
+        *,
         method: str,
         path: str,
         body: Any,
@@ -227,6 +244,7 @@ class PostHogClient:
         started: float,
         before: Any,
         response: Any,
+        secret_keys: frozenset[str],
     ) -> None:
         if self.on_write is None:
             return
@@ -239,6 +257,7 @@ class PostHogClient:
             duration_ms=_elapsed_ms(started),
             before=before,
             response=response,
+            secret_keys=secret_keys,
         )
         # Deliberately not guarded: a failing audit hook must surface.
         self.on_write(record)

@@ -1,0 +1,102 @@
+"""PostHog activity entries as sentences a person reads: "Ada enabled S3 Export", field by field changes."""
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.utils.dateparse import parse_datetime
+
+# How PostHog's activity names read after a person's name; anything else reads as its words.
+VERBS = {
+    "installed": "installed",
+    "uninstalled": "uninstalled",
+    "enabled": "enabled",
+    "disabled": "disabled",
+    "config_updated": "changed the settings of",
+    "order_changed": "moved",
+    "job_triggered": "ran a job on",
+    "source_updated": "edited the source of",
+    "upgraded": "upgraded",
+    "updated": "updated",
+    "created": "created",
+    "deleted": "deleted",
+    "attachment_created": "added an attachment to",
+    "attachment_updated": "replaced an attachment of",
+    "attachment_deleted": "removed an attachment from",
+}
+LONG_VALUE = 200
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    action: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class ActivityItem:
+    when: datetime | None
+    who: str
+    verb: str
+    name: str
+    scope: str
+    item_id: str
+    changes: list[Change] = field(default_factory=list)
+    trigger: str = ""
+
+
+def activity_items(entries: list[dict]) -> list[ActivityItem]:
+    return [_item(entry) for entry in entries if isinstance(entry, dict)]
+
+
+def _item(entry: dict) -> ActivityItem:
+    detail = entry.get("detail") if isinstance(entry.get("detail"), dict) else {}
+    activity = str(entry.get("activity") or "")
+    return ActivityItem(
+        when=parse_datetime(entry["created_at"]) if isinstance(entry.get("created_at"), str) else None,
+        who=_who(entry),
+        verb=VERBS.get(activity, activity.replace("_", " ")),
+        name=str(detail.get("name") or entry.get("item_id") or ""),
+        scope=str(entry.get("scope") or ""),
+        item_id=str(entry.get("item_id") or ""),
+        changes=[_change(c) for c in detail.get("changes") or [] if isinstance(c, dict)],
+        trigger=_trigger(detail.get("trigger")),
+    )
+
+
+def _who(entry: dict) -> str:
+    if entry.get("is_system") or not isinstance(entry.get("user"), dict):
+        return "PostHog"
+    user = entry["user"]
+    return str(user.get("first_name") or user.get("email") or "Someone")
+
+
+def _change(change: dict) -> Change:
+    return Change(
+        field=str(change.get("field") or change.get("type") or ""),
+        action=str(change.get("action") or "changed"),
+        before=_text(change.get("before")),
+        after=_text(change.get("after")),
+    )
+
+
+def _trigger(trigger: Any) -> str:
+    if not isinstance(trigger, dict):
+        return ""
+    job = trigger.get("job_type")
+    return f"job “{job}”" if job else ", ".join(f"{k}: {_text(v)}" for k, v in trigger.items())
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, dict | list):
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    else:
+        text = str(value)
+    return text if len(text) <= LONG_VALUE else text[:LONG_VALUE] + "…"

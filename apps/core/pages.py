@@ -1,0 +1,43 @@
+"""Pieces every area's views share: the "which PostHog" guard and upstream errors landing on form fields."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django import forms
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import render
+
+from apps.posthog.errors import ValidationError
+
+
+def posthog_page(permission: str) -> Callable:
+    """Permission check, then a polite page instead of the view when no PostHog connection is configured."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not request.posthog.configured:
+                return render(request, "core/no_connection.html", status=200)
+            return view(request, *args, **kwargs)
+
+        return permission_required(permission, raise_exception=True)(guarded)
+
+    return decorate
+
+
+def form_error_from_upstream(
+    form: forms.Form, error: Exception, *, fields: dict[str, str] | None = None, prefix: str = ""
+) -> bool:
+    """Put PostHog's validation error on the form field it names; False when it names no field of this form.
+
+    `attr` is PostHog's field path (`config__sse`); `prefix` is stripped from it (`config__`), and `fields`
+    maps what remains to a form field name where the two differ.
+    """
+    if not isinstance(error, ValidationError) or not error.attr:
+        return False
+    name = error.attr.removeprefix(prefix) if prefix else error.attr
+    name = (fields or {}).get(name, name)
+    if name not in form.fields:
+        return False
+    form.add_error(name, error.detail or error.user_message)
+    return True

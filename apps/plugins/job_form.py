@@ -1,0 +1,161 @@
+"""Forms for a plugin's public jobs, built from the payload schema each job declares in `public_jobs`.
+
+A schema is `{field key: {type, title, required, default}}`; PostHog's own job dialog knows the types string,
+number, boolean, date, daterange and json. A job without a schema gets one JSON textarea for its whole payload.
+"""
+
+import json
+from datetime import UTC, datetime
+from functools import partial
+
+from django import forms
+
+from apps.core.forms import JSONTextField
+
+
+class UtcDateTimeField(forms.DateTimeField):
+    """A `datetime-local` input (or any ISO 8601 text) read as UTC, whatever the server's time zone."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not isinstance(value, datetime):
+            try:
+                value = datetime.fromisoformat(str(value).strip())
+            except ValueError:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+
+    def prepare_value(self, value):
+        if not isinstance(value, datetime):
+            return value
+        value = value.astimezone(UTC)
+        return value.strftime("%Y-%m-%dT%H:%M:%S" if value.second else "%Y-%m-%dT%H:%M")
+
+
+class DateRangeWidget(forms.MultiWidget):
+    def __init__(self):
+        super().__init__(
+            [
+                forms.DateInput(attrs={"type": "date", "aria-label": "First day"}),
+                forms.DateInput(attrs={"type": "date", "aria-label": "Last day"}),
+            ]
+        )
+
+    def decompress(self, value):
+        return list(value) if isinstance(value, list | tuple) and len(value) == 2 else [None, None]
+
+
+class DateRangeField(forms.MultiValueField):
+    """Two dates, sent as PostHog's date range picker sends them: `["YYYY-MM-DD", "YYYY-MM-DD"]`."""
+
+    widget = DateRangeWidget
+
+    def __init__(self, **kwargs):
+        kwargs["help_text"] = " ".join(filter(None, ["The first day, then the last day.", kwargs.get("help_text")]))
+        super().__init__(fields=[forms.DateField(), forms.DateField()], require_all_fields=True, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list or data_list == [None, None]:
+            return None
+        start, end = data_list
+        if start is None or end is None:
+            raise forms.ValidationError("Give both the first and the last day.", code="incomplete")
+        if start > end:
+            raise forms.ValidationError("The first day is after the last day.", code="invalid")
+        return [start.isoformat(), end.isoformat()]
+
+
+def _number(value):
+    """PostHog sends what its number input holds: 500, not 500.0."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _moment(value):
+    """As the browser's Date.toISOString() writes it, which is what PostHog's date picker sends."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z") if value else None
+
+
+# type → (field factory, how the cleaned value goes into the payload)
+FIELD_TYPES = {
+    "string": (forms.CharField, lambda value: value),
+    "number": (partial(forms.FloatField, widget=forms.NumberInput(attrs={"step": "any"})), _number),
+    "boolean": (forms.BooleanField, bool),
+    "date": (UtcDateTimeField, _moment),
+    "daterange": (DateRangeField, lambda value: value),
+    # PostHog's job dialog sends the JSON editor's text, not the parsed value; the form checks that it parses.
+    "json": (JSONTextField, lambda value: value),
+}
+FALLBACK_TYPE = "string"
+
+
+class JobForm(forms.Form):
+    """The payload of one job. The job's name travels in the submit button (`job_type`), not in a field."""
+
+    def __init__(self, *args, job_name: str, spec: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.job_name = job_name
+        self.schema = payload_schema(spec)
+        if self.schema is None:
+            self.fields["payload"] = JSONTextField(
+                label="Payload (JSON object)",
+                required=False,
+                help_text="This job declares no payload fields: PostHog passes this object to it as is.",
+                initial="{}",
+            )
+            return
+        for key, options in sorted(self.schema.items()):
+            self.fields[key] = _payload_field(key, options)
+
+    def payload(self) -> dict:
+        """The payload to send, from `cleaned_data`; empty optional fields are left out, as PostHog leaves them."""
+        if self.schema is None:
+            value = self.cleaned_data.get("payload")
+            return json.loads(value) if value else {}
+        payload = {}
+        for key, options in self.schema.items():
+            value = self.cleaned_data.get(key)
+            if value in (None, "", []) and _kind(options) != "boolean":
+                continue
+            payload[key] = FIELD_TYPES[_kind(options)][1](value)
+        return payload
+
+
+def payload_schema(spec) -> dict | None:
+    """A job's payload fields, or None when it declares none (it then takes a free JSON payload)."""
+    schema = spec.get("payload") if isinstance(spec, dict) else None
+    if not isinstance(schema, dict) or not schema:
+        return None
+    return {str(key): options if isinstance(options, dict) else {} for key, options in schema.items()}
+
+
+def job_forms(public_jobs, *, data=None, selected: str | None = None) -> list[JobForm]:
+    """A form per public job, in name order; only the `selected` one is bound to `data`."""
+    jobs = public_jobs if isinstance(public_jobs, dict) else {}
+    return [
+        JobForm(
+            data if name == selected else None,
+            job_name=name,
+            spec=spec,
+            prefix=f"job{position}",
+        )
+        for position, (name, spec) in enumerate(sorted(jobs.items()))
+    ]
+
+
+def _kind(options: dict) -> str:
+    kind = options.get("type")
+    return kind if kind in FIELD_TYPES else FALLBACK_TYPE
+
+
+def _payload_field(key: str, options: dict) -> forms.Field:
+    title, kind = options.get("title"), _kind(options)
+    return FIELD_TYPES[kind][0](
+        label=str(title or key),
+        # An unticked checkbox is a value too (false): "required" cannot mean "must be ticked".
+        required=bool(options.get("required")) and kind != "boolean",
+        initial=options.get("default"),
+        help_text=f"Payload key “{key}”" if title and title != key else "",
+    )

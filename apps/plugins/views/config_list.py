@@ -1,0 +1,85 @@
+"""The project's plugin configs in pipeline order: enable, disable, reorder and delete them in place."""
+
+from django.contrib import messages
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.core.http import htmx_redirect
+from apps.core.pages import posthog_page
+from apps.core.roles import OPERATE, VIEW
+from apps.plugins import selectors, services
+from apps.posthog.errors import PostHogError
+
+TEMPLATE = "plugins/config_list.html"
+
+
+def _render_list(request, *, partial: bool):
+    rows = selectors.plugin_config_rows(context=request.posthog)
+    context = {
+        "enabled_rows": [row for row in rows if row.enabled],
+        "disabled_rows": [row for row in rows if not row.enabled],
+    }
+    return render(request, f"{TEMPLATE}#configs" if partial else TEMPLATE, context)
+
+
+@require_GET
+@posthog_page(VIEW)
+def config_list(request):
+    return _render_list(request, partial=bool(request.htmx))
+
+
+@require_POST
+@posthog_page(OPERATE)
+def config_enabled_set(request, config_id: int):
+    enabled = request.POST.get("enabled") == "true"
+    try:
+        config = services.plugin_config_enabled_set(context=request.posthog, config_id=config_id, enabled=enabled)
+    except PostHogError as error:
+        # The switch must snap back to what PostHog holds, so the list is redrawn rather than the banner shown.
+        messages.error(request, error.user_message)
+    else:
+        name = selectors.config_name(config)
+        messages.success(request, f"{name} {'enabled' if enabled else 'disabled'}.")
+    return _render_list(request, partial=True)
+
+
+@require_POST
+@posthog_page(OPERATE)
+def config_rearrange(request):
+    """Either the whole new order (drag and drop) or one config moved a step (the keyboard's up/down buttons)."""
+    current = [row.id for row in selectors.plugin_config_rows(context=request.posthog) if row.enabled]
+    wanted = _wanted_order(request.POST, current)
+    if wanted and wanted != current:
+        try:
+            services.plugin_config_rearrange(
+                context=request.posthog, orders={config_id: position for position, config_id in enumerate(wanted, 1)}
+            )
+        except PostHogError as error:
+            messages.error(request, error.user_message)
+        else:
+            messages.success(request, "Pipeline order saved.")
+    return _render_list(request, partial=True)
+
+
+def _wanted_order(data, current: list[int]) -> list[int]:
+    move, direction = data.get("move", ""), data.get("direction")
+    if not move:
+        ids = [int(value) for value in data.getlist("order") if value.isdigit()]
+        # Only a reordering of what PostHog holds now; anything else is a stale page and is ignored.
+        return ids if sorted(ids) == sorted(current) else current
+    if not move.isdigit() or int(move) not in current:
+        return current
+    wanted = list(current)
+    index = wanted.index(int(move))
+    target = index - 1 if direction == "up" else index + 1
+    if 0 <= target < len(wanted):
+        wanted[index], wanted[target] = wanted[target], wanted[index]
+    return wanted
+
+
+@require_POST
+@posthog_page(OPERATE)
+def config_delete(request, config_id: int):
+    services.plugin_config_delete(context=request.posthog, config_id=config_id)
+    messages.success(request, "Plugin config deleted. PostHog keeps it, disabled, with its settings.")
+    return htmx_redirect(request, "plugins:configs")
