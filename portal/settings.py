@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "apps.connections",
     "apps.audit",
     "apps.plugins",
+    "apps.history",
     "apps.simulator",
 ]
 
@@ -156,6 +157,16 @@ POSTHOG_CONNECT_TIMEOUT = env.float("POSTHOG_CONNECT_TIMEOUT", default=3.05)
 POSTHOG_READ_TIMEOUT = env.float("POSTHOG_READ_TIMEOUT", default=10.0)
 # The longest a page waits in total on retries (429 / 5xx) before showing the error instead.
 POSTHOG_MAX_RETRY_WAIT = env.float("POSTHOG_MAX_RETRY_WAIT", default=6.0)
+
+# Background history (apps/history): PostHog allows 480 requests a minute per key, shared with the people
+# using the portal; the pollers take at most this share of it.
+POSTHOG_RATE_LIMIT_PER_MINUTE = env.int("POSTHOG_RATE_LIMIT_PER_MINUTE", default=480)
+HISTORY_POLL_BUDGET_SHARE = env.float("HISTORY_POLL_BUDGET_SHARE", default=0.5)
+HISTORY_RETENTION_DAYS = env.int("HISTORY_RETENTION_DAYS", default=90)
+# Raw delivery-rate snapshots are kept this long, then folded into hourly ones.
+HISTORY_RAW_DELIVERY_DAYS = env.int("HISTORY_RAW_DELIVERY_DAYS", default=2)
+# Log entries can reach PostHog late; each poll reads again this far behind the newest entry stored.
+HISTORY_LOG_OVERLAP_SECONDS = env.int("HISTORY_LOG_OVERLAP_SECONDS", default=120)
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None

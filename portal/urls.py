@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("connections/", include("apps.connections.urls")),
     path("", include("apps.plugins.urls")),
+    path("history/", include("apps.history.urls")),
     path("areas/<slug:slug>/", core_views.area_pending, name="area_pending"),
 ]

@@ -30,6 +30,13 @@ AREAS: list[Area] = [
         "Enable, configure, order and watch the project's plugin configs, with their logs and delivery rate.",
         url_name="plugins:configs",
     ),
+    Area(
+        "history",
+        "History",
+        "Apps",
+        "What the pollers keep beyond PostHog's retention: delivery-rate charts, stored plugin logs, polling status.",
+        url_name="history:status",
+    ),
     Area("groups", "Groups", "Data", "Find groups, edit their properties and see their activity."),
     Area("cohorts", "Cohorts", "Data", "List and create cohorts."),
     Area("annotations", "Annotations", "Data", "Create, edit and soft-delete annotations."),

@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from apps.connections.services import connection_ensure_default
+from apps.history.embedded import EmbeddedScheduler
 from apps.simulator.seed import DEMO_KEY
 from apps.simulator.server import SimulatorServer
 
@@ -33,5 +34,21 @@ class Command(BaseCommand):
                 f"(state in var/simulator.sqlite3; set POSTHOG_HOST to use a real PostHog)."
             )
         connection_ensure_default()
-        # One process: the simulator thread lives beside the server, so no autoreloader.
-        call_command("runserver", addrport, use_reloader=False)
+        scheduler = self._scheduler_start()
+        try:
+            # One process: the simulator and scheduler threads live beside the server, so no autoreloader.
+            call_command("runserver", addrport, use_reloader=False)
+        finally:
+            if scheduler is not None:
+                scheduler.stop()
+
+    def _scheduler_start(self) -> EmbeddedScheduler | None:
+        """Without a broker there is no beat or worker: the schedules run in a thread of this process."""
+        if settings.CELERY_BROKER_URL == "memory://":
+            self.stdout.write("History polling runs inside this process (no Redis: no worker or beat needed).")
+            return EmbeddedScheduler().start()
+        self.stdout.write(
+            "Background polling needs a Celery worker and beat beside this server: "
+            "`celery -A portal worker` and `celery -A portal beat`."
+        )
+        return None

@@ -1,0 +1,298 @@
+"""Activity snapshots: PostHog's activity entries of plugins, plugin configs and groups, kept past its retention.
+
+Each source is a newest-first list read page by page (page/limit) until a page holds nothing new, so a routine
+poll costs one request per source. A read cut short (budget spent, PostHog failing) leaves older entries unread
+below the last page read; where that backlog starts is kept in the cache and read on later polls, so a later
+poll stopping at the first page of known entries skips nothing.
+
+Groups have one activity list each, and an organization may have thousands: each poll reads the next
+GROUPS_PER_POLL of them, walking group types and their cursor pages round and round from where the last poll
+stopped (also kept in the cache), so every group is visited over time at a fixed cost per poll.
+"""
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from apps.connections.models import Connection
+from apps.history.models import ActivitySnapshot
+from apps.history.polling import budgeted_get, poll_client
+from apps.history.results import PollResult
+from apps.posthog.client import PostHogClient, api_path
+from apps.posthog.errors import BadResponse, NotFound, PermissionDenied, PostHogError
+
+PAGE_SIZE = 100
+# Group activity lists read per poll: 20 every 10 minutes visits 1,000 groups in about eight hours.
+GROUPS_PER_POLL = 20
+# Kept well past any pause of the pollers; a lost backlog only means older entries are not fetched.
+STATE_TIMEOUT = 30 * 24 * 3600
+SYSTEM_USER = "PostHog"
+
+
+@dataclass(frozen=True)
+class ActivitySource:
+    key: str  # names the source's backlog in the cache
+    path: str
+    params: dict
+    scope: str  # for entries that do not name their own
+
+
+@dataclass
+class Backlog:
+    """Where unread entries start below entries already read: indexes from the newest entry, counted when the
+    list held `total` entries."""
+
+    total: int | None = None
+    starts: list[int] = field(default_factory=list)
+
+    def list_grew_to(self, total: Any) -> None:
+        """New entries arrive on top: every unread start moves down as many places."""
+        if not isinstance(total, int) or isinstance(total, bool):
+            return
+        if self.total is not None:
+            self.starts = [start + total - self.total for start in self.starts]
+        self.total = total
+
+    def cut_at(self, index: int) -> None:
+        """A read stopped before `index`; the top of the list (index 0) is read on every poll anyway."""
+        if index > 0:
+            self.starts = sorted({*self.starts, index})
+
+
+def activity_snapshot_poll(*, connection: Connection, now: datetime | None = None) -> PollResult:
+    """Store new activity entries of the organization's plugins and configs, and of the next groups in turn.
+
+    `now` stands in for entries whose `created_at` PostHog left out or garbled.
+    """
+    now = now or timezone.now()
+    client = poll_client(connection=connection)
+    result = PollResult()
+    plugins = ActivitySource(
+        key="plugins",
+        path=api_path("organizations", connection.organization_id or "@current", "plugins", "activity"),
+        params={},
+        scope="Plugin",
+    )
+    if _source_poll(client=client, connection=connection, source=plugins, result=result, now=now):
+        try:
+            _groups_poll(client=client, connection=connection, result=result, now=now)
+        except PermissionDenied as error:
+            # A key without the group scopes: plugin activity is still kept; the run says what is missing.
+            result.errors.append(f"Groups activity: {error.user_message}")
+    return result
+
+
+# One list ------------------------------------------------------------------------------------------------
+
+
+def _source_poll(
+    *, client: PostHogClient, connection: Connection, source: ActivitySource, result: PollResult, now: datetime
+) -> bool:
+    """Read a list from the top down to known entries, then its backlog; False when the budget ran out."""
+    key = f"activity-backlog:{connection.pk}:{source.key}"
+    backlog = Backlog(**cache.get(key, {}))
+    position, resumed, first_page = 0, False, True
+    try:
+        while True:
+            page_number = position // PAGE_SIZE + 1
+            params = {**source.params, "page": page_number, "limit": PAGE_SIZE}
+            answer = budgeted_get(client=client, connection=connection, path=source.path, params=params, result=result)
+            if answer is None:
+                backlog.cut_at(position)
+                return False
+            entries, more, total = _activity_page(answer)
+            backlog.list_grew_to(total)
+            new = _entries_store(connection=connection, entries=entries, scope=source.scope, now=now)
+            result.items_stored += new
+            # A backlog read may start on a page read before the cut (the list moved meanwhile): look further.
+            if more and (new or (resumed and first_page)):
+                position, first_page = page_number * PAGE_SIZE, False
+                continue
+            # Read down to known entries, or to the end: a backlog starting above this page has been read through.
+            last_page_start = (page_number - 1) * PAGE_SIZE
+            backlog.starts = [start for start in backlog.starts if more and start >= last_page_start]
+            if not backlog.starts:
+                return True
+            position, resumed, first_page = backlog.starts.pop(0), True, True
+    except PostHogError:
+        backlog.cut_at(position)
+        raise
+    finally:
+        if backlog.starts:
+            cache.set(key, asdict(backlog), timeout=STATE_TIMEOUT)
+        else:
+            cache.delete(key)
+
+
+def _activity_page(answer: Any) -> tuple[list, bool, Any]:
+    if isinstance(answer, dict) and isinstance(answer.get("results"), list):
+        return answer["results"], bool(answer.get("next")), answer.get("total_count")
+    raise BadResponse("Expected a page of activity from PostHog.")
+
+
+def _entries_store(*, connection: Connection, entries: list, scope: str, now: datetime) -> int:
+    """Store the entries not stored yet; how many were new."""
+    snapshots = {}
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get("id") not in (None, ""):
+            snapshot = _snapshot(connection=connection, entry=entry, scope=scope, now=now)
+            snapshots[(snapshot.scope, snapshot.activity_id)] = snapshot
+    known = set(
+        ActivitySnapshot.objects.filter(
+            connection=connection, activity_id__in={activity_id for _, activity_id in snapshots}
+        ).values_list("scope", "activity_id")
+    )
+    new = [snapshot for identity, snapshot in snapshots.items() if identity not in known]
+    # A second worker racing this one may still insert first: the unique key keeps one row.
+    ActivitySnapshot.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+def _snapshot(*, connection: Connection, entry: dict, scope: str, now: datetime) -> ActivitySnapshot:
+    user = entry.get("user") if isinstance(entry.get("user"), dict) else None
+    by_system = bool(entry.get("is_system")) or user is None
+    name = "" if by_system else " ".join(str(user.get(part) or "") for part in ("first_name", "last_name")).strip()
+    return ActivitySnapshot(
+        connection=connection,
+        scope=str(entry.get("scope") or scope)[:40],
+        activity_id=str(entry["id"])[:64],
+        item_id=str(entry.get("item_id") or "")[:200],
+        activity=str(entry.get("activity") or "")[:80],
+        created_at=_created_at(entry.get("created_at")) or now,
+        user_name=SYSTEM_USER if by_system else name[:200],
+        user_email="" if by_system else str(user.get("email") or "")[:254],
+        entry=entry,
+    )
+
+
+def _created_at(value: Any) -> datetime | None:
+    try:
+        moment = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    if moment is not None and timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
+# Groups ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class GroupsPosition:
+    """The next group to visit: its type, the cursor of its page of the type's groups, its place on the page."""
+
+    type_index: int | None = None
+    cursor: str | None = None
+    offset: int = 0
+
+
+def _groups_poll(*, client: PostHogClient, connection: Connection, result: PollResult, now: datetime) -> None:
+    project_path = ("projects", connection.project_id or "@current")
+    types_path = api_path(*project_path, "groups_types")
+    types = budgeted_get(client=client, connection=connection, path=types_path, params=None, result=result)
+    if types is None:
+        return
+    indexes = sorted(
+        {t["group_type_index"] for t in types if isinstance(t, dict) and _is_index(t.get("group_type_index"))}
+    )
+    if not indexes:
+        return
+    key = f"activity-groups:{connection.pk}"
+    position = GroupsPosition(**cache.get(key, {}))
+    if position.type_index not in indexes:
+        position = GroupsPosition(type_index=_following(indexes, position.type_index))
+    first_type, visited = position.type_index, 0
+    try:
+        while visited < GROUPS_PER_POLL:
+            params = {"group_type_index": position.type_index}
+            if position.cursor:
+                params["cursor"] = position.cursor
+            page = budgeted_get(
+                client=client,
+                connection=connection,
+                path=api_path(*project_path, "groups"),
+                params=params,
+                result=result,
+            )
+            if page is None:
+                return
+            groups = [g for g in _results(page) if isinstance(g, dict) and g.get("group_key") not in (None, "")]
+            for group in groups[position.offset : position.offset + GROUPS_PER_POLL - visited]:
+                try:
+                    finished = _group_poll(
+                        client=client,
+                        connection=connection,
+                        project_path=project_path,
+                        group=group,
+                        result=result,
+                        now=now,
+                    )
+                except PostHogError:
+                    position.offset += 1  # one failing group must not hold up the others on the next poll
+                    raise
+                if not finished:
+                    return
+                position.offset += 1
+                visited += 1
+            if position.offset < len(groups):
+                return
+            next_cursor = _cursor(page.get("next") if isinstance(page, dict) else None)
+            if next_cursor:
+                position = GroupsPosition(type_index=position.type_index, cursor=next_cursor)
+                continue
+            position = GroupsPosition(type_index=_following(indexes, position.type_index))
+            if position.type_index == first_type:
+                return  # every type read once this poll: no group twice
+    finally:
+        cache.set(key, asdict(position), timeout=STATE_TIMEOUT)
+
+
+def _group_poll(
+    *,
+    client: PostHogClient,
+    connection: Connection,
+    project_path: tuple,
+    group: dict,
+    result: PollResult,
+    now: datetime,
+) -> bool:
+    group_type_index, group_key = group["group_type_index"], str(group["group_key"])
+    source = ActivitySource(
+        key="group:" + hashlib.sha1(f"{group_type_index}:{group_key}".encode()).hexdigest(),
+        path=api_path(*project_path, "groups", "activity"),
+        params={"group_type_index": group_type_index, "group_key": group_key},
+        scope="Group",
+    )
+    try:
+        return _source_poll(client=client, connection=connection, source=source, result=result, now=now)
+    except NotFound:
+        return True  # deleted since the list was read: nothing left to keep
+
+
+def _is_index(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _following(indexes: list[int], index: int | None) -> int:
+    """The group type after `index`, round and round."""
+    later = [i for i in indexes if index is None or i > index]
+    return later[0] if later else indexes[0]
+
+
+def _results(page: Any) -> list:
+    if isinstance(page, dict) and isinstance(page.get("results"), list):
+        return page["results"]
+    raise BadResponse("Expected a page of groups from PostHog.")
+
+
+def _cursor(next_url: Any) -> str | None:
+    if not isinstance(next_url, str):
+        return None
+    return parse_qs(urlsplit(next_url).query).get("cursor", [None])[0]

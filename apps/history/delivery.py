@@ -1,0 +1,83 @@
+"""Delivery-rate snapshots: every plugin config's 24-hour delivery rate and enabled state, one row per poll.
+
+PostHog only ever tells the rate of the last 24 hours; these rows are what the portal's charts draw over weeks.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from apps.connections.models import Connection
+from apps.history.models import DeliverySnapshot
+from apps.history.polling import budgeted_get, page_items, poll_client
+from apps.history.results import PollResult
+from apps.posthog.client import api_path
+
+# The whole project in one request where PostHog allows it; more configs cost a request per further page.
+CONFIG_PAGE_SIZE = 500
+
+
+def delivery_snapshot_take(*, connection: Connection, now: datetime | None = None) -> PollResult:
+    """Store one snapshot per plugin config of the connection's project, taken at `now` (to the second).
+
+    A retried task with the same `now` stores nothing twice. When the budget runs out between pages, the
+    configs read so far are kept and the result says "budget spent".
+    """
+    taken_at = (now or timezone.now()).replace(microsecond=0)
+    project_id = connection.project_id or "@current"
+    client = poll_client(connection=connection)
+    result = PollResult()
+    path: str | None = api_path("projects", project_id, "plugin_configs")
+    params: dict | None = {"limit": CONFIG_PAGE_SIZE}
+    while path:
+        page = budgeted_get(client=client, connection=connection, path=path, params=params, result=result)
+        if page is None:
+            break
+        configs, path = page_items(page, "plugin configs")
+        params = None  # `next` carries the query
+        result.items_stored += _snapshots_store(
+            connection=connection, project_id=project_id, taken_at=taken_at, configs=configs
+        )
+    return result
+
+
+def _snapshots_store(*, connection: Connection, project_id: str, taken_at: datetime, configs: list[dict]) -> int:
+    snapshots = {
+        int(config["id"]): DeliverySnapshot(
+            connection=connection,
+            project_id=project_id,
+            plugin_config_id=int(config["id"]),
+            config_name=str(config.get("name") or "")[:400],
+            taken_at=taken_at,
+            delivery_rate=_rate(config.get("delivery_rate_24h")),
+            enabled=config.get("enabled") is True,
+            resolution=DeliverySnapshot.RAW,
+        )
+        for config in configs
+        if isinstance(config, dict) and _is_id(config.get("id")) and not config.get("deleted")
+    }
+    already = set(
+        DeliverySnapshot.objects.filter(
+            connection=connection,
+            project_id=project_id,
+            resolution=DeliverySnapshot.RAW,
+            taken_at=taken_at,
+            plugin_config_id__in=snapshots,
+        ).values_list("plugin_config_id", flat=True)
+    )
+    new = [snapshot for config_id, snapshot in snapshots.items() if config_id not in already]
+    # A second worker racing this one may still insert first: the unique key keeps one row.
+    DeliverySnapshot.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+def _is_id(value: Any) -> bool:
+    return (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, str) and value.isdigit())
+
+
+def _rate(value: Any) -> float | None:
+    """PostHog's float 0..1; anything else (null: no metrics, or a malformed value) is stored as no rate."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return min(1.0, max(0.0, float(value)))

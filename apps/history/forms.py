@@ -1,0 +1,195 @@
+"""The history pages' forms: a chart's time range, the log explorer's filters and a polling schedule."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from django import forms
+from django.http import QueryDict
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+from apps.audit.services import audit_record_local
+from apps.history.selectors import HISTORY_TASKS, LogPosition, Schedule
+from apps.plugins.job_form import UtcDateTimeField
+from apps.plugins.views.config_logs import LOG_TYPES, SOURCES
+
+CHART_RANGES = {"24h": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30)}
+CHART_RANGE_LABELS = {"24h": "24 hours", "7d": "7 days", "30d": "30 days"}
+LOG_RANGES = {"1h": timedelta(hours=1), "24h": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30)}
+LONGEST_CHART = timedelta(days=400)
+LONGEST_SCHEDULE = timedelta(days=7)
+
+
+class DeliveryRangeForm(forms.Form):
+    """A quick range ending now, or whole UTC days from `start` to `end` (both included)."""
+
+    range = forms.ChoiceField(choices=[(key, key) for key in CHART_RANGES], required=False)
+    start = forms.DateField(required=False, label="From (UTC)", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, label="To (UTC)", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", "“To” must be on or after “From”.")
+        elif (start or end) and _day_start(end or datetime.now(UTC).date()) - _day_start(start or end) > LONGEST_CHART:
+            self.add_error("start", f"Pick at most {LONGEST_CHART.days} days.")
+        return cleaned
+
+    @property
+    def custom(self) -> bool:
+        return bool(self.cleaned_data.get("start") or self.cleaned_data.get("end"))
+
+    def bounds(self, *, now: datetime) -> tuple[datetime, datetime]:
+        """(since, until): a custom range covers its days whole; one side missing is a single day."""
+        if self.custom:
+            start = self.cleaned_data["start"] or self.cleaned_data["end"]
+            end = self.cleaned_data["end"] or start
+            return _day_start(start), _day_start(end) + timedelta(days=1)
+        return now - CHART_RANGES[self.cleaned_data.get("range") or "24h"], now
+
+
+class LogExplorerForm(forms.Form):
+    config = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Plugin config")
+    types = forms.MultipleChoiceField(
+        choices=[(kind, kind) for kind in LOG_TYPES], widget=forms.CheckboxSelectMultiple, required=False
+    )
+    sources = forms.MultipleChoiceField(
+        choices=[(source, source) for source in SOURCES], widget=forms.CheckboxSelectMultiple, required=False
+    )
+    search = forms.CharField(
+        required=False, max_length=200, label="Message contains", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    after = UtcDateTimeField(required=False, label="From (UTC)")
+    before = UtcDateTimeField(required=False, label="To (UTC)")
+    cursor = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data, *, configs: dict[int, str]):
+        data = data.copy()
+        if span := LOG_RANGES.get(data.get("range", "")):
+            # A quick range fills in "From" as of now, so the form shows exactly what is applied.
+            data["after"] = (datetime.now(UTC) - span).replace(microsecond=0).isoformat()
+            data.pop("before", None)
+        super().__init__(data)
+        asked = data.get("config", "")
+        if asked.isdigit() and int(asked) not in configs:
+            # A link from a config whose logs the poller has not reached yet: an empty page says so.
+            configs = {**configs, int(asked): f"Config {asked} (no logs stored)"}
+        self.fields["config"].choices = [("", "All configs")] + [
+            (config_id, name or f"Config {config_id}") for config_id, name in configs.items()
+        ]
+
+    def clean_cursor(self) -> LogPosition | None:
+        text = self.cleaned_data["cursor"]
+        position = LogPosition.parse(text) if text else None
+        if text and position is None:
+            raise forms.ValidationError("This page link is damaged: start again from the newest entries.")
+        return position
+
+    def filters(self) -> dict:
+        """The selectors' keyword arguments (without the cursor)."""
+        data = self.cleaned_data
+        return {
+            "plugin_config_id": data["config"],
+            "types": data["types"] or None,
+            "sources": data["sources"] or None,
+            "after": data["after"],
+            "before": data["before"],
+            "search": data["search"],
+        }
+
+    def query(self, *, without: tuple[str, ...] = (), **extra) -> str:
+        """The applied filters as a query string (quick ranges resolved), with `extra` parameters added."""
+        data = QueryDict(mutable=True)
+        cleaned = self.cleaned_data
+        if cleaned["config"] is not None and "config" not in without:
+            data["config"] = str(cleaned["config"])
+        data.setlist("types", cleaned["types"])
+        data.setlist("sources", cleaned["sources"])
+        if cleaned["search"]:
+            data["search"] = cleaned["search"]
+        for name in ("after", "before"):
+            if cleaned[name]:
+                data[name] = cleaned[name].isoformat()
+        data.update({key: str(value) for key, value in extra.items()})
+        return data.urlencode()
+
+
+class ScheduleForm(forms.Form):
+    UNITS = {IntervalSchedule.SECONDS: 1, IntervalSchedule.MINUTES: 60, IntervalSchedule.HOURS: 3600}
+
+    every = forms.IntegerField(min_value=1, label="Every")
+    unit = forms.ChoiceField(choices=[(unit, unit) for unit in UNITS], label="Unit")
+    enabled = forms.BooleanField(required=False, label="Enabled", help_text="A disabled schedule stops this polling.")
+
+    def __init__(self, *args, schedule: Schedule, **kwargs):
+        self.schedule = schedule
+        every = schedule.every
+        seconds = int(every.total_seconds()) if every else 300
+        unit = next(unit for unit, size in reversed(self.UNITS.items()) if seconds % size == 0)
+        initial = {"every": seconds // self.UNITS[unit], "unit": unit}
+        super().__init__(*args, initial={**initial, "enabled": schedule.periodic_task.enabled}, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        if "every" not in cleaned or "unit" not in cleaned:
+            return cleaned
+        seconds = cleaned["every"] * self.UNITS[cleaned["unit"]]
+        shortest = HISTORY_TASKS[self.schedule.kind].min_interval
+        if seconds < shortest.total_seconds():
+            self.add_error(
+                "every",
+                f"At least {interval_words(shortest)} for this task: polling more often only spends the rate limit.",
+            )
+        elif seconds > LONGEST_SCHEDULE.total_seconds():
+            self.add_error(
+                "every", f"At most {interval_words(LONGEST_SCHEDULE)}: PostHog forgets plugin logs after a week."
+            )
+        cleaned["seconds"] = seconds
+        return cleaned
+
+    def save(self, *, actor) -> PeriodicTask:
+        """Point the beat schedule at the new interval (django-celery-beat notices the change) and audit it."""
+        task = self.schedule.periodic_task
+        before = _schedule_state(task)
+        every, period = self.cleaned_data["every"], self.cleaned_data["unit"]
+        # Intervals are not unique in django-celery-beat: reuse the first equal one.
+        task.interval = IntervalSchedule.objects.filter(every=every, period=period).order_by(
+            "pk"
+        ).first() or IntervalSchedule.objects.create(every=every, period=period)
+        task.crontab = task.solar = task.clocked = None
+        task.enabled = self.cleaned_data["enabled"]
+        task.save()
+        after = _schedule_state(task)
+        audit_record_local(
+            actor=actor,
+            area="history",
+            object_id=str(task.pk),
+            method="PATCH",
+            description=f"Schedule “{task.name}”: {before['schedule']}{'' if before['enabled'] else ' (disabled)'}"
+            f" → {after['schedule']}{'' if after['enabled'] else ' (disabled)'}",
+            before=before,
+            after=after,
+        )
+        return task
+
+
+def _schedule_state(task: PeriodicTask) -> dict:
+    interval = task.interval
+    return {
+        "schedule": str(interval or task.crontab or task.solar or task.clocked or "none"),
+        "interval_seconds": int(timedelta(**{interval.period: interval.every}).total_seconds()) if interval else None,
+        "enabled": task.enabled,
+    }
+
+
+def interval_words(span: timedelta) -> str:
+    """5 minutes, 1 hour, 10 seconds."""
+    seconds = int(span.total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds} seconds"
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)

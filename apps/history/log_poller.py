@@ -1,0 +1,349 @@
+"""The plugin-log poller: every log entry PostHog has for a project's plugin configs, stored once.
+
+A LogCursor per config says how far its logs are stored. A poll reads a config's logs newest first, page by
+page, from the top down to the cursor's `newest_timestamp` less HISTORY_LOG_OVERLAP_SECONDS (entries reach
+PostHog late). Each page is stored in one transaction with the cursor's move, so the cursor only ever claims
+what is stored and a killed worker loses only the page it was reading. A backlog longer than PAGES_PER_POLL
+pages (the first poll of a busy config, a long pause) is read over several polls: `catchup_before` is where the
+next poll goes on down to `newest_timestamp`, `catchup_newest` the top the backlog was read from, which becomes
+`newest_timestamp` once the gap is closed.
+
+The request budget is shared by every poller of a connection and small, so configs are read when they are due:
+one that logged something new, logged an ERROR within the overlap, delivers below 99 % or has an error is read
+again at the next run (ACTIVE_INTERVAL); a quiet one waits twice as long each time, up to QUIET_MAX; one whose
+request failed backs off exponentially, up to FAILURE_MAX.
+"""
+
+from datetime import UTC, datetime, timedelta
+from itertools import batched
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db import connection as database
+from django.db.models import F
+from django.utils import timezone
+
+from apps.connections.models import Connection
+from apps.history.models import LogCursor, PluginLogEntry
+from apps.history.polling import budgeted_get, page_items, poll_client
+from apps.history.results import PollResult
+from apps.posthog.client import PostHogClient, api_path
+from apps.posthog.errors import PostHogError, ServerError, Throttled, Unreachable, UpstreamTimeout
+
+PAGE_SIZE = 500
+PAGES_PER_POLL = 20  # per config and poll: 10,000 entries
+# Rows per INSERT or COPY: large enough to amortise a round trip, small enough to keep statements short.
+STORE_CHUNK = 5000
+# A little under the 30-second schedule, so an active config is read on every run.
+ACTIVE_INTERVAL = timedelta(seconds=25)
+QUIET_MAX = timedelta(minutes=10)
+FAILURE_MAX = timedelta(minutes=30)
+HEALTHY_DELIVERY_RATE = 0.99  # PostHog's own green badge starts here
+# PostHog unwell: other configs would fail the same way, so the poll stops instead of spending the budget.
+UNWELL = (ServerError, UpstreamTimeout, Unreachable)
+_TABLE = PluginLogEntry._meta.db_table
+_COLUMNS = (
+    "connection_id",
+    "project_id",
+    "plugin_config_id",
+    "entry_id",
+    "timestamp",
+    "source",
+    "type",
+    "message",
+    "instance_id",
+)
+_COLUMN_TYPES = ("bigint", "text", "bigint", "text", "timestamptz", "text", "text", "text", "text")
+
+
+def log_poll_connection(*, connection: Connection, now: datetime | None = None) -> PollResult:
+    """Read and store the new log entries of the project's configs that are due.
+
+    Raises the listing's PostHogError (nothing can be read without it); a config's failure is kept on its
+    cursor and in the result. A 429 is noted for every poller of the connection and ends this poll.
+    """
+    now = now or timezone.now()
+    result = PollResult()
+    client = poll_client(connection=connection)
+    project_id = connection.project_id or "@current"
+    configs = _configs_list(client=client, connection=connection, project_id=project_id, result=result)
+    if configs is None:
+        return result
+    cursors = _cursors_ensure(connection=connection, project_id=project_id, configs=configs)
+    due = sorted(
+        (c for c in cursors if c.next_poll_at is None or c.next_poll_at <= now),
+        key=lambda c: (c.next_poll_at is not None, c.next_poll_at or now),
+    )
+    for cursor in due:
+        try:
+            budget_left = _cursor_poll(
+                client=client,
+                connection=connection,
+                cursor=cursor,
+                config=configs[cursor.plugin_config_id],
+                now=now,
+                result=result,
+            )
+        except Throttled as error:
+            result.errors.append(error.user_message)
+            break
+        except PostHogError as error:
+            _cursor_failed(cursor=cursor, error=error, now=now)
+            result.errors.append(f"{cursor.config_name}: {error.user_message}")
+            if isinstance(error, UNWELL):
+                break
+            continue
+        if not budget_left:
+            break
+    return result
+
+
+def log_batch_store(*, cursor: LogCursor, entries: list[dict], **cursor_changes: Any) -> int:
+    """Store the entries PostHog sent for the cursor's config and apply `cursor_changes`, in one transaction.
+
+    Entries already stored are left alone; returns how many were new. Entries without an id or a readable
+    timestamp cannot be stored once and in order, and are left out.
+    """
+    rows = _rows(cursor=cursor, entries=entries)
+    with transaction.atomic():
+        inserted = sum(_rows_insert(chunk) for chunk in batched(rows.values(), STORE_CHUNK))
+        _cursor_update(cursor, stored=inserted, **cursor_changes)
+    return inserted
+
+
+# Reading -------------------------------------------------------------------------------------------------
+
+
+def _configs_list(
+    *, client: PostHogClient, connection: Connection, project_id: str, result: PollResult
+) -> dict[int, dict] | None:
+    """The project's plugin configs by id; None when the budget ran out before all were read."""
+    configs: dict[int, dict] = {}
+    path: str | None = api_path("projects", project_id, "plugin_configs")
+    params: dict | None = {"limit": PAGE_SIZE}
+    while path:
+        page = budgeted_get(client=client, connection=connection, path=path, params=params, result=result)
+        if page is None:
+            return None
+        items, path = page_items(page, "plugin configs")
+        params = None  # `next` carries the query
+        for config in items:
+            if isinstance(config, dict) and _is_id(config.get("id")) and not config.get("deleted"):
+                configs[int(config["id"])] = config
+    return configs
+
+
+def _cursor_poll(
+    *,
+    client: PostHogClient,
+    connection: Connection,
+    cursor: LogCursor,
+    config: dict,
+    now: datetime,
+    result: PollResult,
+) -> bool:
+    """Read one config's new entries, at most PAGES_PER_POLL pages; False when the budget ran out."""
+    params: dict | None = {"limit": PAGE_SIZE}
+    if cursor.newest_timestamp:
+        overlap = timedelta(seconds=settings.HISTORY_LOG_OVERLAP_SECONDS)
+        params["after"] = (cursor.newest_timestamp - overlap).isoformat()
+    if cursor.catchup_before:
+        params["before"] = cursor.catchup_before.isoformat()
+    path: str | None = api_path("projects", cursor.project_id, "plugin_configs", cursor.plugin_config_id, "logs")
+    top = cursor.catchup_newest  # the newest entry of this read, or of the backlog it goes on with
+    started_before = cursor.catchup_before
+    stored_before = result.items_stored
+    saw_error, closed, budget_left = False, False, True
+    for pages in range(PAGES_PER_POLL):
+        page = budgeted_get(client=client, connection=connection, path=path, params=params, result=result)
+        if page is None:
+            if pages == 0:
+                return False  # not read at all: the cursor stays as due as it was
+            budget_left = False
+            break
+        entries, path = page_items(page, "plugin log entries")
+        params = None
+        moments = [m for m in (_moment(e.get("timestamp")) for e in entries if isinstance(e, dict)) if m]
+        saw_error = saw_error or any(isinstance(e, dict) and e.get("type") == "ERROR" for e in entries)
+        if moments:
+            top = max(top or moments[0], *moments)
+        if path is None:  # read down to what was stored before: the gap is closed
+            newest = max((m for m in (cursor.newest_timestamp, top) if m), default=None)
+            result.items_stored += log_batch_store(
+                cursor=cursor, entries=entries, newest_timestamp=newest, catchup_before=None, catchup_newest=None
+            )
+            closed = True
+            break
+        # Entries of the oldest instant may go on past this page, so the next read includes that instant;
+        # unless the whole read was of that one instant, which would then be read for ever.
+        before = min(moments) + timedelta(microseconds=1) if moments else cursor.catchup_before
+        if moments and started_before and before >= started_before:
+            before = min(moments)
+        result.items_stored += log_batch_store(
+            cursor=cursor, entries=entries, catchup_before=before, catchup_newest=top
+        )
+    active = result.items_stored > stored_before or saw_error or _troubled(config)
+    _cursor_update(
+        cursor,
+        polled_at=now,
+        next_poll_at=_next_poll_at(cursor=cursor, now=now, closed=closed, active=active),
+        consecutive_failures=0,
+        last_error="",
+    )
+    return budget_left
+
+
+def _troubled(config: dict) -> bool:
+    rate = config.get("delivery_rate_24h")
+    low = isinstance(rate, int | float) and not isinstance(rate, bool) and rate < HEALTHY_DELIVERY_RATE
+    return low or bool(config.get("error"))
+
+
+def _next_poll_at(*, cursor: LogCursor, now: datetime, closed: bool, active: bool) -> datetime:
+    if not closed:
+        return now  # a backlog goes on at the next run
+    if active:
+        return now + ACTIVE_INTERVAL
+    previous = cursor.next_poll_at - cursor.polled_at if cursor.next_poll_at and cursor.polled_at else ACTIVE_INTERVAL
+    return now + min(QUIET_MAX, max(ACTIVE_INTERVAL, previous * 2))
+
+
+def _cursor_failed(*, cursor: LogCursor, error: PostHogError, now: datetime) -> None:
+    failures = cursor.consecutive_failures + 1
+    _cursor_update(
+        cursor,
+        polled_at=now,
+        next_poll_at=now + min(FAILURE_MAX, ACTIVE_INTERVAL * 2 ** min(failures - 1, 16)),
+        consecutive_failures=failures,
+        last_error=error.user_message,
+    )
+
+
+def _is_id(value: Any) -> bool:
+    return (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, str) and value.isdigit())
+
+
+def _moment(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# Storing -------------------------------------------------------------------------------------------------
+
+
+def _cursors_ensure(*, connection: Connection, project_id: str, configs: dict[int, dict]) -> list[LogCursor]:
+    """A cursor for every config listed, named as PostHog names the config now."""
+    cursors = LogCursor.objects.filter(connection=connection, project_id=project_id, plugin_config_id__in=configs)
+    known = {cursor.plugin_config_id: cursor for cursor in cursors}
+    renamed = []
+    for config_id, cursor in known.items():
+        name = _config_name(configs[config_id])
+        if cursor.config_name != name:
+            cursor.config_name = name
+            renamed.append(cursor)
+    LogCursor.objects.bulk_update(renamed, ["config_name"])
+    missing = [
+        LogCursor(connection=connection, project_id=project_id, plugin_config_id=config_id, config_name=_config_name(c))
+        for config_id, c in configs.items()
+        if config_id not in known
+    ]
+    if not missing:
+        return list(known.values())
+    # Another poll of the connection cannot run meanwhile (the task holds its lock); a stray one loses nothing.
+    LogCursor.objects.bulk_create(missing, ignore_conflicts=True)
+    return list(cursors.all())
+
+
+def _config_name(config: dict) -> str:
+    return str(config.get("name") or f"Plugin {config.get('plugin', '?')}")[:400]
+
+
+def _cursor_update(cursor: LogCursor, *, stored: int = 0, **changes: Any) -> None:
+    LogCursor.objects.filter(pk=cursor.pk).update(entries_stored=F("entries_stored") + stored, **changes)
+    for name, value in changes.items():
+        setattr(cursor, name, value)
+    cursor.entries_stored += stored
+
+
+def _rows(*, cursor: LogCursor, entries: list[dict]) -> dict[str, tuple]:
+    """Entries as rows in _COLUMNS order, by entry id (a page may repeat an entry)."""
+    rows = {}
+    for entry in entries:
+        if not isinstance(entry, dict) or entry.get("id") in (None, ""):
+            continue
+        moment = _moment(entry.get("timestamp"))
+        if moment is None:
+            continue
+        entry_id = str(entry["id"])[:64]
+        rows[entry_id] = (
+            cursor.connection_id,
+            cursor.project_id,
+            cursor.plugin_config_id,
+            entry_id,
+            moment,
+            _text(entry.get("source"), 16),
+            _text(entry.get("type"), 8),
+            _text(entry.get("message")),  # whole, however long
+            _text(entry.get("instance_id"), 64),
+        )
+    return rows
+
+
+def _text(value: Any, limit: int | None = None) -> str:
+    text = value if isinstance(value, str) else "" if value is None else str(value)
+    if "\x00" in text:  # PostgreSQL text cannot hold NUL
+        text = text.replace("\x00", "\ufffd")
+    return text[:limit] if limit else text
+
+
+def _rows_insert(rows: tuple[tuple, ...]) -> int:
+    """Insert the rows not stored yet; how many that was."""
+    if database.vendor != "postgresql":
+        new = _unstored(rows)
+        PluginLogEntry.objects.bulk_create(
+            [PluginLogEntry(**dict(zip(_COLUMNS, row, strict=True))) for row in new], ignore_conflicts=True
+        )
+        return len(new)
+    # New rows (a first poll, a backlog) go in by COPY; rows read again (the overlap) make it fail, and the
+    # slower INSERT skips them. Either way every row is checked by the unique index, never by a query plan.
+    try:
+        with transaction.atomic():  # a savepoint: the transaction goes on after a failed COPY
+            _copy(rows)
+        return len(rows)
+    except IntegrityError:
+        return _insert_skipping_stored(rows)
+
+
+def _unstored(rows: tuple[tuple, ...]) -> list[tuple]:
+    stored = set(
+        PluginLogEntry.objects.filter(connection_id=rows[0][0], entry_id__in=[row[3] for row in rows]).values_list(
+            "entry_id", flat=True
+        )
+    )
+    return [row for row in rows if row[3] not in stored]
+
+
+def _copy(rows: tuple[tuple, ...]) -> None:
+    """COPY: PostgreSQL's fastest way in, several times faster than INSERT for the same rows."""
+    with database.cursor() as cursor, database.wrap_database_errors:
+        with cursor.cursor.copy(f"COPY {_TABLE} ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def _insert_skipping_stored(rows: tuple[tuple, ...]) -> int:
+    """One INSERT of the rows as arrays (a statement of any length stays short to parse); returns the count
+    PostgreSQL inserted."""
+    arrays = ", ".join(f"%s::{kind}[]" for kind in _COLUMN_TYPES)
+    with database.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_TABLE} ({', '.join(_COLUMNS)}) SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING",
+            [list(column) for column in zip(*rows, strict=True)],
+        )
+        return cursor.rowcount

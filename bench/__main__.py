@@ -1,0 +1,25 @@
+import argparse
+import sys
+
+from bench import common
+
+BENCHES = ("ingest", "queries", "poller")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="bench/run", description="The portal's benchmarks; each prints its figures.")
+    parser.add_argument("which", nargs="?", default="all", choices=(*BENCHES, "all"))
+    parser.add_argument("--rows", type=int, help="log rows (ingest: 1,000,000; queries: 5,000,000)")
+    parser.add_argument("--minutes", type=float, default=5.0, help="poller: how long the simulator lives")
+    parser.add_argument("--configs", type=int, default=500)
+    options = parser.parse_args()
+    common.print_machine()
+    for name in BENCHES if options.which == "all" else (options.which,):
+        with common.bench_database():
+            module = __import__(f"bench.{name}", fromlist=["run"])
+            module.run(options)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

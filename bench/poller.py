@@ -1,0 +1,160 @@
+"""The log poller against the simulator: 500 plugin configs, 50 ms latency, PostHog's 480 requests a minute.
+
+A producer thread writes entries into the simulator the way a real project logs: a few busy configs (one
+entry a second), many quiet ones (one entry every ten minutes). The poller runs as the worker would, for
+`--minutes`, then until it has caught up. Measured: entries captured / produced, freshness lag (stored
+moment − entry timestamp) p50 / p95 for busy configs, and requests a minute against the budget. The
+baseline, in the same run, is the same poller without its scheduling: plain round robin, oldest poll first.
+"""
+
+import random
+import threading
+import time
+import uuid
+from collections import Counter
+from datetime import UTC, datetime
+
+from bench import common
+
+BUSY_SHARE = 0.1
+LATENCY_MS = 50
+LIMIT_PER_MINUTE = 480
+
+
+def run(options) -> None:
+    print(f"\n## poller: {options.configs} configs, {LATENCY_MS} ms latency, {LIMIT_PER_MINUTE}/min limit")
+    for label, round_robin in (("round robin (baseline)", True), ("poller's scheduling", False)):
+        _one_run(options, label=label, round_robin=round_robin)
+
+
+def _one_run(options, *, label: str, round_robin: bool) -> None:
+    import requests
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from apps.connections.services import connection_create
+    from apps.history import log_poller
+    from apps.history.budget import budget_per_minute
+    from apps.history.models import LogCursor, PluginLogEntry
+    from apps.simulator.seed import DEMO_KEY
+    from apps.simulator.server import SimulatorServer
+
+    cache.clear()
+    PluginLogEntry.objects.all().delete()
+    LogCursor.objects.all().delete()
+    with SimulatorServer(seed_random=3) as server:
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {DEMO_KEY}"
+        config_ids = _make_configs(session, server.url, options.configs)
+        store = server.simulator.store
+        with store.lock:  # only the producer's entries count
+            store._db.execute("DELETE FROM plugin_logs")
+        connection = connection_create(
+            actor=None, name=f"Bench {label}", host=server.url, api_key=DEMO_KEY, project_id="1"
+        )
+        log_poller.log_poll_connection(connection=connection)  # the first poll: cursors, nothing to read yet
+        session.post(
+            f"{server.url}/_simulator/faults",
+            json={"latency_ms": LATENCY_MS, "rate_limit_per_minute": LIMIT_PER_MINUTE},
+        ).raise_for_status()
+        server.simulator.requests.clear()
+
+        produced: dict[str, datetime] = {}
+        lags: dict[str, float] = {}
+        busy = set(random.Random(1).sample(config_ids, max(1, int(len(config_ids) * BUSY_SHARE))))
+        stop = threading.Event()
+        producer = threading.Thread(target=_produce, args=(store, config_ids, busy, produced, stop), daemon=True)
+        _record_lags(log_poller, produced, lags)
+        producer.start()
+        deadline = time.monotonic() + options.minutes * 60
+        while time.monotonic() < deadline:
+            _poll(log_poller, LogCursor, connection, round_robin)
+        stop.set()
+        producer.join()
+        settle = time.monotonic() + 180
+        while len(lags) < len(produced) and time.monotonic() < settle:
+            _poll(log_poller, LogCursor, connection, round_robin)
+
+        minutes = Counter(entry["at"][:16] for entry in server.simulator.request_log())
+        throttled = sum(1 for entry in server.simulator.request_log() if entry["status"] == 429)
+        busy_lags = [lag for entry_id, lag in lags.items() if produced[entry_id][1] in busy]
+        print(f"\n{label}:")
+        print(f"  captured / produced: {len(lags):,} / {len(produced):,} ({len(lags) / max(1, len(produced)):.1%})")
+        if busy_lags:
+            print(
+                f"  freshness lag, busy configs: p50 {common.p50(busy_lags):.0f} s, p95 {common.p95(busy_lags):.0f} s"
+            )
+        print(
+            f"  requests a minute: max {max(minutes.values(), default=0)}, "
+            f"mean {sum(minutes.values()) / max(1, len(minutes)):.0f} "
+            f"(budget {budget_per_minute()} = {settings.HISTORY_POLL_BUDGET_SHARE:.0%} of {LIMIT_PER_MINUTE}); "
+            f"429 answers: {throttled}"
+        )
+
+
+def _poll(log_poller, LogCursor, connection, round_robin: bool) -> None:
+    from django.db.models import F
+
+    if round_robin:
+        LogCursor.objects.update(next_poll_at=F("polled_at"))
+    log_poller.log_poll_connection(connection=connection)
+    time.sleep(1)
+
+
+def _record_lags(log_poller, produced: dict, lags: dict) -> None:
+    """Wraps the poller's store path: the moment an entry is stored is when it became visible in the portal."""
+    store = log_poller.log_batch_store
+
+    def recording(*, cursor, entries, **changes):
+        stored = store(cursor=cursor, entries=entries, **changes)
+        now = datetime.now(UTC)
+        for entry in entries:
+            if entry["id"] in produced and entry["id"] not in lags:
+                lags[entry["id"]] = (now - produced[entry["id"]][0]).total_seconds()
+        return stored
+
+    log_poller.log_batch_store = recording
+
+
+def _produce(store, config_ids: list[int], busy: set[int], produced: dict, stop: threading.Event) -> None:
+    rng = random.Random(2)
+    quiet = [config_id for config_id in config_ids if config_id not in busy]
+    while not stop.wait(1.0):
+        now = datetime.now(UTC)
+        chosen = list(busy) + [c for c in quiet if rng.random() < 1 / 600]
+        entries = [_entry(config_id, now, rng) for config_id in chosen]
+        store.logs_add(entries)
+        for entry, config_id in zip(entries, chosen, strict=True):
+            produced[entry["id"]] = (now, config_id)
+
+
+def _entry(config_id: int, moment: datetime, rng: random.Random) -> dict:
+    return {
+        "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        "team_id": 1,
+        "plugin_id": 1,
+        "plugin_config_id": config_id,
+        "timestamp": moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "source": "PLUGIN",
+        "type": "INFO",
+        "message": f"processed a batch for config {config_id}",
+        "instance_id": "bench",
+    }
+
+
+def _make_configs(session, url: str, count: int) -> list[int]:
+    """Enabled configs of a plugin without required settings, until the project has `count` of them."""
+    configs = session.get(f"{url}/api/projects/1/plugin_configs/?limit=1000").json()["results"]
+    plugins = session.get(f"{url}/api/organizations/@current/plugins/?limit=500").json()["results"]
+    plugin = next(
+        p["id"]
+        for p in plugins
+        if isinstance(p["config_schema"], list) and not any(e.get("required") for e in p["config_schema"])
+    )
+    for order in range(len(configs), count):
+        answer = session.post(
+            f"{url}/api/projects/1/plugin_configs/", json={"plugin": plugin, "order": order, "enabled": True}
+        )
+        answer.raise_for_status()
+    configs = session.get(f"{url}/api/projects/1/plugin_configs/?limit=1000").json()["results"]
+    return [c["id"] for c in configs][:count]

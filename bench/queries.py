@@ -1,0 +1,122 @@
+"""The history pages' queries over 5,000,000 stored log rows and 30 days of 5-minute delivery snapshots.
+
+Each query runs many times (p50 / p95 in ms); the baseline, measured in the same run, is the same query
+with PostgreSQL's index scans switched off, which is what the pages would cost without their indexes.
+"""
+
+import contextlib
+import random
+import time
+from datetime import UTC, datetime, timedelta
+
+from bench import common, data
+
+CONFIGS = 500
+SNAPSHOT_DAYS = 30
+SNAPSHOT_EVERY = timedelta(minutes=5)
+RUNS = 30
+BASELINE_RUNS = 3
+
+
+def run(options) -> None:
+    from django.db import connection as db
+
+    rows = options.rows or 5_000_000
+    connection = data.bench_connection()
+    print(f"\n## queries: {rows:,} log rows over {CONFIGS} configs; {SNAPSHOT_DAYS} days of 5-minute snapshots")
+    started = time.perf_counter()
+    _copy_logs(db, connection.pk, rows)
+    snapshots = _copy_snapshots(db, connection.pk)
+    with db.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE history_pluginlogentry")
+        cursor.execute("VACUUM ANALYZE history_deliverysnapshot")
+    print(f"loaded {rows:,} log rows and {snapshots:,} snapshots in {time.perf_counter() - started:.0f} s")
+    for label, query, goal in _queries(connection.pk):
+        measured = [common.timed_ms(query) for _ in range(RUNS)]
+        with _without_indexes(db):
+            baseline = [common.timed_ms(query) for _ in range(BASELINE_RUNS)]
+        print(
+            f"{label:<44} p50 {common.p50(measured):7.1f} ms  p95 {common.p95(measured):7.1f} ms  "
+            f"(goal < {goal} ms; without indexes p50 {common.p50(baseline):8.1f} ms)"
+        )
+
+
+def _queries(connection_id: int):
+    from apps.history.selectors import delivery_overview, delivery_series, log_explorer_page
+
+    rng = random.Random(11)
+    span_end = data.START + timedelta(days=30)
+
+    def explorer_first_page():
+        since = data.START + timedelta(days=rng.randint(0, 25))
+        log_explorer_page(
+            connection_id=connection_id,
+            plugin_config_id=rng.randint(1, CONFIGS),
+            types=["ERROR", "WARN"],
+            after=since,
+            before=since + timedelta(days=3),
+        )
+
+    def explorer_search():
+        log_explorer_page(
+            connection_id=connection_id,
+            search=f"{rng.randint(0, 4_000_000)} rows in",
+            after=data.START,
+            before=span_end,
+        )
+
+    def one_chart():
+        delivery_series(
+            connection_id=connection_id,
+            project_id="1",
+            plugin_config_id=rng.randint(1, CONFIGS),
+            since=span_end - timedelta(days=30),
+            until=span_end,
+        )
+
+    def overview():
+        delivery_overview(
+            connection_id=connection_id, project_id="1", since=span_end - timedelta(days=7), until=span_end
+        )
+
+    return [
+        ("log explorer: config + type + 3-day range", explorer_first_page, 50),
+        ("log explorer: text search, all configs", explorer_search, 300),
+        ("delivery chart: one config, 30 days", one_chart, 50),
+        ("delivery overview: 500 configs, 7 days", overview, 300),
+    ]
+
+
+@contextlib.contextmanager
+def _without_indexes(db):
+    with db.cursor() as cursor:
+        cursor.execute("SET enable_indexscan = off; SET enable_bitmapscan = off; SET enable_indexonlyscan = off")
+    try:
+        yield
+    finally:
+        with db.cursor() as cursor:
+            cursor.execute("RESET enable_indexscan; RESET enable_bitmapscan; RESET enable_indexonlyscan")
+
+
+def _copy_logs(db, connection_id: int, rows: int) -> None:
+    columns = "connection_id, project_id, plugin_config_id, entry_id, timestamp, source, type, message, instance_id"
+    with db.cursor() as cursor, cursor.copy(f"COPY history_pluginlogentry ({columns}) FROM STDIN") as copy:
+        for entry in data.log_entries(rows, configs=CONFIGS, span=timedelta(days=30)):
+            copy.write_row(
+                (connection_id, "1", entry["plugin_config_id"], entry["id"], entry["timestamp"], entry["source"])
+                + (entry["type"], entry["message"], entry["instance_id"])
+            )
+
+
+def _copy_snapshots(db, connection_id: int) -> int:
+    rng = random.Random(5)
+    columns = "connection_id, project_id, plugin_config_id, config_name, taken_at, delivery_rate, enabled, resolution"
+    moments = int(timedelta(days=SNAPSHOT_DAYS) / SNAPSHOT_EVERY)
+    with db.cursor() as cursor, cursor.copy(f"COPY history_deliverysnapshot ({columns}) FROM STDIN") as copy:
+        for config in range(1, CONFIGS + 1):
+            rate = rng.uniform(0.7, 1.0)
+            for step in range(moments):
+                rate = min(1.0, max(0.0, rate + rng.uniform(-0.01, 0.01)))
+                taken_at = datetime(2026, 10, 1, tzinfo=UTC) + SNAPSHOT_EVERY * step
+                copy.write_row((connection_id, "1", config, f"Config {config}", taken_at, rate, True, 0))
+    return CONFIGS * moments
