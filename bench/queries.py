@@ -119,4 +119,12 @@ def _copy_snapshots(db, connection_id: int) -> int:
                 rate = min(1.0, max(0.0, rate + rng.uniform(-0.01, 0.01)))
                 taken_at = datetime(2026, 10, 1, tzinfo=UTC) + SNAPSHOT_EVERY * step
                 copy.write_row((connection_id, "1", config, f"Config {config}", taken_at, rate, True, 0))
+    with db.cursor() as cursor:
+        # The hourly means the snapshot poller keeps current as it stores each snapshot.
+        cursor.execute(
+            f"""INSERT INTO history_deliverysnapshot ({columns}, samples)
+            SELECT connection_id, project_id, plugin_config_id, max(config_name), date_trunc('hour', taken_at),
+                   avg(delivery_rate), bool_or(enabled), 3600, count(delivery_rate)
+            FROM history_deliverysnapshot GROUP BY 1, 2, 3, 5"""
+        )
     return CONFIGS * moments

@@ -6,6 +6,8 @@ PostHog only ever tells the rate of the last 24 hours; these rows are what the p
 from datetime import datetime
 from typing import Any
 
+from django.db import connection as database
+from django.db import transaction
 from django.utils import timezone
 
 from apps.connections.models import Connection
@@ -67,9 +69,51 @@ def _snapshots_store(*, connection: Connection, project_id: str, taken_at: datet
         ).values_list("plugin_config_id", flat=True)
     )
     new = [snapshot for config_id, snapshot in snapshots.items() if config_id not in already]
-    # A second worker racing this one may still insert first: the unique key keeps one row.
-    DeliverySnapshot.objects.bulk_create(new, ignore_conflicts=True)
+    with transaction.atomic():
+        # A second worker racing this one may still insert first: the unique key keeps one raw row (its rate
+        # would then count twice in the hour's mean, a bounded error against a lost or duplicated row).
+        DeliverySnapshot.objects.bulk_create(new, ignore_conflicts=True)
+        delivery_hourly_rollup(snapshots=new)
     return len(new)
+
+
+def delivery_hourly_rollup(*, snapshots: list[DeliverySnapshot]) -> None:
+    """Fold raw snapshots into their hour's row: a running mean of the rates, the latest state and name."""
+    hours: dict[tuple, list[DeliverySnapshot]] = {}
+    for snapshot in sorted(snapshots, key=lambda s: s.taken_at):
+        hour = snapshot.taken_at.replace(minute=0, second=0, microsecond=0)
+        hours.setdefault((snapshot.connection_id, snapshot.project_id, snapshot.plugin_config_id, hour), []).append(
+            snapshot
+        )
+    if not hours:
+        return
+    values, params = [], []
+    for (connection_id, project_id, config_id, hour), group in hours.items():
+        rates = [s.delivery_rate for s in group if s.delivery_rate is not None]
+        values.append("(%s, %s, %s, %s, %s, %s, %s, %s, %s)")
+        params += [connection_id, project_id, config_id, group[-1].config_name]
+        params += [database.ops.adapt_datetimefield_value(hour), sum(rates) / len(rates) if rates else None]
+        params += [group[-1].enabled, DeliverySnapshot.HOURLY, len(rates)]
+    table = DeliverySnapshot._meta.db_table
+    # ON CONFLICT … DO UPDATE is the same on PostgreSQL and SQLite; Django's bulk_create cannot do arithmetic.
+    sql = f"""
+        INSERT INTO {table}
+            (connection_id, project_id, plugin_config_id, config_name, taken_at, delivery_rate, enabled,
+             resolution, samples)
+        VALUES {", ".join(values)}
+        ON CONFLICT (connection_id, project_id, plugin_config_id, resolution, taken_at) DO UPDATE SET
+            delivery_rate = CASE
+                WHEN excluded.samples = 0 THEN {table}.delivery_rate
+                WHEN {table}.samples = 0 THEN excluded.delivery_rate
+                ELSE ({table}.delivery_rate * {table}.samples + excluded.delivery_rate * excluded.samples)
+                    / ({table}.samples + excluded.samples)
+            END,
+            samples = {table}.samples + excluded.samples,
+            enabled = excluded.enabled,
+            config_name = excluded.config_name
+    """
+    with database.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _is_id(value: Any) -> bool:

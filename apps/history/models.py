@@ -26,6 +26,8 @@ class PluginLogEntry(models.Model):
             models.Index(
                 fields=["connection", "plugin_config_id", "type", "-timestamp", "-id"], name="log_config_type_time"
             ),
+            # "All configs" pages of the explorer, and the pruner finding old rows.
+            models.Index(fields=["connection", "-timestamp", "-id"], name="log_connection_time"),
         ]
 
     def __str__(self) -> str:
@@ -62,7 +64,9 @@ class LogCursor(models.Model):
 class DeliverySnapshot(models.Model):
     """A config's 24-hour delivery rate (or None: no metrics) and enabled state at one moment.
 
-    `resolution` is 0 for a raw poll; older raw rows are folded into hourly rows (3600) by the pruner.
+    `resolution` is 0 for a raw poll and 3600 for an hour's mean, kept current as raw rows arrive
+    (`samples` counts the rates in it), so long ranges never aggregate raw rows; the pruner deletes raw
+    rows once they are old.
     """
 
     RAW = 0
@@ -76,6 +80,7 @@ class DeliverySnapshot(models.Model):
     delivery_rate = models.FloatField(null=True, blank=True)
     enabled = models.BooleanField()
     resolution = models.PositiveIntegerField(default=RAW)
+    samples = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -84,7 +89,11 @@ class DeliverySnapshot(models.Model):
                 name="delivery_snapshot_once",
             )
         ]
-        indexes = [models.Index(fields=["connection", "plugin_config_id", "taken_at"], name="delivery_config_time")]
+        indexes = [
+            models.Index(fields=["connection", "plugin_config_id", "taken_at"], name="delivery_config_time"),
+            # The overview reads one resolution over a range; the pruner finds old rows by age.
+            models.Index(fields=["connection", "resolution", "taken_at"], name="delivery_resolution_time"),
+        ]
 
 
 class ActivitySnapshot(models.Model):

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from functools import reduce
 from typing import NamedTuple
 
-from django.db.models import Avg, BigIntegerField, Count, F, Func, Max, Min, Q, QuerySet, Window
+from django.db.models import BigIntegerField, Count, F, Func, Max, Min, Q, QuerySet, Window
 from django.db.models.functions import Lag
 from django.db.models.lookups import IContains
 from django_celery_beat.models import PeriodicTask
@@ -106,7 +106,8 @@ class StoredCounts:
     logs: int
     oldest_log: datetime | None
     newest_log: datetime | None
-    snapshots: int
+    snapshots: int  # raw, as polled
+    hourly: int  # hourly means, kept after the raw rows are pruned
     activity: int
 
 
@@ -168,7 +169,8 @@ def history_stored_counts() -> StoredCounts:
         logs=logs["count"],
         oldest_log=logs["oldest"],
         newest_log=logs["newest"],
-        snapshots=DeliverySnapshot.objects.count(),
+        snapshots=DeliverySnapshot.objects.filter(resolution=DeliverySnapshot.RAW).count(),
+        hourly=DeliverySnapshot.objects.filter(resolution=DeliverySnapshot.HOURLY).count(),
         activity=ActivitySnapshot.objects.count(),
     )
 
@@ -185,6 +187,8 @@ def delivery_interval() -> timedelta:
 
 
 # Delivery rates
+
+RAW_RANGE = timedelta(days=2)
 
 
 class DeliveryPoint(NamedTuple):
@@ -227,18 +231,19 @@ class ConfigDelivery:
 def delivery_series(
     *, connection_id: int, project_id: str, plugin_config_id: int, since: datetime, until: datetime
 ) -> list[DeliveryPoint]:
-    """One config's delivery rates, oldest first: raw snapshots, and hourly rows where no raw ones are left.
+    """One config's delivery rates, oldest first: raw snapshots, and hourly rows where no raw ones are left;
+    hourly rows only over ranges longer than RAW_RANGE, where a chart has no room for 5-minute points.
 
     One query on the (connection, plugin_config_id, taken_at) index for both resolutions; an hourly row is
     dropped when raw rows of its hour still exist (the pruner folds and deletes them in one go, but a range
     can also reach back before the raw rows began).
     """
-    rows = list(
-        _snapshots(connection_id=connection_id, project_id=project_id)
-        .filter(plugin_config_id=plugin_config_id, taken_at__gte=since, taken_at__lt=until)
-        .order_by("taken_at", "resolution")
-        .values_list("taken_at", "delivery_rate", "resolution")
+    rows = _snapshots(connection_id=connection_id, project_id=project_id).filter(
+        plugin_config_id=plugin_config_id, taken_at__gte=since, taken_at__lt=until
     )
+    if until - since > RAW_RANGE:
+        rows = rows.filter(resolution=DeliverySnapshot.HOURLY)
+    rows = list(rows.order_by("taken_at", "resolution").values_list("taken_at", "delivery_rate", "resolution"))
     raw_hours = {_hour(at) for at, _, resolution in rows if resolution == DeliverySnapshot.RAW}
     return [
         DeliveryPoint(at, rate, hourly=resolution != DeliverySnapshot.RAW)
@@ -262,11 +267,24 @@ def delivery_config_name(*, connection_id: int, project_id: str, plugin_config_i
 def delivery_enabled_changes(
     *, connection_id: int, project_id: str, plugin_config_id: int, limit: int = 20
 ) -> list[EnabledChange]:
-    """The newest moments the config was seen switched on or off, compared with the snapshot before."""
+    """The newest moments the config was seen switched on or off, compared with the snapshot before.
+
+    Read from one resolution at a time (an hour's row carries its last state, which would interleave with
+    the raw rows of that hour): the raw snapshots, then the hourly rows of the time before them.
+    """
+    rows = _snapshots(connection_id=connection_id, project_id=project_id).filter(plugin_config_id=plugin_config_id)
+    raw = rows.filter(resolution=DeliverySnapshot.RAW)
+    changes = _enabled_changes(raw, limit)
+    oldest_raw = raw.order_by("taken_at").values_list("taken_at", flat=True).first()
+    if len(changes) < limit:
+        hourly = rows.filter(resolution=DeliverySnapshot.HOURLY)
+        changes += _enabled_changes(hourly.filter(taken_at__lt=oldest_raw) if oldest_raw else hourly, limit)
+    return changes[:limit]
+
+
+def _enabled_changes(rows: QuerySet[DeliverySnapshot], limit: int) -> list[EnabledChange]:
     changes = (
-        _snapshots(connection_id=connection_id, project_id=project_id)
-        .filter(plugin_config_id=plugin_config_id)
-        .annotate(previous=Window(Lag("enabled"), order_by=[F("taken_at").asc(), F("resolution").asc()]))
+        rows.annotate(previous=Window(Lag("enabled"), order_by=F("taken_at").asc()))
         .filter(previous__isnull=False)
         .exclude(enabled=F("previous"))
         .order_by("-taken_at")
@@ -279,17 +297,15 @@ def delivery_overview(*, connection_id: int, project_id: str, since: datetime, u
     """Every config with snapshots between `since` and `until`, by name, with its hourly averages.
 
     Two queries for any number of configs (500 configs × 30 days of 5-minute snapshots is ~4.3 M rows): one
-    groups the range by config and hour in the database, the other reads each config's newest hour for its
-    newest snapshot. Hours travel as numbers: turning ~85 000 timestamps into datetimes cost more than the query.
+    reads the hourly rows the snapshot poller keeps current (168 a config a week, never the raw rows), the
+    other each config's newest hour for its newest snapshot. Hours travel as numbers: turning ~85 000 timestamps into datetimes cost more than the query.
     """
     scope = _snapshots(connection_id=connection_id, project_id=project_id)
     buckets = (
-        scope.filter(taken_at__gte=since, taken_at__lt=until)
+        scope.filter(resolution=DeliverySnapshot.HOURLY, taken_at__gte=_hour(since), taken_at__lt=until)
         .annotate(hour=_EpochHour("taken_at"))
-        .values("plugin_config_id", "hour")
-        .annotate(average=Avg("delivery_rate"))
         .order_by("plugin_config_id", "hour")
-        .values_list("plugin_config_id", "hour", "average")
+        .values_list("plugin_config_id", "hour", "delivery_rate")
     )
     hour_starts: dict[int, datetime] = {}  # a week has 169 of them
     hours: dict[int, list[DeliveryPoint]] = {}

@@ -17,6 +17,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from apps.audit.models import AuditEvent
 from apps.history import views
 from apps.history.budget import budget_per_minute, budget_take, budget_used, throttle_note
+from apps.history.delivery import delivery_hourly_rollup
 from apps.history.models import DeliverySnapshot, LogCursor, PluginLogEntry, PollRun
 from apps.history.selectors import HISTORY_TASKS, log_explorer_entries, log_explorer_page
 from tests.test_deploy import skip_or_fail
@@ -35,7 +36,7 @@ SCHEDULE_INTERVALS = {
 
 def snapshots(connection, config_id: int, times, rate=1.0, *, name="S3 Export", enabled=True, hourly=False):
     """One snapshot per time; `rate` is a value or a function of the time (None: no metrics)."""
-    DeliverySnapshot.objects.bulk_create(
+    created = DeliverySnapshot.objects.bulk_create(
         DeliverySnapshot(
             connection=connection,
             project_id="1",
@@ -48,6 +49,8 @@ def snapshots(connection, config_id: int, times, rate=1.0, *, name="S3 Export", 
         )
         for at in times
     )
+    if not hourly:  # the hours' means, as the snapshot poller keeps them
+        delivery_hourly_rollup(snapshots=created)
 
 
 def every(step: timedelta, start: datetime, end: datetime) -> list[datetime]:

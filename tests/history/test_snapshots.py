@@ -20,6 +20,10 @@ PLUGIN_ACTIVITY = "/api/organizations/@current/plugins/activity/"
 GROUP_ACTIVITY = "/api/projects/1/groups/activity/"
 
 
+def raw_snapshots():
+    return DeliverySnapshot.objects.filter(resolution=DeliverySnapshot.RAW)
+
+
 @pytest.fixture
 def budget_of(settings, clock):
     def allow(requests_per_minute: int) -> None:
@@ -54,7 +58,7 @@ def test_a_snapshot_per_config_holds_its_rate_and_state_as_posthog_reports_them(
     result = delivery_snapshot_take(connection=demo_connection, now=NOW)
 
     configs = all_configs(sim)
-    rows = DeliverySnapshot.objects.filter(connection=demo_connection)
+    rows = raw_snapshots().filter(connection=demo_connection)
     assert {r.plugin_config_id: (r.delivery_rate, r.enabled, r.config_name) for r in rows} == {
         c["id"]: (c["delivery_rate_24h"], c["enabled"], c["name"]) for c in configs
     }
@@ -71,15 +75,15 @@ def test_a_retried_poll_at_the_same_moment_adds_nothing_and_a_later_one_adds_a_r
     simulator, sim, demo_connection
 ):
     delivery_snapshot_take(connection=demo_connection, now=NOW)
-    count = DeliverySnapshot.objects.count()
+    count = raw_snapshots().count()
 
     retried = delivery_snapshot_take(connection=demo_connection, now=NOW.replace(microsecond=0))
-    assert retried.items_stored == 0 and DeliverySnapshot.objects.count() == count
+    assert retried.items_stored == 0 and raw_snapshots().count() == count
 
     requests.post(f"{simulator.url}/_simulator/tick", timeout=5)
     later = delivery_snapshot_take(connection=demo_connection, now=NOW + timedelta(minutes=5))
     assert later.items_stored == count == len(all_configs(sim))
-    assert DeliverySnapshot.objects.count() == 2 * count
+    assert raw_snapshots().count() == 2 * count
 
 
 @pytest.mark.django_db
@@ -92,7 +96,7 @@ def test_every_page_of_configs_is_read_with_one_request_each(simulator, sim, dem
 
     pages = -(-len(configs) // 5)
     assert len(sent(simulator, CONFIGS)) == result.requests_made == pages
-    assert DeliverySnapshot.objects.count() == result.items_stored == len(configs)
+    assert raw_snapshots().count() == result.items_stored == len(configs)
 
 
 @pytest.mark.django_db
@@ -106,7 +110,7 @@ def test_more_than_a_hundred_configs_still_cost_one_request(simulator, sim, demo
     result = delivery_snapshot_take(connection=demo_connection, now=NOW)
 
     assert len(sent(simulator, CONFIGS)) == 1
-    assert DeliverySnapshot.objects.filter(enabled=False, delivery_rate=None).count() >= 110
+    assert raw_snapshots().filter(enabled=False, delivery_rate=None).count() >= 110
     assert result.items_stored == len(all_configs(sim)) > 110
 
 
@@ -122,7 +126,7 @@ def test_a_spent_budget_stops_the_poll_and_keeps_the_pages_read(
 
     assert result.errors == [BUDGET_SPENT]
     assert result.requests_made == len(sent(simulator, CONFIGS)) == 2
-    assert DeliverySnapshot.objects.count() == result.items_stored == 10
+    assert raw_snapshots().count() == result.items_stored == 10
 
 
 @pytest.mark.django_db
@@ -132,7 +136,7 @@ def test_a_failing_posthog_raises_and_stores_nothing(simulator, demo_connection)
     with pytest.raises(ServerError):
         delivery_snapshot_take(connection=demo_connection, now=NOW)
 
-    assert not DeliverySnapshot.objects.exists()
+    assert not raw_snapshots().exists()
 
 
 # Activity snapshots --------------------------------------------------------------------------------------
@@ -294,3 +298,23 @@ def test_a_key_without_group_scopes_keeps_plugin_activity_and_says_what_is_missi
 
     assert ActivitySnapshot.objects.filter(connection=connection).count() == len(plugin_activity(sim))
     assert len(result.errors) == 1 and result.errors[0].startswith("Groups activity:")
+
+
+def test_each_snapshot_keeps_its_hours_mean_current_and_a_retry_does_not_count_twice(demo_connection, sim, simulator):
+    config = sim.call("GET", "/api/projects/1/plugin_configs/?limit=500").json()["results"][0]
+    hour = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    simulator_store = simulator.simulator.store
+
+    def poll_with_rate(rate, minute):
+        stored = simulator_store.get("plugin_config", config["id"])
+        simulator_store.update("plugin_config", config["id"], {**stored, "delivery_rate_24h": rate})
+        delivery_snapshot_take(connection=demo_connection, now=hour + timedelta(minutes=minute))
+
+    poll_with_rate(0.9, 5)
+    poll_with_rate(None, 10)  # no metrics: not a zero
+    poll_with_rate(1.0, 15)
+    poll_with_rate(1.0, 15)  # a retried task at the same moment
+    hourly = DeliverySnapshot.objects.get(
+        plugin_config_id=config["id"], resolution=DeliverySnapshot.HOURLY, taken_at=hour
+    )
+    assert (round(hourly.delivery_rate, 6), hourly.samples) == (0.95, 2)
