@@ -7,6 +7,7 @@ moment − entry timestamp) p50 / p95 for busy configs, and requests a minute ag
 baseline, in the same run, is the same poller without its scheduling: plain round robin, oldest poll first.
 """
 
+import logging
 import random
 import threading
 import time
@@ -22,6 +23,7 @@ LIMIT_PER_MINUTE = 480
 
 
 def run(options) -> None:
+    logging.getLogger("portal.posthog").setLevel(logging.WARNING)  # a line per request would bury the figures
     print(f"\n## poller: {options.configs} configs, {LATENCY_MS} ms latency, {LIMIT_PER_MINUTE}/min limit")
     for label, round_robin in (("round robin (baseline)", True), ("poller's scheduling", False)):
         _one_run(options, label=label, round_robin=round_robin)

@@ -51,6 +51,14 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.plugins",
     "apps.history",
+    "apps.groups",
+    "apps.sharing",
+    "apps.secret_keys",
+    "apps.project_actions",
+    "apps.roles",
+    "apps.annotations",
+    "apps.cohorts",
+    "apps.file_system",
     "apps.simulator",
 ]
 

@@ -13,5 +13,13 @@ urlpatterns = [
     path("connections/", include("apps.connections.urls")),
     path("", include("apps.plugins.urls")),
     path("history/", include("apps.history.urls")),
+    path("groups/", include("apps.groups.urls")),
+    path("sharing/", include("apps.sharing.urls")),
+    path("secret-keys/", include("apps.secret_keys.urls")),
+    path("project/", include("apps.project_actions.urls")),
+    path("roles/", include("apps.roles.urls")),
+    path("annotations/", include("apps.annotations.urls")),
+    path("cohorts/", include("apps.cohorts.urls")),
+    path("files/", include("apps.file_system.urls")),
     path("areas/<slug:slug>/", core_views.area_pending, name="area_pending"),
 ]

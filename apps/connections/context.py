@@ -5,7 +5,7 @@ from functools import cached_property
 
 from apps.connections.models import Connection
 from apps.connections.services import client_for, connection_ensure_default
-from apps.posthog.client import PostHogClient
+from apps.posthog.client import PostHogClient, api_path
 
 SESSION_CONNECTION = "posthog_connection_id"
 SESSION_PROJECT = "posthog_project_id"
@@ -18,6 +18,8 @@ class PostHogContext:
     project_id: str
     environment_id: str
     actor: object
+    # True when the switcher or the connection names an environment, rather than the project's own.
+    environment_picked: bool = False
 
     @property
     def configured(self) -> bool:
@@ -26,6 +28,18 @@ class PostHogContext:
     @property
     def organization_id(self) -> str:
         return self.connection.organization_id if self.connection else ""
+
+    def team_path(self, *rest: str | int) -> str:
+        """A path for data PostHog keeps per environment (groups, sharing) and serves under both prefixes:
+        under `/api/environments/` when an environment is picked, else under the project, which PostHog
+        resolves to the project's primary environment."""
+        if self.environment_picked:
+            return self.environment_path(*rest)
+        return api_path("projects", self.project_id, *rest)
+
+    def environment_path(self, *rest: str | int) -> str:
+        """A path PostHog serves only under `/api/environments/` (recording sharing, secret API keys)."""
+        return api_path("environments", self.environment_id, *rest)
 
     @cached_property
     def client(self) -> PostHogClient:
@@ -39,9 +53,13 @@ def context_for_request(request) -> PostHogContext:
     if connection is None:
         return PostHogContext(connection=None, project_id="", environment_id="", actor=request.user)
     project_id = request.session.get(SESSION_PROJECT) or connection.project_id or "@current"
-    environment_id = request.session.get(SESSION_ENVIRONMENT) or connection.environment_id or project_id
+    picked = request.session.get(SESSION_ENVIRONMENT) or connection.environment_id
     return PostHogContext(
-        connection=connection, project_id=str(project_id), environment_id=str(environment_id), actor=request.user
+        connection=connection,
+        project_id=str(project_id),
+        environment_id=str(picked or project_id),
+        actor=request.user,
+        environment_picked=bool(picked) and str(picked) != str(project_id),
     )
 
 

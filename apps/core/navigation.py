@@ -37,17 +37,53 @@ AREAS: list[Area] = [
         "What the pollers keep beyond PostHog's retention: delivery-rate charts, stored plugin logs, polling status.",
         url_name="history:status",
     ),
-    Area("groups", "Groups", "Data", "Find groups, edit their properties and see their activity."),
-    Area("cohorts", "Cohorts", "Data", "List and create cohorts."),
-    Area("annotations", "Annotations", "Data", "Create, edit and soft-delete annotations."),
-    Area("file_system", "File system", "Data", "Move, link, count and restore file-system items."),
-    Area("insight_sharing", "Insight sharing", "Sharing", "Sharing links of insights: passwords and refreshed links."),
     Area(
-        "recording_sharing", "Recording sharing", "Sharing", "Sharing links of session recordings and their passwords."
+        "groups", "Groups", "Data", "Find groups, edit their properties and see their activity.", url_name="groups:list"
     ),
-    Area("secret_api_keys", "Secret API keys", "Project", "Create, roll and revoke the project's secret API keys."),
-    Area("project_actions", "Project tokens", "Project", "Reset and rotate project tokens, onboarding and demo data."),
-    Area("roles", "Roles", "Organization", "The organization's roles."),
+    Area("cohorts", "Cohorts", "Data", "List and create cohorts.", url_name="cohorts:list"),
+    Area(
+        "annotations",
+        "Annotations",
+        "Data",
+        "Create, edit and soft-delete annotations.",
+        url_name="annotations:list",
+    ),
+    Area(
+        "file_system",
+        "File system",
+        "Data",
+        "Move, link, count and restore file-system items.",
+        url_name="file_system:browse",
+    ),
+    Area(
+        "insight_sharing",
+        "Insight sharing",
+        "Sharing",
+        "Sharing links of insights: passwords and refreshed links.",
+        url_name="sharing:insights",
+    ),
+    Area(
+        "recording_sharing",
+        "Recording sharing",
+        "Sharing",
+        "Sharing links of session recordings and their passwords.",
+        url_name="sharing:recordings",
+    ),
+    Area(
+        "secret_api_keys",
+        "Secret API keys",
+        "Project",
+        "Create, roll and revoke the project's secret API keys.",
+        url_name="secret_keys:list",
+    ),
+    Area(
+        "project_actions",
+        "Project tokens",
+        "Project",
+        "Reset and rotate project tokens, onboarding and demo data.",
+        url_name="project_actions:index",
+    ),
+    Area("roles", "Roles", "Organization", "The organization's roles.", url_name="roles:list"),
     Area("audit", "Audit trail", "Portal", "Who did what, through the portal and in PostHog."),
     Area(
         "connections", "Connections", "Portal", "PostHog connections and their API keys.", url_name="connections:list"

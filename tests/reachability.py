@@ -1,0 +1,90 @@
+"""Crawling the portal's pages the way a person clicks through them, to prove endpoints.tsv rows are reachable.
+
+An area's reachability test maps each of its rows to the portal view that makes the call, crawls from a start
+page signed in as an Admin, then checks that every view was linked from some page and every read reached the
+simulator. The writes behind those views are tested one by one in the area's own tests.
+"""
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+from django.urls import Resolver404, resolve
+
+from tests.simulator.spec import rows, skip_or_fail, spec_missing_reason
+
+URL_ATTRIBUTES = ("href", "action", "hx-get", "hx-post", "hx-patch", "hx-delete")
+FOLLOWED = ("href", "hx-get")
+# Fragments that answer only htmx requests.
+HTMX_ONLY_PARTS = ("/activity/", "/usage/")
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found: list[tuple[str, str]] = []  # (attribute, url)
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in URL_ATTRIBUTES and value is not None:
+                self.found.append((name, value))
+
+
+def area_rows(*areas: str) -> set[tuple[str, str]]:
+    """(method, path) of the endpoints.tsv rows of these areas; skips (or fails in CI) without ../shared."""
+    if reason := spec_missing_reason():
+        skip_or_fail(reason)
+    return {row.key for row in rows() if row.area in areas}
+
+
+def crawl(client, *, namespaces: tuple[str, ...], start: str = "/", per_view: int = 60) -> dict[str, str]:
+    """{portal view name: first URL seen for it} within `namespaces`, visiting (GET) up to `per_view` URLs of
+    every view. Fails on any page that answers 500."""
+    seen: dict[str, str] = {}
+    visits: dict[str, int] = {}
+    queued = {start}
+    queue = [start]
+    while queue:
+        url = queue.pop(0)
+        htmx_only = any(part in url for part in HTMX_ONLY_PARTS)
+        response = client.get(url, HTTP_HX_REQUEST="true" if htmx_only else None)
+        assert response.status_code != 500, f"{url} crashed"  # 502/404: PostHog refused, said politely
+        if response.status_code != 200 or "html" not in response.headers.get("Content-Type", ""):
+            continue
+        parser = _Links()
+        parser.feed(response.content.decode())
+        for attribute, value in parser.found:
+            target = urljoin(url, value)
+            parts = urlsplit(target)
+            if parts.netloc and parts.netloc != "testserver":
+                continue
+            try:
+                name = resolve(parts.path).view_name
+            except Resolver404:
+                continue
+            if not name.startswith(tuple(f"{namespace}:" for namespace in namespaces)):
+                continue
+            seen.setdefault(name, target)
+            local = parts.path + (f"?{parts.query}" if parts.query else "")
+            if attribute in FOLLOWED and local not in queued and visits.get(name, 0) < per_view:
+                visits[name] = visits.get(name, 0) + 1
+                queued.add(local)
+                queue.append(local)
+    return seen
+
+
+def unlinked_views(found: dict[str, str], view_of_row: dict[tuple[str, str], str]) -> list[str]:
+    return sorted(set(view_of_row.values()) - set(found))
+
+
+def unread_rows(simulator, view_of_row: dict[tuple[str, str], str], *, except_rows=frozenset()) -> list[str]:
+    """GET rows (path templates) the simulator never served during the crawl."""
+    served = {(entry["method"], entry["path"]) for entry in simulator.simulator.request_log()}
+    missing = []
+    for method, template in view_of_row:
+        if method != "GET" or (method, template) in except_rows:
+            continue
+        pattern = re.compile("^" + re.sub(r":\w+", "[^/]+", template) + "$")
+        if not any(m == method and pattern.match(path) for m, path in served):
+            missing.append(template)
+    return missing
