@@ -111,18 +111,19 @@ def _copy_logs(db, connection_id: int, rows: int) -> None:
 def _copy_snapshots(db, connection_id: int) -> int:
     rng = random.Random(5)
     columns = "connection_id, project_id, plugin_config_id, config_name, taken_at, delivery_rate, enabled, resolution"
+    raw_columns = f"{columns}, samples"
     moments = int(timedelta(days=SNAPSHOT_DAYS) / SNAPSHOT_EVERY)
-    with db.cursor() as cursor, cursor.copy(f"COPY history_deliverysnapshot ({columns}) FROM STDIN") as copy:
+    with db.cursor() as cursor, cursor.copy(f"COPY history_deliverysnapshot ({raw_columns}) FROM STDIN") as copy:
         for config in range(1, CONFIGS + 1):
             rate = rng.uniform(0.7, 1.0)
             for step in range(moments):
                 rate = min(1.0, max(0.0, rate + rng.uniform(-0.01, 0.01)))
                 taken_at = datetime(2026, 10, 1, tzinfo=UTC) + SNAPSHOT_EVERY * step
-                copy.write_row((connection_id, "1", config, f"Config {config}", taken_at, rate, True, 0))
+                copy.write_row((connection_id, "1", config, f"Config {config}", taken_at, rate, True, 0, 0))
     with db.cursor() as cursor:
         # The hourly means the snapshot poller keeps current as it stores each snapshot.
         cursor.execute(
-            f"""INSERT INTO history_deliverysnapshot ({columns}, samples)
+            f"""INSERT INTO history_deliverysnapshot ({raw_columns})
             SELECT connection_id, project_id, plugin_config_id, max(config_name), date_trunc('hour', taken_at),
                    avg(delivery_rate), bool_or(enabled), 3600, count(delivery_rate)
             FROM history_deliverysnapshot GROUP BY 1, 2, 3, 5"""
