@@ -6,7 +6,8 @@ from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"
+# Outside test-results/, which pytest-playwright empties at the start of every run.
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 # A 2-core CI machine running Chromium, the portal and the simulator at once is slower than a laptop.
 expect.set_options(timeout=15_000)
 
