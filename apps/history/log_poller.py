@@ -9,9 +9,10 @@ next poll goes on down to `newest_timestamp`, `catchup_newest` the top the backl
 `newest_timestamp` once the gap is closed.
 
 The request budget is shared by every poller of a connection and small, so configs are read when they are due:
-one that logged something new, logged an ERROR within the overlap, delivers below 99 % or has an error is read
-again at the next run (ACTIVE_INTERVAL); a quiet one waits twice as long each time, up to QUIET_MAX; one whose
-request failed backs off exponentially, up to FAILURE_MAX.
+one that logged an ERROR within the overlap, delivers below 99 % or has an error is read again at the next run
+(ACTIVE_INTERVAL); one that logged something is read again after the time it took to log one entry (busy ones
+at every run); a quiet one waits twice as long each time, up to QUIET_MAX; one whose request failed backs off
+exponentially, up to FAILURE_MAX.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -183,11 +184,17 @@ def _cursor_poll(
         result.items_stored += log_batch_store(
             cursor=cursor, entries=entries, catchup_before=before, catchup_newest=top
         )
-    active = result.items_stored > stored_before or saw_error or _troubled(config)
+    next_poll_at = _next_poll_at(
+        cursor=cursor,
+        now=now,
+        closed=closed,
+        new_entries=result.items_stored - stored_before,
+        troubled=saw_error or _troubled(config),
+    )
     _cursor_update(
         cursor,
         polled_at=now,
-        next_poll_at=_next_poll_at(cursor=cursor, now=now, closed=closed, active=active),
+        next_poll_at=next_poll_at,
         consecutive_failures=0,
         last_error="",
     )
@@ -200,13 +207,21 @@ def _troubled(config: dict) -> bool:
     return low or bool(config.get("error"))
 
 
-def _next_poll_at(*, cursor: LogCursor, now: datetime, closed: bool, active: bool) -> datetime:
+def _next_poll_at(*, cursor: LogCursor, now: datetime, closed: bool, new_entries: int, troubled: bool) -> datetime:
     if not closed:
         return now  # a backlog goes on at the next run
-    if active:
+    if troubled:
         return now + ACTIVE_INTERVAL
-    previous = cursor.next_poll_at - cursor.polled_at if cursor.next_poll_at and cursor.polled_at else ACTIVE_INTERVAL
-    return now + min(QUIET_MAX, max(ACTIVE_INTERVAL, previous * 2))
+    if new_entries:
+        # As often as entries arrive: a config logging every second is read at every run, while one that logged
+        # once in ten minutes is not read every 25 seconds for the next few minutes, which would spend the
+        # budget of the busy ones.
+        elapsed = now - cursor.polled_at if cursor.polled_at else ACTIVE_INTERVAL
+        interval = elapsed / new_entries
+    else:
+        previous = (cursor.next_poll_at - cursor.polled_at) if cursor.next_poll_at and cursor.polled_at else None
+        interval = (previous or ACTIVE_INTERVAL) * 2
+    return now + min(QUIET_MAX, max(ACTIVE_INTERVAL, interval))
 
 
 def _cursor_failed(*, cursor: LogCursor, error: PostHogError, now: datetime) -> None:

@@ -321,3 +321,19 @@ def test_a_batch_is_stored_whole_once(connection):
     assert b.timestamp == newest and b.message == "NUL \ufffd inside" and b.plugin_config_id == 7
     cursor.refresh_from_db()
     assert (cursor.entries_stored, cursor.newest_timestamp) == (3, newest)
+
+
+def test_a_config_is_read_as_often_as_it_logs():
+    from apps.history.log_poller import QUIET_MAX, _next_poll_at
+
+    now = timezone.now()
+    last_read = LogCursor(polled_at=now - timedelta(minutes=10), next_poll_at=now)
+
+    def wait(**changes):
+        return _next_poll_at(cursor=last_read, now=now, closed=True, **changes) - now
+
+    assert wait(new_entries=600, troubled=False) == ACTIVE_INTERVAL  # a busy config: every run
+    assert wait(new_entries=1, troubled=False) == QUIET_MAX  # one entry in ten minutes: not every run
+    assert wait(new_entries=4, troubled=False) == timedelta(minutes=2.5)
+    assert wait(new_entries=1, troubled=True) == ACTIVE_INTERVAL  # an error or a low delivery rate
+    assert wait(new_entries=0, troubled=False) == QUIET_MAX  # quiet: twice the last wait, at most QUIET_MAX
