@@ -1,0 +1,174 @@
+"""Reads: the insights and recordings one can share, and how one of them is shared."""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.dateparse import parse_datetime
+
+from apps.connections.context import PostHogContext
+from apps.posthog.client import normalise_host
+from apps.posthog.errors import NotFound
+from apps.sharing.kinds import RECORDINGS, Kind
+
+PAGE_SIZE = 20
+LOOKUP_PAGE_SIZE = 100
+# Insights cannot be asked for by id in a list, so finding one's name reads at most this many.
+MAX_LOOKUP = 500
+OPTION_LABELS = {
+    "detailed": "detailed",
+    "hideExtraDetails": "extra details hidden",
+    "legend": "legend",
+    "noHeader": "no header",
+    "showInspector": "inspector shown",
+    "whitelabel": "white-label",
+}
+
+
+@dataclass(frozen=True)
+class SharedItem:
+    """An insight or a recording as the pages name it."""
+
+    id: str
+    title: str
+    detail: str  # an insight's description, a recording's first URL
+    note: str  # an insight's short id, a recording's length
+    when: datetime | None
+
+
+@dataclass(frozen=True)
+class ItemPage:
+    items: list[SharedItem]
+    count: int
+    offset: int
+    next_offset: int | None
+    previous_offset: int | None
+
+    @property
+    def first(self) -> int:
+        return self.offset + 1
+
+    @property
+    def last(self) -> int:
+        return self.offset + len(self.items)
+
+
+@dataclass(frozen=True)
+class SharePassword:
+    id: str
+    note: str
+    created_by: str
+    created_at: datetime | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class Sharing:
+    enabled: bool
+    link: str
+    password_required: bool
+    passwords: list[SharePassword]
+    # When the current access token was issued: a refresh issues a new one.
+    issued_at: datetime | None
+    options: list[str]
+
+
+def shared_item_page(*, context: PostHogContext, kind: Kind, search: str = "", offset: int = 0) -> ItemPage:
+    params: dict = {"limit": PAGE_SIZE, "offset": offset}
+    if search and kind.searchable:
+        params["search"] = search
+    answer = context.client.get(kind.path(context), params=params)
+    answer = answer if isinstance(answer, dict) else {}
+    results = [row for row in answer.get("results") or [] if isinstance(row, dict)]
+    return ItemPage(
+        items=[_shared_item(kind, row) for row in results],
+        count=answer.get("count") if isinstance(answer.get("count"), int) else len(results),
+        offset=offset,
+        next_offset=offset + PAGE_SIZE if answer.get("next") else None,
+        previous_offset=max(0, offset - PAGE_SIZE) if offset > 0 else None,
+    )
+
+
+def shared_item_find(*, context: PostHogContext, kind: Kind, item_id: str) -> SharedItem | None:
+    """The insight or recording in PostHog's list, or None when the list does not hold it."""
+    params: dict = {"limit": LOOKUP_PAGE_SIZE}
+    if kind is RECORDINGS:
+        params["session_ids"] = json.dumps([item_id])  # PostHog narrows recordings; insights have no such filter
+    for row in context.client.paginate(kind.path(context), params=params, max_items=MAX_LOOKUP):
+        if isinstance(row, dict) and str(row.get("id")) == item_id:
+            return _shared_item(kind, row)
+    return None
+
+
+def shared_item_exists(*, context: PostHogContext, kind: Kind, item_id: str) -> bool:
+    if kind is RECORDINGS:
+        # PostHog shares any session ID, even one it never recorded: only its list tells which exist.
+        return shared_item_find(context=context, kind=kind, item_id=item_id) is not None
+    try:
+        sharing_get(context=context, kind=kind, item_id=item_id)
+    except NotFound:
+        return False
+    return True
+
+
+def sharing_get(*, context: PostHogContext, kind: Kind, item_id: str) -> Sharing:
+    """How the item is shared; PostHog makes a (disabled) configuration on the first read."""
+    return _sharing(context=context, answer=context.client.get(kind.path(context, item_id, "sharing")))
+
+
+def _sharing(*, context: PostHogContext, answer: dict) -> Sharing:
+    """PostHog's sharing configuration as the pages show it."""
+    answer = answer if isinstance(answer, dict) else {}
+    token = str(answer.get("access_token") or "")
+    settings = answer.get("settings") if isinstance(answer.get("settings"), dict) else {}
+    return Sharing(
+        enabled=answer.get("enabled") is True,
+        link=f"{normalise_host(context.connection.host)}/shared/{token}" if token else "",
+        password_required=answer.get("password_required") is True,
+        passwords=[_password(entry) for entry in answer.get("share_passwords") or [] if isinstance(entry, dict)],
+        issued_at=_moment(answer.get("created_at")),
+        options=[OPTION_LABELS.get(key, key) for key, value in sorted(settings.items()) if value is True],
+    )
+
+
+def _shared_item(kind: Kind, row: dict) -> SharedItem:
+    if kind is RECORDINGS:
+        return SharedItem(
+            id=str(row.get("id")),
+            title=str(row.get("distinct_id") or "Anonymous person"),
+            detail=str(row.get("start_url") or ""),
+            note=_duration(row.get("recording_duration")),
+            when=_moment(row.get("start_time")),
+        )
+    return SharedItem(
+        id=str(row.get("id")),
+        title=str(row.get("name") or row.get("derived_name") or f"Insight {row.get('id')}"),
+        detail=str(row.get("description") or ""),
+        note=str(row.get("short_id") or ""),
+        when=_moment(row.get("last_modified_at")),
+    )
+
+
+def _duration(seconds) -> str:
+    """1234 -> "20 min 34 s"."""
+    if not isinstance(seconds, (int, float)) or seconds < 0:
+        return ""
+    minutes, rest = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
+
+
+def _password(entry: dict) -> SharePassword:
+    return SharePassword(
+        id=str(entry.get("id")),
+        note=str(entry.get("note") or ""),
+        created_by=str(entry.get("created_by_email") or ""),
+        created_at=_moment(entry.get("created_at")),
+        active=entry.get("is_active") is not False,
+    )
+
+
+def _moment(value) -> datetime | None:
+    return parse_datetime(value) if isinstance(value, str) else None

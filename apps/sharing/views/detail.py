@@ -1,0 +1,63 @@
+"""How one insight or recording is shared: its public link, the switches, and a new link (refresh)."""
+
+from django.contrib import messages
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.core.http import htmx_redirect
+from apps.core.pages import posthog_page
+from apps.core.roles import ADMINISTER, OPERATE, VIEW
+from apps.sharing import selectors, services
+from apps.sharing.forms import PasswordForm
+from apps.sharing.kinds import Kind
+
+# (message when switched on, message when switched off) for each setting a person can switch.
+SWITCHED = {
+    "enabled": (
+        "Sharing is on: anyone with the link can see this {noun}.",
+        "Sharing is off: the link no longer opens this {noun}.",
+    ),
+    "password_required": (
+        "The link now asks for a password: add one below.",
+        "The link no longer asks for a password: anyone with it can see this {noun}.",
+    ),
+}
+
+
+def passwords_context(request, kind: Kind, item_id: str, **extra) -> dict:
+    """What the passwords card needs."""
+    sharing = selectors.sharing_get(context=request.posthog, kind=kind, item_id=item_id)
+    return {"kind": kind, "item_id": item_id, "sharing": sharing, "password_form": PasswordForm(), **extra}
+
+
+def page_context(request, kind: Kind, item_id: str, **extra) -> dict:
+    """What the whole sharing page needs: the passwords card's context and the item's name."""
+    context = passwords_context(request, kind, item_id, **extra)
+    item = selectors.shared_item_find(context=request.posthog, kind=kind, item_id=item_id)
+    return {**context, "item": item, "heading": item.title if item else f"{kind.noun.capitalize()} {item_id}"}
+
+
+@require_GET
+@posthog_page(VIEW)
+def sharing_detail(request, kind: Kind, item_id: str):
+    return render(request, "sharing/detail.html", page_context(request, kind, item_id))
+
+
+@require_POST
+@posthog_page(OPERATE)
+def sharing_switch(request, kind: Kind, item_id: str, setting: str):
+    on = request.POST.get("on") == "true"
+    services.sharing_update(context=request.posthog, kind=kind, item_id=item_id, data={setting: on})
+    messages.success(request, SWITCHED[setting][0 if on else 1].format(noun=kind.noun))
+    return htmx_redirect(request, "sharing:detail", kind=kind, item_id=item_id)
+
+
+@require_http_methods(["GET", "POST"])
+@posthog_page(ADMINISTER)
+def sharing_refresh(request, kind: Kind, item_id: str):
+    """Confirm first: every copy of the old link, embeds included, stops working."""
+    if request.method == "POST":
+        services.sharing_refresh(context=request.posthog, kind=kind, item_id=item_id)
+        messages.success(request, "New link made: the old one no longer works. Send the new one to whoever needs it.")
+        return htmx_redirect(request, "sharing:detail", kind=kind, item_id=item_id)
+    return render(request, "sharing/refresh.html", page_context(request, kind, item_id))
