@@ -167,16 +167,21 @@ class PostHogClient:
         json: Any = None,
         files: Files | None = None,
         capture_before: bool = False,
+        before_path: str | None = None,
         secret_keys: frozenset[str] = frozenset(),
     ) -> Any:
         """`files` turns the body into multipart form data: `json`'s fields, objects encoded as JSON text,
         beside the files, as PostHog's plugin config attachments expect. `secret_keys` name body keys the
-        write record must treat as secrets."""
+        write record must treat as secrets. `before_path` is where the before-state is read when the write's
+        own URL serves none (a POST action such as groups' update_property)."""
         method = method.upper()
         url = self._url(path)
         if method not in WRITE_METHODS:
             return self._send(method, url, params=params, json=json)[1]
-        before = self._fetch_before(url) if capture_before and method in BEFORE_METHODS else None
+        if before_path is not None:
+            before = self._fetch_before(self._url(before_path))
+        else:
+            before = self._fetch_before(url) if capture_before and method in BEFORE_METHODS else None
         return self._write(
             method, path, url, params=params, json=json, files=files, before=before, secret_keys=secret_keys
         )

@@ -1,0 +1,49 @@
+"""Group property values as people type and read them.
+
+A typed value means what it reads as JSON (120, 4.5, true, null, {"a": 1}, ["x"], "quoted text"); anything else
+is text. Shown back, a text that would read as something else is quoted, so saving it unchanged keeps it text.
+"""
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+KINDS = ((bool, "boolean"), (int, "number"), (float, "number"), (str, "text"), (list, "list"), (dict, "object"))
+
+
+@dataclass(frozen=True)
+class PropertyValue:
+    text: str
+    kind: str
+
+
+def _finite(number: str) -> float:
+    value = float(number)
+    if not math.isfinite(value):
+        raise ValueError(number)
+    return value
+
+
+def _not_a_number(constant: str) -> float:
+    raise ValueError(constant)
+
+
+def value_parse(text: str) -> Any:
+    try:
+        return json.loads(text, parse_float=_finite, parse_constant=_not_a_number)
+    except ValueError:
+        return text
+
+
+def value_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value if value_parse(value) == value else json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def value_shown(value: Any) -> PropertyValue:
+    """How a table shows a value: text as it is, anything else as JSON with its kind named."""
+    kind = next((name for python_type, name in KINDS if isinstance(value, python_type)), "empty")
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return PropertyValue(text=text, kind=kind)

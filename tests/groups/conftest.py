@@ -1,0 +1,94 @@
+"""What the groups tests share: the simulator's demo groups, and reading them back from it."""
+
+import pytest
+from django.urls import reverse
+
+from apps.groups.links import group_url
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+GROUPS = "/api/projects/1/groups/"
+
+# Seed facts (apps/simulator/areas/groups.py): 40 companies (type 0) and 40 workspaces (type 1) in project 1.
+COMPANY, WORKSPACE = 0, 1
+ACME = "acme-robotics"  # activity: plan startup -> scale, seats 25 -> 40
+INITECH = "initech"
+BOLD = "b-bold-b-ventures"  # named "<b>Bold</b> Ventures"
+STARK = "stark-logistics"  # has the long description
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def sim_group(sim, key: str, type_index: int = COMPANY, base: str = GROUPS) -> dict | None:
+    answer = sim.call("GET", f"{base}find/", params={"group_type_index": type_index, "group_key": key})
+    return answer.json() if answer.status_code == 200 else None
+
+
+def detail(key: str, type_index: int = COMPANY) -> str:
+    return group_url("groups:detail", type_index=type_index, key=key)
+
+
+def edit(key: str, prop: str, type_index: int = COMPANY) -> str:
+    return group_url("groups:property_edit", type_index=type_index, key=key, property=prop)
+
+
+def delete(key: str, prop: str, type_index: int = COMPANY) -> str:
+    return group_url("groups:property_delete", type_index=type_index, key=key, property=prop)
+
+
+def add(key: str, type_index: int = COMPANY) -> str:
+    return group_url("groups:property_add", type_index=type_index, key=key)
+
+
+def served(simulator, method: str, path_start: str) -> list[dict]:
+    return [e for e in simulator.simulator.request_log() if e["method"] == method and e["path"].startswith(path_start)]
+
+
+def add_group_type(simulator, index: int, singular: str, plural: str) -> None:
+    """A group type no event has named a group of yet (PostHog's API cannot create one)."""
+    simulator.simulator.store.insert(
+        "group_type",
+        {
+            "group_type": singular.lower(),
+            "group_type_index": index,
+            "name_singular": singular,
+            "name_plural": plural,
+            "detail_dashboard": None,
+            "default_columns": None,
+            "created_at": "2025-01-01T00:00:00Z",
+        },
+        parent=1,
+        id=f"1:{index}",
+    )
+
+
+@pytest.fixture
+def development(sim) -> int:
+    """The id of project 1's second environment, whose groups are its own."""
+    environments = sim.call("GET", "/api/projects/1/environments/").json()["results"]
+    return next(e["id"] for e in environments if e["name"] == "Development")
+
+
+@pytest.fixture
+def pick_environment(demo_connection):
+    """Picks an environment in the switcher, as a person does."""
+
+    def pick(client, environment_id: int) -> None:
+        response = client.post(
+            reverse("connections:switch"),
+            {"connection": demo_connection.pk, "project_id": "1", "environment_id": str(environment_id)},
+        )
+        assert response.status_code == 302
+
+    return pick
+
+
+@pytest.fixture
+def admin(client_as, admin_user, demo_connection):
+    return client_as(admin_user)
+
+
+@pytest.fixture
+def viewer_client(client_as, viewer, demo_connection):
+    return client_as(viewer)
