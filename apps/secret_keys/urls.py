@@ -1,10 +1,13 @@
 from django.urls import path
 
-from apps.core.views import area_pending
+from apps.secret_keys import views
 
 app_name = "secret_keys"
 
-# Placeholder until the area's pages are built.
 urlpatterns = [
-    path("", area_pending, {"slug": "secret_keys"}, name="list"),
+    path("", views.key_list, name="list"),
+    path("new/", views.key_create, name="create"),
+    path("<str:key_id>/edit/", views.key_edit, name="edit"),
+    path("<str:key_id>/roll/", views.key_roll, name="roll"),
+    path("<str:key_id>/delete/", views.key_delete, name="delete"),
 ]

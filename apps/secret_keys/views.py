@@ -1,0 +1,110 @@
+"""The picked environment's project secret API keys: list, create, edit, roll and delete; Admins only."""
+
+from django.contrib import messages
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.core.http import htmx_redirect
+from apps.core.pages import form_error_from_upstream, posthog_page
+from apps.core.roles import ADMINISTER
+from apps.posthog.errors import ValidationError
+from apps.secret_keys import selectors, services
+from apps.secret_keys.forms import SecretKeyForm
+from apps.secret_keys.reveal import secret_shown_once
+
+
+def _form_error(form: SecretKeyForm, error: ValidationError) -> None:
+    """On its field when PostHog names one; PostHog's own words above the form otherwise (the key limit)."""
+    if not form_error_from_upstream(form, error, fields=SecretKeyForm.UPSTREAM_FIELDS):
+        form.add_error(None, error.detail)
+
+
+def _remaining(keys_count: int) -> int:
+    return max(0, selectors.MAX_KEYS - keys_count)
+
+
+@never_cache
+@require_GET
+@posthog_page(ADMINISTER)
+def key_list(request):
+    rows = selectors.secret_key_rows(context=request.posthog)
+    context = {
+        "rows": rows,
+        "remaining": _remaining(len(rows)),
+        "max_keys": selectors.MAX_KEYS,
+        "environment": selectors.environment_name(context=request.posthog),
+    }
+    return render(request, "secret_keys/key_list.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@posthog_page(ADMINISTER)
+def key_create(request):
+    form = SecretKeyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            key = services.secret_key_create(context=request.posthog, **form.payload())
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            context = {"key": key, "value": key.get("value") or "", "created": True}
+            return secret_shown_once(
+                request, "secret_keys/key_revealed.html", context, url_after=reverse("secret_keys:list")
+            )
+    if request.htmx and request.method == "POST":
+        return render(request, "secret_keys/key_form.html#form", {"form": form})
+    remaining = _remaining(len(selectors.secret_key_list(context=request.posthog)))
+    context = {
+        "form": form,
+        "remaining": remaining,
+        "max_keys": selectors.MAX_KEYS,
+        "environment": selectors.environment_name(context=request.posthog),
+    }
+    return render(request, "secret_keys/key_form.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@posthog_page(ADMINISTER)
+def key_edit(request, key_id: str):
+    key = selectors.secret_key_get(context=request.posthog, key_id=key_id)
+    form = SecretKeyForm(request.POST or None, initial={"label": key.get("label"), "scopes": key.get("scopes")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.secret_key_update(context=request.posthog, key_id=key_id, **form.payload())
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, f"Saved the secret key “{form.cleaned_data['label']}”.")
+            return htmx_redirect(request, "secret_keys:list")
+    template = (
+        "secret_keys/key_form.html#form" if request.htmx and request.method == "POST" else "secret_keys/key_form.html"
+    )
+    return render(request, template, {"form": form, "key": key})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@posthog_page(ADMINISTER)
+def key_roll(request, key_id: str):
+    """GET asks for confirmation and says what breaks; POST rolls and shows the new value once."""
+    if request.method == "POST":
+        key = services.secret_key_roll(context=request.posthog, key_id=key_id)
+        context = {"key": key, "value": key.get("value") or "", "created": False}
+        return secret_shown_once(
+            request, "secret_keys/key_revealed.html", context, url_after=reverse("secret_keys:list")
+        )
+    key = selectors.secret_key_get(context=request.posthog, key_id=key_id)
+    return render(request, "secret_keys/key_roll.html", {"key": key})
+
+
+@require_POST
+@posthog_page(ADMINISTER)
+def key_delete(request, key_id: str):
+    key = selectors.secret_key_get(context=request.posthog, key_id=key_id)
+    services.secret_key_delete(context=request.posthog, key_id=key_id)
+    messages.success(request, f"Deleted the secret key “{key.get('label')}”: it no longer authenticates anything.")
+    return htmx_redirect(request, "secret_keys:list")
