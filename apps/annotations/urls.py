@@ -1,10 +1,14 @@
 from django.urls import path
 
-from apps.core.views import area_pending
+from apps.annotations import views
 
 app_name = "annotations"
 
-# Placeholder until the area's pages are built.
 urlpatterns = [
-    path("", area_pending, {"slug": "annotations"}, name="list"),
+    path("", views.annotation_list, name="list"),
+    path("new/", views.annotation_create, name="create"),
+    path("<int:annotation_id>/", views.annotation_detail, name="detail"),
+    path("<int:annotation_id>/edit/", views.annotation_edit, name="edit"),
+    path("<int:annotation_id>/delete/", views.annotation_delete, name="delete"),
+    path("<int:annotation_id>/restore/", views.annotation_restore, name="restore"),
 ]

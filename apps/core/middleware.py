@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import render
 from django_htmx.http import trigger_client_event
 
+from apps.core.toasts import toast_payload
 from apps.posthog.errors import NotFound, PostHogError
 
 logger = logging.getLogger("portal.upstream")
@@ -21,7 +22,7 @@ class HtmxMessagesMiddleware:
             return response
         if response.headers.get("HX-Redirect") or response.headers.get("HX-Refresh"):
             return response  # the next full page shows them
-        toasts = [{"level": m.level_tag, "message": str(m)} for m in messages.get_messages(request)]
+        toasts = [toast_payload(request, message) for message in messages.get_messages(request)]
         if toasts:
             trigger_client_event(response, "toasts", toasts)
         return response

@@ -53,7 +53,8 @@ class Frame:
         return self.top + self.plot_height / 2
 
 
-CHART = Frame(width=800, height=260, left=46, right=40, top=10, bottom=30)
+# The margin above the plot holds annotation flags; a plot 210 high keeps the values' places on tenths.
+CHART = Frame(width=800, height=260, left=46, right=40, top=20, bottom=30)
 SPARKLINE = Frame(width=160, height=30, left=1, right=1, top=3, bottom=3)
 
 
@@ -75,6 +76,35 @@ class Band:
     @property
     def middle(self) -> float:
         return self.x + self.width / 2
+
+
+FLAG_WIDTH = 12
+FLAG_HEIGHT = 11
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A moment marked on the time axis (annotations): a vertical line from a small flag above the plot."""
+
+    x: float
+    title: str  # one line per moment: flags closer than a flag's width share one
+    count: int
+    top: int
+    bottom: int
+
+    @property
+    def head(self) -> str:
+        """The flag's SVG path, in the margin above the plot."""
+        return f"M{self.x},{self.top} h{FLAG_WIDTH} l-3,{FLAG_HEIGHT / 2} l3,{FLAG_HEIGHT / 2} h-{FLAG_WIDTH} z"
+
+    @property
+    def label(self) -> str:
+        """How many moments share the flag, written on it when more than one."""
+        return "" if self.count == 1 else str(self.count) if self.count < 10 else "9+"
+
+    @property
+    def label_at(self) -> tuple[float, float]:
+        return round(self.x + (FLAG_WIDTH - 3) / 2, 1), self.top + FLAG_HEIGHT / 2
 
 
 @dataclass(frozen=True)
@@ -202,6 +232,26 @@ def line_chart(
             if y_min <= value <= y_max
         ],
     )
+
+
+def flags(
+    moments: Sequence[tuple[datetime, str]], *, since: datetime, until: datetime, frame: Frame = CHART
+) -> list[Flag]:
+    """A flag for each (time, text) between `since` and `until`; moments closer than a flag's width share one,
+    whose title lists them all, oldest first."""
+    if until <= since:
+        raise ValueError("until must be after since")
+    scale = frame.plot_width / (until - since).total_seconds()
+    placed: list[tuple[float, list[str]]] = []
+    for at, text in sorted((m for m in moments if since <= m[0] <= until), key=lambda m: m[0]):
+        x = round(frame.left + (at - since).total_seconds() * scale, 1)
+        line = f"{at.astimezone(UTC):%Y-%m-%d %H:%M} UTC · {text}"
+        if placed and x - placed[-1][0] < FLAG_WIDTH:
+            placed[-1][1].append(line)
+        else:
+            placed.append((x, [line]))
+    top = max(0, frame.top - FLAG_HEIGHT - 3)
+    return [Flag(x, "\n".join(lines), len(lines), top, frame.plot_bottom) for x, lines in placed]
 
 
 def axis_floor(

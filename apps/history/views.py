@@ -1,6 +1,7 @@
 """The history pages: polling status, delivery-rate charts and the explorer over stored plugin logs.
 
-They read only the portal's own database (what the pollers stored); nothing here asks PostHog.
+They read the portal's own database (what the pollers stored). The one thing asked of PostHog is the annotations
+a delivery chart marks, in a single request the chart does without when it fails.
 """
 
 import csv
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_celery_beat.models import PeriodicTask
 from kombu.exceptions import OperationalError as BrokerError
 
+from apps.annotations.selectors import annotation_chart_list
 from apps.core.http import htmx_redirect
 from apps.core.pages import posthog_page
 from apps.core.roles import ADMINISTER, OPERATE, VIEW
@@ -26,6 +28,7 @@ from apps.history import charts, selectors
 from apps.history.forms import CHART_RANGE_LABELS, DeliveryRangeForm, LogExplorerForm, ScheduleForm, interval_words
 from apps.history.models import PluginLogEntry
 from apps.plugins.views.config_logs import LogRow
+from apps.posthog.errors import PostHogError
 from portal.celery import app as celery_app
 
 OVERVIEW_DAYS = 7
@@ -178,6 +181,7 @@ def delivery_config(request, config_id: int):
     )
     name = selectors.delivery_config_name(**scope)
     summary = _summary(series)
+    flags, flags_error = _annotation_flags(request, since, until) if not chart.empty else ([], "")
     context = {
         "config_id": config_id,
         "name": name or f"Config {config_id}",
@@ -193,8 +197,26 @@ def delivery_config(request, config_id: int):
         "summary": summary,
         "average": charts.percent(summary.average) if summary.average is not None else "",
         "changes": selectors.delivery_enabled_changes(**scope),
+        "flags": flags,
+        "flags_error": flags_error,
     }
     return render(request, "history/delivery_config.html", context)
+
+
+def _annotation_flags(request, since: datetime, until: datetime) -> tuple[list[charts.Flag], str]:
+    """The project's annotations as flags on the chart; when PostHog cannot answer, none and why."""
+    try:
+        annotations = annotation_chart_list(context=request.posthog, since=since, until=until)
+    except PostHogError as error:
+        return [], error.user_message
+    moments = [
+        (
+            annotation.at,
+            f"{annotation.content} ({annotation.created_by})" if annotation.created_by else annotation.content,
+        )
+        for annotation in annotations
+    ]
+    return charts.flags(moments, since=since, until=until), ""
 
 
 @dataclass(frozen=True)

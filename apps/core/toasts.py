@@ -1,0 +1,38 @@
+"""Toasts with one action button (an "Undo"), for writes that htmx requests answer in place.
+
+The action rides along with its message for this request only: the next full page shows the message without
+its button. So a view that offers an action answers its htmx request itself instead of redirecting.
+"""
+
+from dataclasses import asdict, dataclass
+
+from django.contrib import messages
+
+ACTION_METHODS = frozenset({"get", "post", "put", "patch", "delete"})
+
+
+@dataclass(frozen=True)
+class ToastAction:
+    label: str
+    url: str  # a path on this portal; the button sends it with htmx, CSRF token included
+    method: str = "post"
+
+    def __post_init__(self):
+        if self.method not in ACTION_METHODS:
+            raise ValueError(f"Not an htmx method: {self.method}")
+        if not self.url.startswith("/") or self.url.startswith("//"):
+            raise ValueError("A toast action's URL must be a path on this portal")
+
+
+def toast_with_action(request, message: str, *, action: ToastAction, level: int = messages.SUCCESS) -> None:
+    messages.add_message(request, level, message)
+    request.toast_actions = {**getattr(request, "toast_actions", {}), message: action}
+
+
+def toast_payload(request, message) -> dict:
+    """What the page's `toasts` event handler takes: {level, message} and, when the view gave one, action."""
+    toast = {"level": message.level_tag, "message": str(message)}
+    action = getattr(request, "toast_actions", {}).get(str(message))
+    if action is not None:
+        toast["action"] = asdict(action)
+    return toast

@@ -1,0 +1,81 @@
+"""Reads of the organization's roles."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.dateparse import parse_datetime
+
+from apps.connections.context import PostHogContext
+from apps.posthog.client import api_path
+
+MAX_ROLES = 500
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    email: str
+    joined_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    name: str
+    is_default: bool
+    members: list[Member]
+    created_at: datetime | None
+    created_by: str
+
+
+def role_path(context: PostHogContext, *rest: str) -> str:
+    return api_path("organizations", context.organization_id, "roles", *rest)
+
+
+def role_list(*, context: PostHogContext) -> list[Role]:
+    roles = context.client.paginate(role_path(context), params={"limit": 100}, max_items=MAX_ROLES)
+    return sorted((_role(role) for role in roles), key=lambda role: role.name.casefold())
+
+
+def role_get(*, context: PostHogContext, role_id: str) -> Role:
+    return _role(context.client.get(role_path(context, role_id)))
+
+
+def person_name(user) -> str:
+    """ "First Last", else the email: PostHog's UserBasic as people read it."""
+    if not isinstance(user, dict):
+        return ""
+    full = " ".join(str(user.get(key) or "").strip() for key in ("first_name", "last_name")).strip()
+    return full or str(user.get("email") or "")
+
+
+def _role(role: dict) -> Role:
+    # PostHog's schema types `members` as a string; what it sends is a list of memberships.
+    memberships = role.get("members") if isinstance(role.get("members"), list) else []
+    return Role(
+        id=str(role["id"]),
+        name=str(role.get("name") or ""),
+        is_default=role.get("is_default") is True,
+        members=sorted(
+            (_member(membership) for membership in memberships if isinstance(membership, dict)),
+            key=lambda member: member.name.casefold(),
+        ),
+        created_at=_moment(role.get("created_at")),
+        created_by=person_name(role.get("created_by")),
+    )
+
+
+def _member(membership: dict) -> Member:
+    user = membership.get("user")
+    if not isinstance(user, dict):
+        member = membership.get("organization_member")
+        user = member.get("user") if isinstance(member, dict) else {}
+    return Member(
+        name=person_name(user) or "Unknown member",
+        email=str(user.get("email") or "") if isinstance(user, dict) else "",
+        joined_at=_moment(membership.get("joined_at")),
+    )
+
+
+def _moment(value) -> datetime | None:
+    return parse_datetime(value) if isinstance(value, str) else None
