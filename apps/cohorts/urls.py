@@ -1,10 +1,11 @@
 from django.urls import path
 
-from apps.core.views import area_pending
+from apps.cohorts import views
 
 app_name = "cohorts"
 
-# Placeholder until the area's pages are built.
 urlpatterns = [
-    path("", area_pending, {"slug": "cohorts"}, name="list"),
+    path("", views.cohort_list, name="list"),
+    path("new/<slug:kind>/", views.cohort_create, name="create"),
+    path("<int:cohort_id>/", views.cohort_detail, name="detail"),
 ]

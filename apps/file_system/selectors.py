@@ -1,0 +1,234 @@
+"""Reads of the project's file system: folders and what is filed in them, counts below a path, recent views."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.dateparse import parse_datetime
+
+from apps.connections.context import PostHogContext
+from apps.file_system.paths import name_of, parent_of, split_path
+from apps.posthog.client import api_path
+
+CHILDREN_PAGE_SIZE = 100
+SEARCH_LIMIT = 100
+UNFILED_FOLDER = "Unfiled"
+UNFILED_SHOWN = 10
+RECENT_VIEWS = 10
+MAX_FOLDERS = 2000
+FOLDER_PAGE_SIZE = 500
+
+TYPE_LABELS = {
+    "folder": "Folder",
+    "insight": "Insight",
+    "dashboard": "Dashboard",
+    "feature_flag": "Feature flag",
+    "experiment": "Experiment",
+    "notebook": "Notebook",
+    "cohort": "Cohort",
+    "survey": "Survey",
+    "action": "Action",
+    "session_recording_playlist": "Replay playlist",
+    "early_access_feature": "Early access feature",
+    "link": "Link",
+    "hog_function/destination": "Destination",
+    "hog_function/transformation": "Transformation",
+    "hog_function/site_app": "Site app",
+    "hog_function/source": "Source",
+    "hog_function/broadcast": "Broadcast",
+    "hog_function/campaign": "Campaign",
+}
+# What PostHog soft-deletes, so that `undo_delete` can bring it back; the rest is gone for good.
+RESTORABLE_TYPES = frozenset(
+    {
+        "action",
+        "dashboard",
+        "feature_flag",
+        "experiment",
+        "insight",
+        "notebook",
+        "session_recording_playlist",
+        "cohort",
+    }
+)
+HARD_DELETED_TYPES = frozenset({"link", "survey", "early_access_feature"})
+
+
+@dataclass(frozen=True)
+class Item:
+    """A file-system entry: a folder, or a shortcut or the home of a PostHog object."""
+
+    id: str
+    path: str
+    type: str
+    ref: str
+    href: str
+    shortcut: bool
+    created_at: datetime | None
+    last_viewed_at: datetime | None
+    created_by: str = ""
+
+    @property
+    def name(self) -> str:
+        return name_of(self.path) or self.path
+
+    @property
+    def folder(self) -> str:
+        return parent_of(self.path)
+
+    @property
+    def is_folder(self) -> bool:
+        return self.type == "folder"
+
+    @property
+    def type_label(self) -> str:
+        return type_label(self.type)
+
+    @property
+    def undoable(self) -> bool:
+        """Whether deleting it can be undone: PostHog soft-deletes the object behind it."""
+        return undoable_type(self.type) and not self.shortcut
+
+    @property
+    def hard_deleted(self) -> bool:
+        return self.type in HARD_DELETED_TYPES and not self.shortcut
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Item]
+    count: int
+    next_offset: int | None
+
+
+@dataclass(frozen=True)
+class RecentView:
+    type: str
+    ref: str
+    viewed_at: datetime | None
+    item: Item | None
+
+    @property
+    def type_label(self) -> str:
+        return type_label(self.type)
+
+
+def type_label(kind: str) -> str:
+    return TYPE_LABELS.get(kind) or kind.rsplit("/", 1)[-1].replace("_", " ").capitalize() or "Item"
+
+
+def undoable_type(kind: str) -> bool:
+    return kind in RESTORABLE_TYPES or kind.startswith("hog_function/")
+
+
+def _path(context: PostHogContext, *rest) -> str:
+    return api_path("projects", context.project_id, "file_system", *rest)
+
+
+def _moment(value) -> datetime | None:
+    return parse_datetime(value) if isinstance(value, str) else None
+
+
+def _user_names(answer: dict) -> dict[int, str]:
+    """{user id: name} from the `users` PostHog sends beside a list page."""
+    names = {}
+    for user in answer.get("users") or []:
+        if isinstance(user, dict) and "id" in user:
+            full = f"{user.get('first_name') or ''} {user.get('last_name') or ''}".strip()
+            names[user["id"]] = full or str(user.get("email") or "")
+    return names
+
+
+def item_from(entry: dict, users: dict[int, str] | None = None) -> Item:
+    meta = entry.get("meta") if isinstance(entry.get("meta"), dict) else {}
+    return Item(
+        id=str(entry["id"]),
+        path=str(entry.get("path") or ""),
+        type=str(entry.get("type") or ""),
+        ref=str(entry.get("ref") or ""),
+        href=str(entry.get("href") or ""),
+        shortcut=bool(entry.get("shortcut")),
+        created_at=_moment(entry.get("created_at")),
+        last_viewed_at=_moment(entry.get("last_viewed_at")),
+        created_by=(users or {}).get(meta.get("created_by"), ""),
+    )
+
+
+def _page(context: PostHogContext, params: dict, offset: int = 0) -> Page:
+    answer = context.client.get(_path(context), params={**params, "offset": offset})
+    answer = answer if isinstance(answer, dict) else {}
+    users = _user_names(answer)
+    items = [item_from(entry, users) for entry in answer.get("results") or [] if isinstance(entry, dict)]
+    limit = params["limit"]
+    return Page(
+        items=items,
+        count=answer.get("count") if isinstance(answer.get("count"), int) else len(items),
+        next_offset=offset + limit if answer.get("next") else None,
+    )
+
+
+def file_system_children(*, context: PostHogContext, folder: str, offset: int = 0) -> Page:
+    """What lies directly in `folder` ("" for the top level): folders first, then by name."""
+    params = {"depth": len(split_path(folder)) + 1, "limit": CHILDREN_PAGE_SIZE}
+    if folder:
+        params["parent"] = folder
+    return _page(context, params, offset)
+
+
+def file_system_search(*, context: PostHogContext, query: str) -> Page:
+    """PostHog's search: words, "quoted phrases", `-word`, and `type:`, `name:`, `path:`, `user:` filters."""
+    return _page(context, {"search": query, "limit": SEARCH_LIMIT})
+
+
+def file_system_unfiled_items(*, context: PostHogContext) -> Page:
+    """The newest items PostHog filed under "Unfiled" because nobody gave them a folder."""
+    params = {"parent": UNFILED_FOLDER, "not_type": "folder", "order_by": "-created_at", "limit": UNFILED_SHOWN}
+    return _page(context, params)
+
+
+def file_system_get(*, context: PostHogContext, entry_id: str) -> Item:
+    return item_from(context.client.get(_path(context, entry_id)))
+
+
+def file_system_folder(*, context: PostHogContext, path: str) -> Item | None:
+    """The folder entry at exactly this path, if there is one."""
+    answer = context.client.get(_path(context), params={"path": path, "type": "folder", "limit": 1})
+    results = answer.get("results") if isinstance(answer, dict) else None
+    return item_from(results[0]) if results else None
+
+
+def file_system_entry_for(*, context: PostHogContext, kind: str, ref: str) -> Item | None:
+    """Where an object (a cohort, say) is filed; its original rather than a shortcut to it."""
+    answer = context.client.get(_path(context), params={"type": kind, "ref": ref, "limit": 1})
+    results = answer.get("results") if isinstance(answer, dict) else None
+    return item_from(results[0]) if results else None
+
+
+def file_system_folder_paths(*, context: PostHogContext) -> list[str]:
+    """Every folder's path, for choosing where to move or link an item."""
+    folders = context.client.paginate(
+        _path(context), params={"type": "folder", "limit": FOLDER_PAGE_SIZE}, max_items=MAX_FOLDERS
+    )
+    return sorted({str(folder.get("path") or "") for folder in folders} - {""}, key=str.casefold)
+
+
+def file_system_count(*, context: PostHogContext, path: str) -> int:
+    """How many entries lie below `path`, at any depth. PostHog answers this read to a POST; the path goes in
+    the query (where PostHog reads it) and the body (so the audit trail shows which one was counted)."""
+    answer = context.client.post(_path(context, "count_by_path"), json={"path": path}, params={"path": path})
+    count = answer.get("count") if isinstance(answer, dict) else None
+    return count if isinstance(count, int) else 0
+
+
+def file_system_recent_views(*, context: PostHogContext) -> list[RecentView]:
+    """What the API key's user opened lately, newest first, each with where it is filed (if it still is)."""
+    answer = context.client.get(_path(context, "log_view"), params={"limit": RECENT_VIEWS})
+    views = [view for view in answer or [] if isinstance(view, dict) and view.get("type") and view.get("ref")]
+    return [
+        RecentView(
+            type=str(view["type"]),
+            ref=str(view["ref"]),
+            viewed_at=_moment(view.get("viewed_at")),
+            item=file_system_entry_for(context=context, kind=str(view["type"]), ref=str(view["ref"])),
+        )
+        for view in views[:RECENT_VIEWS]
+    ]
