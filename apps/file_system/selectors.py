@@ -212,9 +212,9 @@ def file_system_folder_paths(*, context: PostHogContext) -> list[str]:
 
 
 def file_system_count(*, context: PostHogContext, path: str) -> int:
-    """How many entries lie below `path`, at any depth. PostHog answers this read to a POST; the path goes in
-    the query (where PostHog reads it) and the body (so the audit trail shows which one was counted)."""
-    answer = context.client.post(_path(context, "count_by_path"), json={"path": path}, params={"path": path})
+    """How many entries lie below `path`, at any depth. PostHog answers this read to a POST, which reads the
+    path from the query string."""
+    answer = context.client.post(_path(context, "count_by_path"), params={"path": path}, reads_only=True)
     count = answer.get("count") if isinstance(answer, dict) else None
     return count if isinstance(count, int) else 0
 

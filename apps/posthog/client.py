@@ -169,14 +169,16 @@ class PostHogClient:
         capture_before: bool = False,
         before_path: str | None = None,
         secret_keys: frozenset[str] = frozenset(),
+        reads_only: bool = False,
     ) -> Any:
         """`files` turns the body into multipart form data: `json`'s fields, objects encoded as JSON text,
         beside the files, as PostHog's plugin config attachments expect. `secret_keys` name body keys the
         write record must treat as secrets. `before_path` is where the before-state is read when the write's
-        own URL serves none (a POST action such as groups' update_property)."""
+        own URL serves none (a POST action such as groups' update_property). `reads_only` marks a POST that changes
+        nothing (file system's count_by_path): it is sent, retried and logged as a read, and not audited."""
         method = method.upper()
         url = self._url(path)
-        if method not in WRITE_METHODS:
+        if method not in WRITE_METHODS or reads_only:
             return self._send(method, url, params=params, json=json)[1]
         if before_path is not None:
             before = self._fetch_before(self._url(before_path))
