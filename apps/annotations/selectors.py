@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import parse_qs, urlsplit
 
 from django.utils.dateparse import parse_datetime
 
 from apps.audit.models import AuditEvent
 from apps.connections.context import PostHogContext
 from apps.connections.services import client_for
+from apps.core.paging import OffsetPage
 from apps.posthog.client import api_path
 from apps.roles.selectors import person_name
 
@@ -53,23 +53,6 @@ class Deleted:
     deleted_at: datetime
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[Annotation]
-    count: int
-    offset: int
-    next_offset: int | None
-    previous_offset: int | None
-
-    @property
-    def first(self) -> int:
-        return self.offset + 1
-
-    @property
-    def last(self) -> int:
-        return self.offset + len(self.items)
-
-
 def annotation_path(context: PostHogContext, *rest: int) -> str:
     return api_path("projects", context.project_id, "annotations", *rest)
 
@@ -82,20 +65,14 @@ def annotation_page(
     date_from: datetime | None = None,
     date_to: datetime | None = None,
     offset: int = 0,
-) -> Page:
+) -> OffsetPage[Annotation]:
     """One page, newest first; PostHog does the searching and filtering."""
     params = {"limit": PAGE_SIZE, "offset": offset, "search": search, "scope": scope}
     params |= {"date_from": _iso(date_from), "date_to": _iso(date_to)}
     answer = context.client.get(annotation_path(context), params={k: v for k, v in params.items() if v})
     answer = answer if isinstance(answer, dict) else {}
     items = [annotation_from(item) for item in answer.get("results") or [] if isinstance(item, dict)]
-    return Page(
-        items=items,
-        count=answer.get("count") if isinstance(answer.get("count"), int) else len(items),
-        offset=offset,
-        next_offset=_offset_of(answer.get("next"), default=offset + len(items)),
-        previous_offset=_offset_of(answer.get("previous"), default=0),
-    )
+    return OffsetPage.of_answer(answer, items=items, offset=offset)
 
 
 def annotation_get(*, context: PostHogContext, annotation_id: int) -> Annotation:
@@ -173,11 +150,3 @@ def _moment(value) -> datetime | None:
 
 def _iso(moment: datetime | None) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else ""
-
-
-def _offset_of(url, *, default: int) -> int | None:
-    """The offset a PostHog `next`/`previous` URL asks for (DRF leaves it out for the first page); None: no URL."""
-    if not isinstance(url, str) or not url:
-        return None
-    values = parse_qs(urlsplit(url).query).get("offset")
-    return int(values[0]) if values and values[0].isdigit() else default

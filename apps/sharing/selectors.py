@@ -7,6 +7,7 @@ from datetime import datetime
 from django.utils.dateparse import parse_datetime
 
 from apps.connections.context import PostHogContext
+from apps.core.paging import OffsetPage
 from apps.posthog.client import normalise_host
 from apps.posthog.errors import NotFound
 from apps.sharing.kinds import RECORDINGS, Kind
@@ -37,23 +38,6 @@ class SharedItem:
 
 
 @dataclass(frozen=True)
-class ItemPage:
-    items: list[SharedItem]
-    count: int
-    offset: int
-    next_offset: int | None
-    previous_offset: int | None
-
-    @property
-    def first(self) -> int:
-        return self.offset + 1
-
-    @property
-    def last(self) -> int:
-        return self.offset + len(self.items)
-
-
-@dataclass(frozen=True)
 class SharePassword:
     id: str
     note: str
@@ -73,20 +57,16 @@ class Sharing:
     options: list[str]
 
 
-def shared_item_page(*, context: PostHogContext, kind: Kind, search: str = "", offset: int = 0) -> ItemPage:
+def shared_item_page(
+    *, context: PostHogContext, kind: Kind, search: str = "", offset: int = 0
+) -> OffsetPage[SharedItem]:
     params: dict = {"limit": PAGE_SIZE, "offset": offset}
     if search and kind.searchable:
         params["search"] = search
     answer = context.client.get(kind.path(context), params=params)
     answer = answer if isinstance(answer, dict) else {}
-    results = [row for row in answer.get("results") or [] if isinstance(row, dict)]
-    return ItemPage(
-        items=[_shared_item(kind, row) for row in results],
-        count=answer.get("count") if isinstance(answer.get("count"), int) else len(results),
-        offset=offset,
-        next_offset=offset + PAGE_SIZE if answer.get("next") else None,
-        previous_offset=max(0, offset - PAGE_SIZE) if offset > 0 else None,
-    )
+    items = [_shared_item(kind, row) for row in answer.get("results") or [] if isinstance(row, dict)]
+    return OffsetPage.of_answer(answer, items=items, offset=offset)
 
 
 def shared_item_find(*, context: PostHogContext, kind: Kind, item_id: str) -> SharedItem | None:
