@@ -136,7 +136,7 @@ def delivery_overview(request):
                 config.hours,
                 since=since,
                 until=now,
-                max_gap=HOURLY_MAX_GAP,
+                max_gap=timedelta(hours=selectors.OVERVIEW_BUCKET_HOURS) * GAP_FACTOR,
                 observed_until=now,
                 frame=charts.SPARKLINE,
                 y_min=floor,
@@ -144,7 +144,7 @@ def delivery_overview(request):
                 axes=False,
                 hover=False,
             ),
-            title=f"Hourly delivery rate of {config.name or 'this config'} over the last {OVERVIEW_DAYS} days",
+            title=f"Delivery rate of {config.name or 'this config'} over the last {OVERVIEW_DAYS} days, in 3-hour averages",
             average=charts.percent(config.average) if config.average is not None else "",
         )
         for config in configs
