@@ -175,6 +175,8 @@ HISTORY_RETENTION_DAYS = env.int("HISTORY_RETENTION_DAYS", default=90)
 HISTORY_RAW_DELIVERY_DAYS = env.int("HISTORY_RAW_DELIVERY_DAYS", default=2)
 # Log entries can reach PostHog late; each poll reads again this far behind the newest entry stored.
 HISTORY_LOG_OVERLAP_SECONDS = env.int("HISTORY_LOG_OVERLAP_SECONDS", default=120)
+# The audit trail (apps/audit) keeps events this many days; 0 keeps them forever.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None

@@ -21,5 +21,6 @@ urlpatterns = [
     path("annotations/", include("apps.annotations.urls")),
     path("cohorts/", include("apps.cohorts.urls")),
     path("files/", include("apps.file_system.urls")),
+    path("audit/", include("apps.audit.urls")),
     path("areas/<slug:slug>/", core_views.area_pending, name="area_pending"),
 ]

@@ -1,5 +1,24 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+
+class AppendOnlyError(Exception):
+    """Audit events are never changed or deleted; only the retention pruner removes old ones."""
+
+    def __init__(self, what: str):
+        super().__init__(f"The audit trail is append-only: audit events cannot be {what}.")
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """The default manager's rows refuse bulk changes. (Deleting a user or connection nulls its foreign key
+    through Django's base manager, which this does not replace; the database trigger lets exactly that through.)"""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("updated")
+
+    def delete(self):
+        raise AppendOnlyError("deleted")
 
 
 class AuditEvent(models.Model):
@@ -9,7 +28,8 @@ class AuditEvent(models.Model):
         SUCCESS = "success", "Succeeded"
         FAILURE = "failure", "Failed"
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # A default rather than auto_now_add: an import of an older trail can say when its events happened.
+    created_at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     # Kept as text too, so the trail still names the person after the account is gone.
     actor_name = models.CharField(max_length=150)
@@ -27,9 +47,26 @@ class AuditEvent(models.Model):
     error = models.TextField(blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
 
+    objects = AuditEventQuerySet.as_manager()
+    # Only the retention pruner (apps/audit/prune.py) deletes, through this manager and with the trigger's consent.
+    pruning = models.Manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["area", "object_id"])]
+        indexes = [
+            models.Index(fields=["area", "object_id"]),
+            # The audit page: newest first, keyset on (created_at, id), whole or for one person.
+            models.Index(fields=["-created_at", "-id"], name="audit_event_time"),
+            models.Index(fields=["actor_name", "-created_at", "-id"], name="audit_event_actor_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.actor_name} {self.method} {self.path} ({self.outcome})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("deleted")

@@ -3,6 +3,7 @@
 import re
 from typing import Any
 
+from apps.audit.linking import audit_event_link, write_object_id
 from apps.audit.masking import mask_secrets
 from apps.audit.models import AuditEvent
 from apps.posthog.client import WriteRecord
@@ -52,7 +53,9 @@ def _who(actor, connection) -> dict:
 
 def audit_record_write(*, actor, connection, record: WriteRecord) -> AuditEvent:
     area, object_id = area_and_object_from_path(record.path)
-    return AuditEvent.objects.create(
+    if not object_id:
+        object_id = write_object_id(area=area, path=record.path, body=record.body, response=record.response)
+    event = AuditEvent.objects.create(
         **_who(actor, connection),
         area=area,
         object_id=object_id,
@@ -66,6 +69,9 @@ def audit_record_write(*, actor, connection, record: WriteRecord) -> AuditEvent:
         error=record.error.user_message if record.error else "",
         duration_ms=record.duration_ms,
     )
+    # The activity poller may have stored PostHog's entry of this write while it was under way.
+    audit_event_link(event=event)
+    return event
 
 
 def audit_record_local(

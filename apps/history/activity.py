@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from apps.audit.linking import activity_snapshots_link, group_object_id
 from apps.connections.models import Connection
 from apps.history.models import ActivitySnapshot
 from apps.history.polling import budgeted_get, poll_client
@@ -41,6 +42,7 @@ class ActivitySource:
     path: str
     params: dict
     scope: str  # for entries that do not name their own
+    object_id: str = ""  # the audit trail's name of the object, where PostHog's item id is not it (a group)
 
 
 @dataclass
@@ -108,7 +110,9 @@ def _source_poll(
                 return False
             entries, more, total = _activity_page(answer)
             backlog.list_grew_to(total)
-            new = _entries_store(connection=connection, entries=entries, scope=source.scope, now=now)
+            new = _entries_store(
+                connection=connection, entries=entries, scope=source.scope, now=now, object_id=source.object_id
+            )
             result.items_stored += new
             # A backlog read may start on a page read before the cut (the list moved meanwhile): look further.
             if more and (new or (resumed and first_page)):
@@ -136,8 +140,8 @@ def _activity_page(answer: Any) -> tuple[list, bool, Any]:
     raise BadResponse("Expected a page of activity from PostHog.")
 
 
-def _entries_store(*, connection: Connection, entries: list, scope: str, now: datetime) -> int:
-    """Store the entries not stored yet; how many were new."""
+def _entries_store(*, connection: Connection, entries: list, scope: str, now: datetime, object_id: str = "") -> int:
+    """Store the entries not stored yet, linked to the portal writes that caused them; how many were new."""
     snapshots = {}
     for entry in entries:
         if isinstance(entry, dict) and entry.get("id") not in (None, ""):
@@ -151,6 +155,7 @@ def _entries_store(*, connection: Connection, entries: list, scope: str, now: da
     new = [snapshot for identity, snapshot in snapshots.items() if identity not in known]
     # A second worker racing this one may still insert first: the unique key keeps one row.
     ActivitySnapshot.objects.bulk_create(new, ignore_conflicts=True)
+    activity_snapshots_link(connection=connection, snapshots=new, object_id=object_id)
     return len(new)
 
 
@@ -269,6 +274,7 @@ def _group_poll(
         path=api_path(*project_path, "groups", "activity"),
         params={"group_type_index": group_type_index, "group_key": group_key},
         scope="Group",
+        object_id=group_object_id(group_type_index, group_key),
     )
     try:
         return _source_poll(client=client, connection=connection, source=source, result=result, now=now)

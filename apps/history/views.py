@@ -21,6 +21,7 @@ from django_celery_beat.models import PeriodicTask
 from kombu.exceptions import OperationalError as BrokerError
 
 from apps.annotations.selectors import annotation_chart_list
+from apps.core.csv_export import Echo, csv_safe
 from apps.core.http import htmx_redirect
 from apps.core.pages import posthog_page
 from apps.core.roles import ADMINISTER, OPERATE, VIEW
@@ -38,9 +39,6 @@ HOURLY_MAX_GAP = timedelta(hours=1) * GAP_FACTOR
 # PostHog's badge colours: green from 99 %, yellow from 75 %.
 DELIVERY_THRESHOLDS = ((0.99, "good"), (0.75, "warn"))
 CSV_COLUMNS = ["timestamp", "config_id", "config_name", "type", "source", "message", "instance_id", "entry_id"]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 # Polling status
 
 
@@ -283,29 +281,17 @@ def logs_csv(request):
     entries = selectors.log_explorer_entries(**scope, **filters).values_list(
         "timestamp", "plugin_config_id", "type", "source", "message", "instance_id", "entry_id"
     )
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
 
     def lines():
         yield writer.writerow(CSV_COLUMNS)
         for at, config_id, kind, source, message, instance_id, entry_id in entries.iterator(chunk_size=2000):
             cells = [at.astimezone(UTC).isoformat(), config_id, configs.get(config_id, ""), kind, source, message]
-            yield writer.writerow([_csv_safe(cell) for cell in [*cells, instance_id, entry_id]])
+            yield writer.writerow([csv_safe(cell) for cell in [*cells, instance_id, entry_id]])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_csv_filename(filters)}"'
     return response
-
-
-class _Echo:
-    """csv.writer writes each row here and gets it back, ready to stream."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_safe(cell):
-    """A spreadsheet runs a cell starting with = + - @ as a formula; a leading quote keeps it text."""
-    return f"'{cell}" if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
 
 
 def _csv_filename(filters: dict) -> str:

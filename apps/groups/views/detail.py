@@ -93,6 +93,7 @@ def detail_context(
     return {
         "group": group,
         "key": key,
+        "audit_object": f"{type_index}:{key}",  # how the audit trail names a group
         "title": str(properties.get("name") or key),
         "created": selectors.group_created_at(group),
         "group_type": group_type,

@@ -1,0 +1,155 @@
+"""Links between PostHog's activity entries and the portal writes that caused them.
+
+PostHog credits a change made with an API key to the key's owner; the portal knows who really made it. An entry
+of a plugin, plugin config or group (stored by apps/history/activity.py) is linked to the successful audit event
+of the same connection whose area is the entry's scope and whose object is the entry's item, when PostHog recorded
+the entry between the start of that write and LINK_WINDOW after it (CLOCK_TOLERANCE allows for the two clocks).
+Of several such events the nearest in time wins. One write may cause several entries (a config's settings and
+its switch, say), so an event may have several; an entry has at most one.
+
+Links are made whichever arrives second: when the poller stores entries, and when a write is recorded after the
+poller stored its entry. Only unlinked entries are linked, each with a conditional UPDATE, so linking again (or
+two processes at once) never moves a link or links an entry twice.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+from django.db.models import Q
+
+from apps.audit.models import AuditEvent
+from apps.history.models import ActivitySnapshot
+
+SCOPE_OF_AREA = {"plugins": "Plugin", "plugin_configs": "PluginConfig", "groups": "Group"}
+AREA_OF_SCOPE = {scope: area for area, scope in SCOPE_OF_AREA.items()}
+LINK_WINDOW = timedelta(minutes=2)
+CLOCK_TOLERANCE = timedelta(seconds=10)
+
+
+def group_object_id(group_type_index, group_key) -> str:
+    """How the audit trail names a group: PostHog's activity names it by an id its API never shows."""
+    return f"{group_type_index}:{group_key}"
+
+
+def write_object_id(*, area: str, path: str, body, response) -> str:
+    """The object a write without an id in its path is about: a group named in its query or body, or the object
+    PostHog's answer describes (one just created)."""
+    if area == "groups":
+        named = {key: values[0] for key, values in parse_qs(urlsplit(path).query).items()}
+        if "group_key" not in named and isinstance(body, dict):
+            named = body
+        if named.get("group_key") not in (None, "") and named.get("group_type_index") not in (None, ""):
+            return group_object_id(named["group_type_index"], named["group_key"])[:200]
+        return ""
+    if isinstance(response, dict) and response.get("id") not in (None, ""):
+        return str(response["id"])[:200]
+    return ""
+
+
+def activity_snapshots_link(*, connection, snapshots: Iterable[ActivitySnapshot], object_id: str = "") -> int:
+    """Link newly stored entries to the portal writes that caused them; how many were linked.
+
+    `object_id` is the portal's name of the object the entries are about where PostHog's item id is not it (a
+    group's type and key, which the poller knows from the list it read)."""
+    keys = {(snapshot.scope, snapshot.activity_id) for snapshot in snapshots if snapshot.scope in AREA_OF_SCOPE}
+    if not keys:
+        return 0
+    # Read back: rows bulk-created while ignoring conflicts carry no primary key.
+    stored = [
+        snapshot
+        for snapshot in ActivitySnapshot.objects.filter(
+            connection=connection,
+            audit_event__isnull=True,
+            scope__in={scope for scope, _ in keys},
+            activity_id__in={activity_id for _, activity_id in keys},
+        ).only("pk", "scope", "activity_id", "item_id", "created_at")
+        if (snapshot.scope, snapshot.activity_id) in keys
+    ]
+    aliases = {snapshot.item_id: object_id for snapshot in stored} if object_id else {}
+    return _link(connection_id=connection.pk, snapshots=stored, aliases=aliases)
+
+
+def audit_event_link(*, event: AuditEvent) -> int:
+    """Link the entries the poller stored before this write was recorded (it polled while the write was under
+    way); how many were linked."""
+    scope = SCOPE_OF_AREA.get(event.area)
+    objects = _objects_of(event)
+    if scope is None or event.outcome != AuditEvent.Outcome.SUCCESS or event.connection_id is None or not objects:
+        return 0
+    # A group's PostHog id is learned from its entries linked before.
+    aliases = dict(
+        ActivitySnapshot.objects.filter(
+            connection_id=event.connection_id,
+            scope=scope,
+            audit_event__area=event.area,
+            audit_event__object_id__in=objects,
+        )
+        .values_list("item_id", "audit_event__object_id")
+        .distinct()
+    )
+    snapshots = ActivitySnapshot.objects.filter(
+        connection_id=event.connection_id,
+        scope=scope,
+        audit_event__isnull=True,
+        item_id__in=objects | set(aliases),
+        created_at__gte=_started(event) - CLOCK_TOLERANCE,
+        created_at__lte=event.created_at + LINK_WINDOW,
+    ).only("pk", "scope", "activity_id", "item_id", "created_at")
+    return _link(connection_id=event.connection_id, snapshots=list(snapshots), aliases=aliases)
+
+
+def _link(*, connection_id: int, snapshots: list[ActivitySnapshot], aliases: dict[str, str]) -> int:
+    if not snapshots:
+        return 0
+    names = {snapshot.item_id for snapshot in snapshots} | set(aliases.values())
+    times = [snapshot.created_at for snapshot in snapshots]
+    events = list(
+        AuditEvent.objects.filter(
+            Q(object_id__in=names) | Q(object_id=""),
+            connection_id=connection_id,
+            outcome=AuditEvent.Outcome.SUCCESS,
+            area__in={AREA_OF_SCOPE[snapshot.scope] for snapshot in snapshots},
+            created_at__gte=min(times) - LINK_WINDOW,
+            created_at__lte=max(times) + LINK_WINDOW,
+        ).only("pk", "area", "object_id", "created_at", "duration_ms", "after")
+    )
+    linked = 0
+    for snapshot in snapshots:
+        snapshot_names = {snapshot.item_id, aliases.get(snapshot.item_id, snapshot.item_id)}
+        candidates = [
+            (_distance(event, snapshot.created_at), -event.pk, event)
+            for event in events
+            if event.area == AREA_OF_SCOPE[snapshot.scope]
+            and snapshot_names & _objects_of(event)
+            and _within_window(event, snapshot.created_at)
+        ]
+        if candidates:
+            nearest = min(candidates, key=lambda candidate: candidate[:2])[2]
+            linked += ActivitySnapshot.objects.filter(pk=snapshot.pk, audit_event__isnull=True).update(
+                audit_event=nearest
+            )
+    return linked
+
+
+def _objects_of(event: AuditEvent) -> set[str]:
+    """The objects a write touched: the one it names, else those its answer lists (a pipeline reordered)."""
+    if event.object_id:
+        return {event.object_id}
+    after = event.after if isinstance(event.after, list) else []
+    return {str(item["id"]) for item in after if isinstance(item, dict) and item.get("id") not in (None, "")}
+
+
+def _started(event: AuditEvent) -> datetime:
+    return event.created_at - timedelta(milliseconds=event.duration_ms)
+
+
+def _within_window(event: AuditEvent, at: datetime) -> bool:
+    return _started(event) - CLOCK_TOLERANCE <= at <= event.created_at + LINK_WINDOW
+
+
+def _distance(event: AuditEvent, at: datetime) -> timedelta:
+    """How far `at` lies from the time the write was under way (zero within it)."""
+    if at < _started(event):
+        return _started(event) - at
+    return max(at - event.created_at, timedelta(0))
