@@ -20,6 +20,7 @@ from bench import common
 BUSY_SHARE = 0.1
 LATENCY_MS = 50
 LIMIT_PER_MINUTE = 480
+POLL_EVERY_SECONDS = 30  # the default schedule of the log poller (apps/history/schedules.py)
 
 
 def run(options) -> None:
@@ -95,12 +96,14 @@ def _one_run(options, *, label: str, round_robin: bool) -> None:
 
 
 def _poll(log_poller, LogCursor, connection, round_robin: bool) -> None:
+    """One run of the log poller's schedule, then a wait for the next one, as celery beat would start them."""
     from django.db.models import F
 
+    started = time.monotonic()
     if round_robin:
         LogCursor.objects.update(next_poll_at=F("polled_at"))
     log_poller.log_poll_connection(connection=connection)
-    time.sleep(1)
+    time.sleep(max(0.0, POLL_EVERY_SECONDS - (time.monotonic() - started)))
 
 
 def _record_lags(log_poller, produced: dict, lags: dict) -> None:
