@@ -18,6 +18,12 @@ from tests.audit.conftest import CONFIGS, HTMX, sim_config, text
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def whole_history_in_one_poll(settings):
+    """A first poll reads the demo's whole activity; the request budget would spread it over several polls."""
+    settings.POSTHOG_RATE_LIMIT_PER_MINUTE = 100_000
+
+
 def portal_event(connection, *, object_id="7", at=None, area="plugin_configs", outcome="success", actor="ada"):
     return AuditEvent.objects.create(
         created_at=at or timezone.now(),

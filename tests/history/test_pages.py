@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from apps.audit.models import AuditEvent
+from apps.core.csv_export import csv_safe
 from apps.history import views
 from apps.history.budget import budget_per_minute, budget_take, budget_used, throttle_note
 from apps.history.delivery import delivery_hourly_rollup
@@ -487,7 +488,7 @@ def test_the_csv_export_streams_the_filter_safely(client_as, viewer, stored_logs
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_quoted():
-    assert [views._csv_safe(cell) for cell in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "plain", 5]] == [
+    assert [csv_safe(cell) for cell in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "plain", 5]] == [
         "'=1+1",
         "'+1",
         "'-1",
