@@ -74,7 +74,10 @@ def _one_run(options, *, label: str, round_robin: bool) -> None:
             _poll(log_poller, LogCursor, connection, round_robin)
         stop.set()
         producer.join()
-        settle = time.monotonic() + 180
+        # Then until it has caught up: every config is read once more (a quiet one would otherwise wait up to
+        # QUIET_MAX), so what was not captured by then is lost, not late.
+        LogCursor.objects.update(next_poll_at=None)
+        settle = time.monotonic() + 300
         while len(lags) < len(produced) and time.monotonic() < settle:
             _poll(log_poller, LogCursor, connection, round_robin)
 

@@ -72,10 +72,7 @@ def log_poll_connection(*, connection: Connection, now: datetime | None = None) 
     if configs is None:
         return result
     cursors = _cursors_ensure(connection=connection, project_id=project_id, configs=configs)
-    due = sorted(
-        (c for c in cursors if c.next_poll_at is None or c.next_poll_at <= now),
-        key=lambda c: (c.next_poll_at is not None, c.next_poll_at or now),
-    )
+    due = sorted((c for c in cursors if c.next_poll_at is None or c.next_poll_at <= now), key=_urgency)
     for cursor in due:
         try:
             budget_left = _cursor_poll(
@@ -199,6 +196,14 @@ def _cursor_poll(
         last_error="",
     )
     return budget_left
+
+
+def _urgency(cursor: LogCursor) -> tuple:
+    """The order due configs are read in, so a budget that runs out mid-poll leaves the least urgent: never read
+    yet, then the shortest wait (the busiest and the troubled), then the longest overdue."""
+    if cursor.next_poll_at is None or cursor.polled_at is None:
+        return (0, timedelta(0), cursor.next_poll_at or datetime.min.replace(tzinfo=UTC))
+    return (1, cursor.next_poll_at - cursor.polled_at, cursor.next_poll_at)
 
 
 def _troubled(config: dict) -> bool:

@@ -337,3 +337,13 @@ def test_a_config_is_read_as_often_as_it_logs():
     assert wait(new_entries=4, troubled=False) == timedelta(minutes=2.5)
     assert wait(new_entries=1, troubled=True) == ACTIVE_INTERVAL  # an error or a low delivery rate
     assert wait(new_entries=0, troubled=False) == QUIET_MAX  # quiet: twice the last wait, at most QUIET_MAX
+
+
+def test_when_the_budget_may_run_out_new_then_busy_configs_are_read_first():
+    from apps.history.log_poller import QUIET_MAX, _urgency
+
+    now = timezone.now()
+    quiet = LogCursor(plugin_config_id=1, polled_at=now - QUIET_MAX, next_poll_at=now - timedelta(minutes=1))
+    busy = LogCursor(plugin_config_id=2, polled_at=now - ACTIVE_INTERVAL, next_poll_at=now)
+    new = LogCursor(plugin_config_id=3)
+    assert [c.plugin_config_id for c in sorted([quiet, busy, new], key=_urgency)] == [3, 2, 1]
