@@ -322,27 +322,36 @@ def delivery_overview(*, connection_id: int, project_id: str, since: datetime, u
         series[config_id].add(bucket_starts[bucket], rate, low, measured, newest)
     if not series:
         return []
-    # One condition per distinct newest hour: the pollers snapshot every config at once, so usually just one.
-    configs_by_hour: dict[int, list[int]] = {}
-    for config_id, config_series in series.items():
-        configs_by_hour.setdefault(config_series.newest_hour, []).append(config_id)
-    in_newest_hour = reduce(
-        operator.or_,
-        (
-            Q(plugin_config_id__in=ids, taken_at__gte=datetime.fromtimestamp(newest * 3600, UTC))
-            for newest, ids in configs_by_hour.items()
-        ),
-    )
-    latest = (
-        scope.filter(in_newest_hour, taken_at__lt=until)
-        .order_by("taken_at", "-resolution")  # the newest last; at the same time, a raw row after an hourly one
-        .values_list("plugin_config_id", "taken_at", "config_name", "delivery_rate", "enabled")
-    )
-    rows = {
-        config_id: series[config_id].delivery(config_id, name, rate, enabled, taken_at)
-        for config_id, taken_at, name, rate, enabled in latest
-    }
+    # The pollers snapshot every config at once, so the newest raw moment usually holds every config's newest row.
+    raw = scope.filter(resolution=DeliverySnapshot.RAW, taken_at__lt=until)
+    newest_raw = raw.filter(taken_at__gte=_hour(since)).aggregate(at=Max("taken_at"))["at"]
+    rows = _overview_rows(raw.filter(taken_at=newest_raw), series) if newest_raw else {}
+    missing = {config_id: config_series for config_id, config_series in series.items() if config_id not in rows}
+    if missing:  # stopped configs, or raw rows already folded: each config's newest hour
+        configs_by_hour: dict[int, list[int]] = {}
+        for config_id, config_series in missing.items():
+            configs_by_hour.setdefault(config_series.newest_hour, []).append(config_id)
+        in_newest_hour = reduce(
+            operator.or_,
+            (
+                Q(plugin_config_id__in=ids, taken_at__gte=datetime.fromtimestamp(newest * 3600, UTC))
+                for newest, ids in configs_by_hour.items()
+            ),
+        )
+        rows |= _overview_rows(scope.filter(in_newest_hour, taken_at__lt=until), missing)
     return sorted(rows.values(), key=lambda row: (row.name.casefold() or "~", row.plugin_config_id))
+
+
+def _overview_rows(snapshots: QuerySet, series: dict[int, "_OverviewSeries"]) -> dict[int, ConfigDelivery]:
+    """Each config's newest of these snapshots, with its series."""
+    newest_last = snapshots.order_by("taken_at", "-resolution")  # at the same time, a raw row after an hourly one
+    return {
+        config_id: series[config_id].delivery(config_id, name, rate, enabled, taken_at)
+        for config_id, taken_at, name, rate, enabled in newest_last.values_list(
+            "plugin_config_id", "taken_at", "config_name", "delivery_rate", "enabled"
+        )
+        if config_id in series
+    }
 
 
 class _OverviewSeries:

@@ -365,6 +365,12 @@ def test_the_overview_lists_configs_with_sparklines_in_a_fixed_number_of_queries
     assert text(response).count('<svg class="sparkline"') == 50
     assert len(fifty) == len(five)
 
+    # A config that stopped a day ago, its raw rows folded: still listed, with the rate it last had.
+    stopped = every(timedelta(hours=1), now - timedelta(days=3), now - timedelta(days=1))
+    snapshots(connection, 99, stopped, 0.8, name="Stopped", hourly=True)
+    rows = {row.config.plugin_config_id: row for row in client.get(url).context["rows"]}
+    assert len(rows) == 51 and rows[99].config.rate == 0.8 and rows[1].config.rate == 0.999
+
 
 def test_the_overview_explains_an_empty_history(client_as, viewer, connection):
     html = text(client_as(viewer).get(reverse("history:delivery_overview")))
