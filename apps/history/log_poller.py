@@ -26,6 +26,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.connections.models import Connection
+from apps.history.budget import budget_per_minute
 from apps.history.models import LogCursor, PluginLogEntry
 from apps.history.polling import budgeted_get, page_items, poll_client
 from apps.history.results import PollResult
@@ -39,6 +40,7 @@ STORE_CHUNK = 5000
 # A little under the 30-second schedule, so an active config is read on every run.
 ACTIVE_INTERVAL = timedelta(seconds=25)
 QUIET_MAX = timedelta(minutes=10)
+RUNS_PER_MINUTE = 2  # the default schedule: every 30 seconds
 FAILURE_MAX = timedelta(minutes=30)
 HEALTHY_DELIVERY_RATE = 0.99  # PostHog's own green badge starts here
 # PostHog unwell: other configs would fail the same way, so the poll stops instead of spending the budget.
@@ -73,6 +75,9 @@ def log_poll_connection(*, connection: Connection, now: datetime | None = None) 
         return result
     cursors = _cursors_ensure(connection=connection, project_id=project_id, configs=configs)
     due = sorted((c for c in cursors if c.next_poll_at is None or c.next_poll_at <= now), key=_urgency)
+    # The poller runs twice a minute by default: one run taking the whole minute's budget would leave the busy
+    # configs unread by the next.
+    run_share = max(1, budget_per_minute() // RUNS_PER_MINUTE)
     for cursor in due:
         try:
             budget_left = _cursor_poll(
@@ -92,7 +97,7 @@ def log_poll_connection(*, connection: Connection, now: datetime | None = None) 
             if isinstance(error, UNWELL):
                 break
             continue
-        if not budget_left:
+        if not budget_left or result.requests_made >= run_share:
             break
     return result
 
