@@ -10,23 +10,12 @@ from datetime import timedelta
 from bench import common, data
 
 BATCH = 500  # one page of PostHog's logs endpoint, as the poller stores it
-COLUMNS = (
-    "connection_id",
-    "project_id",
-    "plugin_config_id",
-    "entry_id",
-    "timestamp",
-    "source",
-    "type",
-    "message",
-    "instance_id",
-)
 
 
 def run(options) -> None:
     from django.db import connection as db
 
-    from apps.history.log_poller import log_batch_store
+    from apps.history.log_poller import STORED_COLUMNS, log_batch_store
     from apps.history.models import LogCursor, PluginLogEntry
 
     rows = options.rows or 1_000_000
@@ -36,7 +25,10 @@ def run(options) -> None:
     print(f"\n## ingest: {rows:,} log entries, {configs} configs, batches of {BATCH}")
 
     started = time.perf_counter()
-    with db.cursor() as cursor, cursor.copy(f"COPY history_pluginlogentry ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+    with (
+        db.cursor() as cursor,
+        cursor.copy(f"COPY history_pluginlogentry ({', '.join(STORED_COLUMNS)}) FROM STDIN") as copy,
+    ):
         for entry in data.log_entries(rows, configs=configs, span=span):
             copy.write_row(
                 (connection.pk, "1", entry["plugin_config_id"], entry["id"], entry["timestamp"], entry["source"])

@@ -46,7 +46,7 @@ HEALTHY_DELIVERY_RATE = 0.99  # PostHog's own green badge starts here
 # PostHog unwell: other configs would fail the same way, so the poll stops instead of spending the budget.
 UNWELL = (ServerError, UpstreamTimeout, Unreachable)
 _TABLE = PluginLogEntry._meta.db_table
-_COLUMNS = (
+STORED_COLUMNS = (
     "connection_id",
     "project_id",
     "plugin_config_id",
@@ -297,7 +297,7 @@ def _cursor_update(cursor: LogCursor, *, stored: int = 0, **changes: Any) -> Non
 
 
 def _rows(*, cursor: LogCursor, entries: list[dict]) -> dict[str, tuple]:
-    """Entries as rows in _COLUMNS order, by entry id (a page may repeat an entry)."""
+    """Entries as rows in STORED_COLUMNS order, by entry id (a page may repeat an entry)."""
     rows = {}
     for entry in entries:
         if not isinstance(entry, dict) or entry.get("id") in (None, ""):
@@ -332,7 +332,7 @@ def _rows_insert(rows: tuple[tuple, ...]) -> int:
     if database.vendor != "postgresql":
         new = _unstored(rows)
         PluginLogEntry.objects.bulk_create(
-            [PluginLogEntry(**dict(zip(_COLUMNS, row, strict=True))) for row in new], ignore_conflicts=True
+            [PluginLogEntry(**dict(zip(STORED_COLUMNS, row, strict=True))) for row in new], ignore_conflicts=True
         )
         return len(new)
     # New rows (a first poll, a backlog) go in by COPY; rows read again (the overlap) make it fail, and the
@@ -357,7 +357,7 @@ def _unstored(rows: tuple[tuple, ...]) -> list[tuple]:
 def _copy(rows: tuple[tuple, ...]) -> None:
     """COPY: PostgreSQL's fastest way in, several times faster than INSERT for the same rows."""
     with database.cursor() as cursor, database.wrap_database_errors:
-        with cursor.cursor.copy(f"COPY {_TABLE} ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
+        with cursor.cursor.copy(f"COPY {_TABLE} ({', '.join(STORED_COLUMNS)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
 
@@ -368,7 +368,7 @@ def _insert_skipping_stored(rows: tuple[tuple, ...]) -> int:
     arrays = ", ".join(f"%s::{kind}[]" for kind in _COLUMN_TYPES)
     with database.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {_TABLE} ({', '.join(_COLUMNS)}) SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING",
+            f"INSERT INTO {_TABLE} ({', '.join(STORED_COLUMNS)}) SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING",
             [list(column) for column in zip(*rows, strict=True)],
         )
         return cursor.rowcount
