@@ -39,8 +39,8 @@ def _one_run(options, *, label: str, round_robin: bool) -> None:
     from apps.history import log_poller
     from apps.history.budget import budget_per_minute
     from apps.history.models import LogCursor, PluginLogEntry
-    from apps.simulator.seed import DEMO_KEY
-    from apps.simulator.server import SimulatorServer
+    from simulator.core.seed import DEMO_KEY
+    from simulator.core.server import SimulatorServer
 
     cache.clear()
     PluginLogEntry.objects.all().delete()

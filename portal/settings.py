@@ -4,6 +4,7 @@ With nothing configured the portal runs in its embedded default: SQLite under va
 (Celery tasks run in-process), and a secret key generated once into var/secret_key.
 """
 
+import importlib.util
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -59,8 +60,12 @@ INSTALLED_APPS = [
     "apps.annotations",
     "apps.cohorts",
     "apps.file_system",
-    "apps.simulator",
 ]
+# The PostHog simulator stands in for PostHog in the demo and the tests. It is a package of its own, left out of
+# the production image; its `manage.py simulator` command is installed only in demo mode (DEBUG by default).
+PORTAL_DEMO = env.bool("PORTAL_DEMO", default=DEBUG)
+if PORTAL_DEMO and importlib.util.find_spec("simulator") is not None:
+    INSTALLED_APPS.append("simulator.django_app")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

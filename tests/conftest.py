@@ -69,8 +69,8 @@ def connection(db, admin_user):
 
 @pytest.fixture
 def demo_connection(db, simulator, admin_user):
-    """The portal's connection to the simulator's first project, with the all-scopes demo key."""
-    from apps.simulator.seed import DEMO_KEY
+    """The portal's connection to the simulator's first project, with the demo key."""
+    from simulator import DEMO_KEY
 
     return connection_create(
         actor=admin_user,
@@ -115,21 +115,62 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-@pytest.fixture
-def simulator():
-    """A fresh PostHog simulator on a local port, with still (not living) data."""
-    from apps.simulator.server import SimulatorServer
+def _simulator_profiles() -> tuple[str, ...]:
+    """Every profile, or those SIMULATOR_PROFILES names (comma-separated), for a quicker run against one."""
+    from simulator import PROFILES
 
-    with SimulatorServer(seed_random=1234) as server:
+    wanted = [name.strip() for name in os.environ.get("SIMULATOR_PROFILES", "").split(",") if name.strip()]
+    unknown = [name for name in wanted if name not in PROFILES]
+    if unknown:
+        raise pytest.UsageError(f"SIMULATOR_PROFILES names unknown profiles: {', '.join(unknown)}")
+    return tuple(wanted) or tuple(PROFILES)
+
+
+def pytest_generate_tests(metafunc):
+    """A test that uses the simulator runs once per profile (PostHog version); `@pytest.mark.profiles("legacy")`
+    keeps it to those named, for behaviour only some versions have."""
+    if "simulator_profile" not in metafunc.fixturenames:
+        return
+    marker = metafunc.definition.get_closest_marker("profiles")
+    chosen = _simulator_profiles()
+    profiles = [name for name in chosen if marker is None or name in marker.args]
+    if marker is not None and not set(marker.args) <= set(_all_profiles()):
+        raise pytest.UsageError(f"{metafunc.definition.nodeid}: unknown profile in {marker.args}")
+    metafunc.parametrize(
+        "simulator_profile",
+        profiles
+        or [
+            pytest.param(
+                None,
+                marks=pytest.mark.skip(
+                    reason=f"runs only against {', '.join(marker.args)}; SIMULATOR_PROFILES={','.join(chosen)}"
+                ),
+            )
+        ],
+    )
+
+
+def _all_profiles() -> tuple[str, ...]:
+    from simulator import PROFILES
+
+    return tuple(PROFILES)
+
+
+@pytest.fixture
+def simulator(simulator_profile):
+    """A fresh PostHog simulator on a local port, playing `simulator_profile`, with still (not living) data."""
+    from simulator import SimulatorServer
+
+    with SimulatorServer(profile=simulator_profile, seed_random=1234) as server:
         yield server
 
 
 @pytest.fixture
 def sim(simulator):
-    """A requests session to the simulator, authenticated with the all-scopes demo key."""
+    """A requests session to the simulator, authenticated with the demo key."""
     import requests
 
-    from apps.simulator.seed import DEMO_KEY
+    from simulator import DEMO_KEY
 
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {DEMO_KEY}"

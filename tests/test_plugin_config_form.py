@@ -7,7 +7,7 @@ from apps.audit.models import AuditEvent
 from apps.plugins import selectors
 from apps.plugins.config_form import SECRET_SET_PLACEHOLDER, PluginConfigForm
 from apps.plugins.schema import schema_entries
-from apps.simulator.areas.plugins import SECRET_MASK
+from simulator.areas.plugins import SECRET_MASK
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

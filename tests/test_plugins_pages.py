@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 PLUGINS = "/api/organizations/@current/plugins/"
 
-# Seed facts (apps/simulator/areas/plugins.py).
+# Seed facts (simulator/areas/plugins.py).
 GEOIP = 1  # global, configured in projects 1 and 3
 SNOWFLAKE = 5  # up to date until someone checks: upstream has a newer tag
 S3_EXPORT = 4  # PostHog knows of an update; s3 schema; an export job; configured in project 1

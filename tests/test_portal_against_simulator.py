@@ -5,7 +5,7 @@ import requests
 from django.urls import reverse
 
 from apps.connections.services import connection_create
-from apps.simulator.seed import DEMO_KEY, PLUGINS_ONLY_KEY
+from simulator.core.seed import DEMO_KEY, PLUGINS_ONLY_KEY
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}

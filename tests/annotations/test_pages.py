@@ -13,7 +13,7 @@ from apps.audit.models import AuditEvent
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 ANNOTATIONS = "/api/projects/1/annotations/"
-LIVE_IN_PROJECT_ONE = 23  # 25 seeded, 2 of them deleted (apps/simulator/areas/annotations.py)
+LIVE_IN_PROJECT_ONE = 23  # 25 seeded, 2 of them deleted (simulator/areas/annotations.py)
 
 
 def text(response) -> str:

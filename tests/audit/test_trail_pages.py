@@ -11,7 +11,7 @@ from tests.audit.conftest import HTMX, PLUGINS, sim_config, text
 from tests.reachability import crawl
 
 pytestmark = pytest.mark.django_db
-S3_EXPORT = 4  # a plugin of the demo organization (apps/simulator/areas/plugins.py)
+S3_EXPORT = 4  # a plugin of the demo organization (simulator/areas/plugins.py)
 GEOIP = 1  # global: PostHog refuses to uninstall it
 
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 COHORTS = "/api/projects/1/cohorts/"
 
-# Seed facts (apps/simulator/areas/cohorts.py).
+# Seed facts (simulator/areas/cohorts.py).
 POWER_USERS = 1  # dynamic, behavioral
 PAYING = 2  # a name with HTML in it
 CHURN_RISK = 3  # long description; references cohort 1 in its filters

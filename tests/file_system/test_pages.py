@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 FS = "/api/projects/1/file_system/"
 
-# Seed facts (apps/simulator/areas/file_system.py).
+# Seed facts (simulator/areas/file_system.py).
 KPIS = "Product/Product KPIs"  # a dashboard, with a shortcut in "Growth <beta>"
 KPIS_SHORTCUT = "Growth <beta>/Product KPIs"
 POWER_USERS = "Growth <beta>/Power users (7d)"  # cohort 1

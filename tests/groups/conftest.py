@@ -8,7 +8,7 @@ from apps.groups.links import group_url
 HTMX = {"HTTP_HX_REQUEST": "true"}
 GROUPS = "/api/projects/1/groups/"
 
-# Seed facts (apps/simulator/areas/groups.py): 40 companies (type 0) and 40 workspaces (type 1) in project 1.
+# Seed facts (simulator/areas/groups.py): 40 companies (type 0) and 40 workspaces (type 1) in project 1.
 COMPANY, WORKSPACE = 0, 1
 ACME = "acme-robotics"  # activity: plan startup -> scale, seats 25 -> 40
 INITECH = "initech"

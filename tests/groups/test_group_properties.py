@@ -238,7 +238,7 @@ def test_an_upstream_fault_on_save_lands_in_the_banner_with_the_form_kept(operat
 
 def test_a_read_only_key_is_refused_politely(client_as, operator, demo_connection, sim):
     from apps.connections.services import connection_replace_key
-    from apps.simulator.seed import READ_ONLY_KEY
+    from simulator.core.seed import READ_ONLY_KEY
 
     connection_replace_key(actor=operator, connection=demo_connection, api_key=READ_ONLY_KEY)
     response = client_as(operator).post(edit(ACME, "plan"), {"value": "scale"}, **HTMX)

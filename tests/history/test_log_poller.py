@@ -13,7 +13,7 @@ from apps.history.log_poller import ACTIVE_INTERVAL, log_batch_store, log_poll_c
 from apps.history.models import LogCursor, PluginLogEntry
 from apps.history.polling import BUDGET_SPENT
 from apps.posthog.errors import ServerError
-from apps.simulator.http import Response
+from simulator.core.http import Response
 from tests.history.conftest import SIMULATOR_PROJECT
 
 LOGS_PATH = re.compile(r"^/api/projects/[^/]+/plugin_configs/(\d+)/logs/$")

@@ -12,7 +12,7 @@ from apps.history.delivery import delivery_snapshot_take
 from apps.history.models import ActivitySnapshot, DeliverySnapshot
 from apps.history.polling import BUDGET_SPENT
 from apps.posthog.errors import PostHogError, ServerError, Throttled
-from apps.simulator.seed import PLUGINS_ONLY_KEY
+from simulator.core.seed import PLUGINS_ONLY_KEY
 
 NOW = datetime(2026, 3, 2, 10, 15, 7, 654321, tzinfo=UTC)
 CONFIGS = "/api/projects/1/plugin_configs/"

@@ -15,8 +15,8 @@ from apps.history.tasks import (
     prune_history,
     take_delivery_snapshots,
 )
-from apps.simulator.http import Response
-from apps.simulator.seed import DEMO_KEY
+from simulator.core.http import Response
+from simulator.core.seed import DEMO_KEY
 
 pytestmark = pytest.mark.usefixtures("clock")
 

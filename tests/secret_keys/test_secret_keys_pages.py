@@ -9,7 +9,7 @@ from tests.secret_keys.conftest import HTMX, assert_kept_nowhere, text
 
 pytestmark = pytest.mark.django_db
 KEYS = "/api/environments/1/project_secret_api_keys/"
-# Seed facts (apps/simulator/areas/secret_keys.py): four keys in project 1's production environment.
+# Seed facts (simulator/areas/secret_keys.py): four keys in project 1's production environment.
 SEEDED = 4
 
 

@@ -13,7 +13,7 @@ from apps.audit.models import AuditEvent
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
-# Seed facts (apps/simulator/areas/sharing.py), project 1 "Hedgehog Web".
+# Seed facts (simulator/areas/sharing.py), project 1 "Hedgehog Web".
 PROTECTED = 9  # shared, password required, 3 passwords, a very long description
 ONE_PASSWORD = 1  # "Weekly active users": shared, password required, one password
 OPEN = 6  # shared without a password

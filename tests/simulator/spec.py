@@ -24,7 +24,7 @@ import pytest
 # Key (method, endpoints.tsv path): that response is not validated at all (the test skips it).
 # Key (method, endpoints.tsv path, JSON pointer): errors at or below that pointer are ignored and
 # the rest of the response is still validated; `*` in a pointer stands for any array index or key.
-# apps/simulator/CONTRACT.md lists the same entries for people.
+# simulator/CONTRACT.md lists the same entries for people.
 DELIBERATE_DIFFERENCES: dict[tuple[str, ...], str] = {}
 
 

@@ -2,7 +2,7 @@
 
 import requests
 
-from apps.simulator.seed import READ_ONLY_KEY
+from simulator.core.seed import READ_ONLY_KEY
 
 ANNOTATIONS = "/api/projects/1/annotations/"
 

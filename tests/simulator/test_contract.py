@@ -5,7 +5,7 @@ schemas describes with a JSON success response, the simulator is called as in te
 its answer is validated with jsonschema against that response schema (OpenAPI 3.0: `nullable`
 allows null; `$ref`s resolve into the file's components). openapi.yaml (Nov 2025) is preferred;
 schema.yaml (2023) covers plugins and plugin_configs CRUD. Differences kept on purpose are listed in
-spec.DELIBERATE_DIFFERENCES and apps/simulator/CONTRACT.md.
+spec.DELIBERATE_DIFFERENCES and simulator/CONTRACT.md.
 """
 
 import json
@@ -127,7 +127,7 @@ def _report(row, path, operation, document, errors) -> str:
         lines.append(f"  ... and {len(errors) - 10} more")
     lines.append(
         "If the difference is deliberate, list it with its reason in tests/simulator/spec.py "
-        "DELIBERATE_DIFFERENCES and apps/simulator/CONTRACT.md."
+        "DELIBERATE_DIFFERENCES and simulator/CONTRACT.md."
     )
     return "\n".join(lines)
 
@@ -153,7 +153,7 @@ def _leaf(error):
 
 
 def test_contract_md_lists_every_deliberate_difference():
-    """apps/simulator/CONTRACT.md is the readable copy of DELIBERATE_DIFFERENCES: same entries, both ways."""
+    """simulator/CONTRACT.md is the readable copy of DELIBERATE_DIFFERENCES: same entries, both ways."""
     contract = spec.CONTRACT_MD.read_text(encoding="utf-8")
     listed = set()
     for line in contract.splitlines():

@@ -5,8 +5,8 @@ import time
 import pytest
 import requests
 
-from apps.simulator.seed import DEMO_KEY, PLUGINS_ONLY_KEY, READ_ONLY_KEY
-from apps.simulator.server import SimulatorServer
+from simulator.core.seed import DEMO_KEY, PLUGINS_ONLY_KEY, READ_ONLY_KEY
+from simulator.core.server import SimulatorServer
 
 
 def test_missing_and_wrong_keys_are_401(simulator):
@@ -38,7 +38,7 @@ def test_current_and_optional_trailing_slash(sim):
 
 
 def test_other_organizations_are_invisible(sim):
-    from apps.simulator.seed import OTHER_ORGANIZATION_ID
+    from simulator.core.seed import OTHER_ORGANIZATION_ID
 
     assert sim.call("GET", f"/api/organizations/{OTHER_ORGANIZATION_ID}/").status_code == 404
 

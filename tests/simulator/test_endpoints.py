@@ -9,8 +9,8 @@ the route registers exactly that scope and a seeded key without it is refused wi
 import pytest
 import requests
 
-from apps.simulator.routing import match
-from apps.simulator.seed import PLUGINS_ONLY_KEY, READ_ONLY_KEY
+from simulator.core.routing import match
+from simulator.core.seed import PLUGINS_ONLY_KEY, READ_ONLY_KEY
 from tests.simulator import spec
 
 MISSING = spec.spec_missing_reason()

@@ -2,7 +2,7 @@
 
 import requests
 
-from apps.simulator.seed import PLUGINS_ONLY_KEY, READ_ONLY_KEY
+from simulator.core.seed import PLUGINS_ONLY_KEY, READ_ONLY_KEY
 
 FS = "/api/projects/1/file_system/"
 

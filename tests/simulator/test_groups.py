@@ -5,7 +5,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from apps.simulator.seed import PLUGINS_ONLY_KEY, READ_ONLY_KEY
+from simulator.core.seed import PLUGINS_ONLY_KEY, READ_ONLY_KEY
 
 PREFIXES = ["/api/projects/1", "/api/environments/1"]
 

@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import requests
 
-from apps.simulator.areas import plugin_configs
-from apps.simulator.seed import READ_ONLY_KEY
+from simulator.areas import plugin_configs
+from simulator.core.seed import READ_ONLY_KEY
 
 CONFIGS = "/api/projects/1/plugin_configs/"
 MASK = "**************"

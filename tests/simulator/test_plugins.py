@@ -2,7 +2,7 @@
 
 import requests
 
-from apps.simulator.seed import OTHER_ORGANIZATION_ID, PLUGINS_ONLY_KEY
+from simulator.core.seed import OTHER_ORGANIZATION_ID, PLUGINS_ONLY_KEY
 
 PLUGINS = "/api/organizations/@current/plugins/"
 

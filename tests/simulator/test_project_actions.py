@@ -2,7 +2,7 @@
 
 import requests
 
-from apps.simulator.seed import ORGANIZATION_ID, OTHER_ORGANIZATION_ID, PLUGINS_ONLY_KEY
+from simulator.core.seed import ORGANIZATION_ID, OTHER_ORGANIZATION_ID, PLUGINS_ONLY_KEY
 
 BASE = f"/api/organizations/{ORGANIZATION_ID}/projects/1"
 

@@ -2,7 +2,7 @@
 
 import requests
 
-from apps.simulator.seed import ORGANIZATION_ID, OTHER_ORGANIZATION_ID, READ_ONLY_KEY
+from simulator.core.seed import ORGANIZATION_ID, OTHER_ORGANIZATION_ID, READ_ONLY_KEY
 
 ROLES = f"/api/organizations/{ORGANIZATION_ID}/roles/"
 

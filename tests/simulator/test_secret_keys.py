@@ -3,7 +3,7 @@
 import pytest
 import requests
 
-from apps.simulator.seed import PLUGINS_ONLY_KEY, READ_ONLY_KEY
+from simulator.core.seed import PLUGINS_ONLY_KEY, READ_ONLY_KEY
 
 BASE = "/api/environments/1/project_secret_api_keys/"
 KEY_FIELDS = {

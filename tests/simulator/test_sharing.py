@@ -3,7 +3,7 @@
 import pytest
 import requests
 
-from apps.simulator.seed import READ_ONLY_KEY
+from simulator.core.seed import READ_ONLY_KEY
 
 
 def activity(simulator, scope, item_id):

@@ -1,4 +1,4 @@
-"""Writes apps/simulator/CONTRACT.md from DELIBERATE_DIFFERENCES: `.venv/bin/python -m tests.simulator.write_contract_md`."""
+"""Writes simulator/CONTRACT.md from DELIBERATE_DIFFERENCES: `.venv/bin/python -m tests.simulator.write_contract_md`."""
 
 from pathlib import Path
 

@@ -1,0 +1,110 @@
+"""Which PostHog the simulator plays: today's cloud, or the older self-hosted versions the reference pages describe.
+
+Teams run different PostHog versions, and the portal must work with each by reading what PostHog answers. A
+profile names every behaviour that differs between the two, each with the PostHog source it follows (paths in
+the PostHog/posthog repository; see ../shared/posthog-api/REAL-BEHAVIOUR.md). Everything else the simulator does
+is the same in both, because PostHog's code is.
+"""
+
+from dataclasses import dataclass, fields
+
+# posthog/models/organization.py PluginsAccessLevel
+PLUGINS_ACCESS_NONE, PLUGINS_ACCESS_CONFIG, PLUGINS_ACCESS_INSTALL, PLUGINS_ACCESS_ROOT = 0, 3, 6, 9
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    summary: str
+    # The demo key's scopes. None: a key made before PostHog had scopes, which posthog/permissions.py
+    # (APIScopePermission) lets through everywhere; a scoped key (`*` included) meets the "scope wall" on every
+    # action that declares no scope.
+    demo_key_scopes: tuple[str, ...] | None
+    # posthog/models/organization.py: CONFIG on cloud (MULTI_TENANCY), ROOT on self-hosted installs.
+    plugins_access_level: int
+    # products/cdp/backend/api/plugin.py PluginConfigViewSet.create: newer PostHog only turns a new config into a
+    # hog function (hog_function_from_plugin_config) and answers an unsaved config with `"id": null`.
+    plugin_config_create_retired: bool
+    # posthog/api/plugin.py (older) computes delivery_rate_24h for list and retrieve; the newest drops the field.
+    plugin_config_delivery_rate: bool
+    # The `job` action exists in older versions only; `migrate` (into a hog function) in newer ones only.
+    plugin_config_job: bool
+    plugin_config_migrate: bool
+    # posthog/api/app_metrics.py: routed in older versions, no longer registered in the newest router.
+    app_metrics: bool
+    # plugin_log_entry.py: the newest fetches offset + limit + 1 rows so `offset` works; older ones fetch only
+    # `limit` rows and page that short list (`next` always null, any offset > 0 an empty page).
+    plugin_logs_offset: bool
+    # ee/clickhouse/views/groups.py: property_definitions exists in older versions only; property_values answers
+    # a bare list in older versions and {results, refreshing} in the newest.
+    group_property_definitions: bool
+    group_property_values_envelope: bool
+    # ee/api/rbac/role.py: the 2024-2025 list filters its queryset with every query parameter (`?limit` is a 500).
+    roles_filter_by_query: bool
+    # posthog/api/project_secret_api_key.py: at most 10 keys and `created_by` an id in older versions; 50 and a
+    # nested user in the newest.
+    secret_keys_limit: int
+    secret_keys_created_by_nested: bool
+    # posthog/api/project.py ProjectEnvironmentsViewSet: the newest refuses the list with 403 ("Multiple
+    # environments per project are no longer available").
+    project_environments_list: bool
+    # products/cdp: hog functions and batch exports (the pipeline after the plugin server's retirement).
+    hog_functions: bool
+
+    def describe(self) -> dict[str, object]:
+        return {field.name: getattr(self, field.name) for field in fields(self)}
+
+
+CURRENT = Profile(
+    name="current",
+    summary="Today's PostHog cloud: the scope wall, retired plugin config creation, no delivery rate or jobs, "
+    "hog functions, 50 project secret keys",
+    demo_key_scopes=("*",),
+    plugins_access_level=PLUGINS_ACCESS_CONFIG,
+    plugin_config_create_retired=True,
+    plugin_config_delivery_rate=False,
+    plugin_config_job=False,
+    plugin_config_migrate=True,
+    app_metrics=False,
+    plugin_logs_offset=True,
+    group_property_definitions=False,
+    group_property_values_envelope=True,
+    roles_filter_by_query=False,
+    secret_keys_limit=50,
+    secret_keys_created_by_nested=True,
+    project_environments_list=False,
+    hog_functions=True,
+)
+
+LEGACY = Profile(
+    name="legacy",
+    summary="An older self-hosted PostHog, as the reference pages describe it: an unscoped key, plugin jobs and "
+    "delivery rates, logs paged only by time, roles filtered by every query parameter, 10 project secret keys",
+    demo_key_scopes=None,
+    plugins_access_level=PLUGINS_ACCESS_ROOT,
+    plugin_config_create_retired=False,
+    plugin_config_delivery_rate=True,
+    plugin_config_job=True,
+    plugin_config_migrate=False,
+    app_metrics=True,
+    plugin_logs_offset=False,
+    group_property_definitions=True,
+    group_property_values_envelope=False,
+    roles_filter_by_query=True,
+    secret_keys_limit=10,
+    secret_keys_created_by_nested=False,
+    project_environments_list=True,
+    hog_functions=False,
+)
+
+PROFILES: dict[str, Profile] = {profile.name: profile for profile in (CURRENT, LEGACY)}
+DEFAULT_PROFILE = CURRENT.name
+
+
+def profile_named(name: str | Profile) -> Profile:
+    if isinstance(name, Profile):
+        return name
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise ValueError(f"unknown simulator profile {name!r}: choose one of {', '.join(PROFILES)}") from None
