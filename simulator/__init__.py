@@ -8,7 +8,7 @@ Public API: `SimulatorServer` (`url`, `requests()`, `script()`, `faults_set()`, 
 `PROFILES`, `CURRENT`, `LEGACY`, and the seeded keys.
 """
 
-from simulator.core.seed import DEMO_KEY, KEYS, PLUGINS_ONLY_KEY, READ_ONLY_KEY, Keys
+from simulator.core.seed import DEMO_KEY, KEYS, PLUGINS_ONLY_KEY, READ_ONLY_KEY, UNSCOPED_KEY, Keys
 from simulator.core.server import SimulatorServer
 from simulator.profiles import CURRENT, DEFAULT_PROFILE, LEGACY, PROFILES, Profile, profile_named
 
@@ -24,5 +24,6 @@ __all__ = [
     "Keys",
     "Profile",
     "SimulatorServer",
+    "UNSCOPED_KEY",
     "profile_named",
 ]

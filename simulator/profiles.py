@@ -42,9 +42,22 @@ class Profile:
     # ee/api/rbac/role.py: the 2024-2025 list filters its queryset with every query parameter (`?limit` is a 500).
     roles_filter_by_query: bool
     # posthog/api/project_secret_api_key.py: at most 10 keys and `created_by` an id in older versions; 50 and a
-    # nested user in the newest.
+    # nested user in the newest, whose posthog/scopes.py allows more scopes (account, experiment, loop).
     secret_keys_limit: int
     secret_keys_created_by_nested: bool
+    secret_keys_newest_scopes: bool
+    # posthog/api/integration_config.py validate_secret_token_generation: the newest refuses a first secret token
+    # ("The feature flags secure API key is deprecated...").
+    secret_token_deprecation_check: bool
+    # ee/clickhouse/views/groups.py: the newest groups list pages with a keyset cursor (no `previous`), and `find`
+    # reads `skip_create_notebook` (older ones create the CRM notebook whatever the query says).
+    groups_keyset_cursor: bool
+    group_find_skip_create_notebook: bool
+    # posthog/api/file_system/file_system.py: the newest lists its actions in scope_object_*_actions (older ones
+    # list none: scoped keys meet the scope wall there), previews count/count_by_path, and refuses undo_delete alike.
+    file_system_action_scopes: bool
+    # posthog/api/cohort.py: the newest refuses deleting a cohort others use, and editing a static cohort's criteria.
+    cohort_update_guards: bool
     # posthog/api/project.py ProjectEnvironmentsViewSet: the newest refuses the list with 403 ("Multiple
     # environments per project are no longer available").
     project_environments_list: bool
@@ -72,6 +85,12 @@ CURRENT = Profile(
     roles_filter_by_query=False,
     secret_keys_limit=50,
     secret_keys_created_by_nested=True,
+    secret_keys_newest_scopes=True,
+    secret_token_deprecation_check=True,
+    groups_keyset_cursor=True,
+    group_find_skip_create_notebook=True,
+    file_system_action_scopes=True,
+    cohort_update_guards=True,
     project_environments_list=False,
     hog_functions=True,
 )
@@ -93,6 +112,12 @@ LEGACY = Profile(
     roles_filter_by_query=True,
     secret_keys_limit=10,
     secret_keys_created_by_nested=False,
+    secret_keys_newest_scopes=False,
+    secret_token_deprecation_check=False,
+    groups_keyset_cursor=False,
+    group_find_skip_create_notebook=False,
+    file_system_action_scopes=False,
+    cohort_update_guards=False,
     project_environments_list=True,
     hog_functions=False,
 )

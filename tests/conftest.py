@@ -163,6 +163,21 @@ def simulator(simulator_profile):
 
     with SimulatorServer(profile=simulator_profile, seed_random=1234) as server:
         yield server
+        _check_portal_requests(server)
+
+
+def _check_portal_requests(server) -> None:
+    """The request side of the contract: what the portal sent during the test, against PostHog's schemas."""
+    from tests.simulator import request_contract, spec
+
+    if spec.spec_missing_reason() is not None:
+        return  # the contract tests themselves say so (and fail in CI)
+    problems = request_contract.problems_in(server.requests())
+    if problems:
+        pytest.fail(
+            "The portal sent requests PostHog would not understand as sent:\n  " + "\n  ".join(problems),
+            pytrace=False,
+        )
 
 
 @pytest.fixture

@@ -14,13 +14,17 @@ import responses
 
 from apps.posthog.client import DEFAULT_TIMEOUT, PostHogClient, WriteRecord, api_path
 from apps.posthog.errors import (
+    AccessLevelInsufficient,
     AuthenticationFailed,
     BadResponse,
     Conflict,
+    EndpointNotFound,
     MethodNotAllowed,
+    MissingScope,
     NotFound,
     PaymentRequired,
     PermissionDenied,
+    PersonalKeyRefused,
     PostHogError,
     ServerError,
     Throttled,
@@ -211,10 +215,48 @@ def _error_for(
                 "detail": "API key missing required scope 'plugin:write'",
                 "attr": None,
             },
-            PermissionDenied,
+            MissingScope,
             "API key missing required scope 'plugin:write'",
             None,
             "permission_denied",
+        ),
+        (
+            403,
+            {
+                "type": "authentication_error",
+                "code": "permission_denied",
+                "detail": "This action does not support personal API key access",
+                "attr": None,
+            },
+            PersonalKeyRefused,
+            "This action does not support personal API key access",
+            None,
+            "permission_denied",
+        ),
+        (  # older PostHog words it with capitals
+            403,
+            {"detail": "This action does not support Personal API Key access"},
+            PersonalKeyRefused,
+            "This action does not support Personal API Key access",
+            None,
+            None,
+        ),
+        (
+            403,
+            {"detail": "Your organization's plugin access level is insufficient."},
+            AccessLevelInsufficient,
+            "Your organization's plugin access level is insufficient.",
+            None,
+            None,
+        ),
+        (403, {"detail": "You do not have permission."}, PermissionDenied, "You do not have permission.", None, None),
+        (
+            404,
+            {"type": "invalid_request", "code": "not_found", "detail": "Endpoint not found.", "attr": None},
+            EndpointNotFound,
+            "Endpoint not found.",
+            None,
+            "not_found",
         ),
         (
             404,
@@ -937,6 +979,50 @@ def test_files_go_as_multipart_beside_json_encoded_fields_and_the_audit_keeps_on
     assert b'filename="key.json"' in sent.body
     assert records[0].body["add_attachment[key]"] == "<file 'key.json', 22 bytes>"
     assert "xyz" not in json.dumps(records[0].body)
+
+
+@responses.activate
+def test_form_sends_multipart_without_any_file_and_none_as_an_empty_part(
+    make_client: Callable[..., PostHogClient],
+) -> None:
+    responses.add(responses.PATCH, HOST + "/api/projects/1/plugin_configs/9/", json={"id": 9})
+    make_client().patch(
+        "/api/projects/1/plugin_configs/9/", json={"config": {"bucket": "b"}, "name": None, "order": 3}, form=True
+    )
+    sent = responses.calls[0].request
+    assert sent.headers["Content-Type"].startswith("multipart/form-data")
+    assert b'name="config"\r\n\r\n{"bucket": "b"}' in sent.body and b'name="order"\r\n\r\n3' in sent.body
+    assert b'name="name"\r\n\r\n\r\n' in sent.body and b"filename=" not in sent.body
+
+
+@responses.activate
+def test_every_answer_is_told_to_on_answer_with_the_failing_request_on_the_error(
+    make_client: Callable[..., PostHogClient],
+) -> None:
+    wall = {"detail": "This action does not support personal API key access"}
+    responses.add(responses.GET, PROJECT + "plugin_configs/", json={"results": []})
+    responses.add(responses.PATCH, PROJECT + "plugin_configs/rearrange/", status=403, json=wall)
+    told: list[tuple] = []
+    client = make_client(on_answer=lambda method, path, error: told.append((method, path, type(error).__name__)))
+    client.get(api_path("projects", 1, "plugin_configs"))
+    with pytest.raises(PersonalKeyRefused) as caught:
+        client.patch(api_path("projects", 1, "plugin_configs", "rearrange"), json={"orders": {}})
+    assert told == [
+        ("GET", "/api/projects/1/plugin_configs/", "NoneType"),
+        ("PATCH", "/api/projects/1/plugin_configs/rearrange/", "PersonalKeyRefused"),
+    ]
+    assert (caught.value.method, caught.value.path) == ("PATCH", "/api/projects/1/plugin_configs/rearrange/")
+    assert "whatever the key's scopes" in caught.value.user_message
+
+
+@responses.activate
+def test_a_failing_on_answer_hook_never_hides_posthogs_answer(make_client: Callable[..., PostHogClient]) -> None:
+    responses.add(responses.GET, PROJECT, json={"id": 1})
+
+    def broken(method, path, error):
+        raise RuntimeError("the capabilities table is locked")
+
+    assert make_client(on_answer=broken).get(api_path("projects", 1)) == {"id": 1}
 
 
 @responses.activate

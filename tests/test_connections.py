@@ -128,7 +128,7 @@ def test_test_connection_reports_what_the_key_reaches(client_as, admin_user, con
         .content.decode()
     )
     assert "The key works." in page
-    assert "Hedgehogs Inc" in page and "Projects the key can see: 2" in page
+    assert "Hedgehogs Inc" in page and "Projects the key can see</strong>: 2:" in page
     assert "&lt;b&gt;App&lt;/b&gt;" in page  # PostHog's text is escaped
     assert responses.calls[0].request.headers["Authorization"] == f"Bearer {TEST_KEY}"
 

@@ -35,7 +35,16 @@ def test_project_card_shows_the_project(signed_in):
                 "code": "permission_denied",
                 "detail": "API key missing required scope 'project:read'",
             },
-            "missing required scope",
+            "lacks the scope “project:read”",
+        ),
+        (
+            403,
+            {
+                "type": "authentication_error",
+                "code": "permission_denied",
+                "detail": "This action does not support personal API key access",
+            },
+            "does not accept personal API keys for this action",
         ),
         (404, {"type": "invalid_request", "code": "not_found", "detail": "Not found."}, "could not find this object"),
         (405, b"", "does not allow this operation"),

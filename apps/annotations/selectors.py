@@ -9,8 +9,8 @@ from apps.audit.models import AuditEvent
 from apps.connections.context import PostHogContext
 from apps.connections.services import client_for
 from apps.core.paging import OffsetPage
+from apps.core.people import person_name
 from apps.posthog.client import api_path
-from apps.roles.selectors import person_name
 
 PAGE_SIZE = 25
 # A chart shows at most this many flags; more would cover it.

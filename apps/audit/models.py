@@ -27,6 +27,8 @@ class AuditEvent(models.Model):
     class Outcome(models.TextChoices):
         SUCCESS = "success", "Succeeded"
         FAILURE = "failure", "Failed"
+        # PostHog answered as done but kept other values than were sent: nothing there changed.
+        NOT_KEPT = "not_kept", "Not kept by PostHog"
 
     # A default rather than auto_now_add: an import of an older trail can say when its events happened.
     created_at = models.DateTimeField(default=timezone.now)

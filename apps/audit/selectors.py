@@ -114,7 +114,11 @@ class TrailRow:
 
     @property
     def failed(self) -> bool:
-        return self.outcome == AuditEvent.Outcome.FAILURE
+        return self.outcome in (AuditEvent.Outcome.FAILURE, AuditEvent.Outcome.NOT_KEPT)
+
+    @property
+    def not_kept(self) -> bool:
+        return self.outcome == AuditEvent.Outcome.NOT_KEPT
 
     @property
     def verb(self) -> str:
@@ -357,7 +361,8 @@ def _snapshots(filters: TrailFilters) -> QuerySet:
     rows = ActivitySnapshot.objects.all()
     person_source, _, person = filters.person.partition(":")
     action_source, _, action = filters.action.partition(":")
-    failures_only = filters.outcome == AuditEvent.Outcome.FAILURE  # PostHog records only what happened
+    # PostHog records only what happened.
+    failures_only = filters.outcome in (AuditEvent.Outcome.FAILURE, AuditEvent.Outcome.NOT_KEPT)
     unknown_area = filters.area and filters.area not in SCOPE_OF_AREA
     if _other_source(POSTHOG, filters.source, action_source) or failures_only or unknown_area:
         rows = rows.none()

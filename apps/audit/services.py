@@ -65,13 +65,19 @@ def audit_record_write(*, actor, connection, record: WriteRecord) -> AuditEvent:
         before=mask_secrets(record.before, record.secret_keys),
         after=mask_secrets(record.response, record.secret_keys) if isinstance(record.response, (dict, list)) else None,
         status_code=record.status,
-        outcome=AuditEvent.Outcome.FAILURE if record.error else AuditEvent.Outcome.SUCCESS,
+        outcome=_outcome(record),
         error=record.error.user_message if record.error else "",
         duration_ms=record.duration_ms,
     )
     # The activity poller may have stored PostHog's entry of this write while it was under way.
     audit_event_link(event=event)
     return event
+
+
+def _outcome(record: WriteRecord) -> str:
+    if record.unkept:
+        return AuditEvent.Outcome.NOT_KEPT
+    return AuditEvent.Outcome.FAILURE if record.error else AuditEvent.Outcome.SUCCESS
 
 
 def audit_record_local(

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from functools import cached_property
 
+from apps.connections.capabilities import Unavailable
 from apps.connections.models import Connection
 from apps.connections.services import client_for, connection_ensure_default
 from apps.posthog.client import PostHogClient, api_path
@@ -45,7 +46,12 @@ class PostHogContext:
     def client(self) -> PostHogClient:
         if self.connection is None:
             raise LookupError("No PostHog connection is configured.")
-        return client_for(connection=self.connection, actor=self.actor)
+        return client_for(connection=self.connection, actor=self.actor, project_id=self.project_id)
+
+    @cached_property
+    def unavailable(self) -> Unavailable:
+        """`unavailable.<action>`: why PostHog refuses or lacks that action on this connection, or None."""
+        return Unavailable(connection=self.connection, project_id=self.project_id)
 
 
 def context_for_request(request) -> PostHogContext:

@@ -48,3 +48,50 @@ class Connection(models.Model):
             "environment_id": self.environment_id,
             "api_key": self.api_key_hint,
         }
+
+
+class Capability(models.Model):
+    """What this connection's key may do with one PostHog action (apps.posthog.actions), as PostHog answered it:
+    learned from every answer the portal gets and from "Test connection"."""
+
+    ALLOWED = "allowed"
+    PERSONAL_KEY_REFUSED = "personal_key_refused"
+    MISSING_SCOPE = "missing_scope"
+    ACCESS_LEVEL = "access_level"
+    RETIRED = "retired"
+    STATES = [
+        (ALLOWED, "Allowed"),
+        (PERSONAL_KEY_REFUSED, "Refused to personal API keys"),
+        (MISSING_SCOPE, "The key lacks a scope"),
+        (ACCESS_LEVEL, "Refused by the plugin access level"),
+        (RETIRED, "Not offered by this PostHog"),
+    ]
+    PROBE, REQUEST, INFERRED = "probe", "request", "inferred"
+    SOURCES = [(PROBE, "Test connection"), (REQUEST, "A request of the portal"), (INFERRED, "Inferred")]
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="capabilities")
+    action = models.CharField(max_length=64)
+    state = models.CharField(max_length=24, choices=STATES)
+    detail = models.TextField(blank=True, help_text="PostHog's own words, or how the state was inferred.")
+    learned_from = models.CharField(max_length=12, choices=SOURCES)
+    learned_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["connection", "action"], name="one_capability_per_action")]
+        ordering = ["action"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.state}"
+
+    @property
+    def refused(self) -> bool:
+        return self.state != self.ALLOWED
+
+
+class CapabilityReport(models.Model):
+    """What the last "Test connection" found out about this PostHog and key, as shown on the capabilities page."""
+
+    connection = models.OneToOneField(Connection, on_delete=models.CASCADE, related_name="capability_report")
+    checked_at = models.DateTimeField()
+    ok = models.BooleanField(default=False)
+    facts = models.JSONField(default=dict)

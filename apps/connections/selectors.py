@@ -1,10 +1,14 @@
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 
+from apps.connections.capabilities import Unavailable, capability_record
 from apps.connections.context import PostHogContext
+from apps.connections.models import Capability, CapabilityReport, Connection
+from apps.posthog.actions import BY_KEY
 from apps.posthog.client import api_path
-from apps.posthog.errors import PostHogError
+from apps.posthog.errors import PermissionDenied, PostHogError
 
 OPTIONS_TTL = 300
 
@@ -29,10 +33,7 @@ def scope_options(*, context: PostHogContext) -> ScopeOptions:
                 api_path("organizations", context.organization_id, "projects"), max_items=200
             )
         ]
-        environments = [
-            (str(e["id"]), e.get("name") or str(e["id"]))
-            for e in context.client.paginate(api_path("projects", context.project_id, "environments"), max_items=50)
-        ]
+        environments = _environments(context, projects)
     except PostHogError as error:
         # Keep the page working on what is configured; say why the lists are missing.
         return ScopeOptions(
@@ -45,6 +46,44 @@ def scope_options(*, context: PostHogContext) -> ScopeOptions:
     return options
 
 
+def _environments(context: PostHogContext, projects: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The project's environments; newer PostHog has one per project and refuses the list ("Multiple environments
+    per project are no longer available"), which is then the project's own."""
+    path = api_path("projects", context.project_id, "environments")
+    if context.unavailable.project_environments is None:
+        try:
+            return [(str(e["id"]), e.get("name") or str(e["id"])) for e in context.client.paginate(path, max_items=50)]
+        except PermissionDenied as error:
+            if "no longer available" not in error.detail:
+                raise
+            capability_record(
+                connection=context.connection,
+                action="project_environments",
+                state=Capability.RETIRED,
+                detail=error.detail,
+                source=Capability.REQUEST,
+            )
+    names = dict(projects)
+    return [(str(context.project_id), names.get(str(context.project_id), "The project's environment"))]
+
+
 def project_get(*, context: PostHogContext) -> dict:
     """The current project as PostHog describes it."""
     return context.client.get(api_path("projects", context.project_id))
+
+
+def capabilities_page(*, connection: Connection) -> dict[str, Any]:
+    """The last check's findings and every action the connection has learned about, for the capabilities page."""
+    report = CapabilityReport.objects.filter(connection=connection).first()
+    unavailable = Unavailable(connection=connection, project_id=connection.project_id)
+    learned = [
+        {
+            "label": BY_KEY[row.action].label,
+            "row": row,
+            "refusal": unavailable.get(row.action),
+        }
+        for row in Capability.objects.filter(connection=connection)
+        if row.action in BY_KEY
+    ]
+    learned.sort(key=lambda item: (not item["row"].refused, item["label"]))
+    return {"connection": connection, "report": report, "learned": learned}

@@ -1,15 +1,18 @@
 """Writes to connections, and the PostHog client every area gets for the current connection."""
 
 import threading
-from dataclasses import dataclass, field
+from functools import partial
 
 import requests
 from django.conf import settings
 from django.db import transaction
 
 from apps.audit.services import audit_record_local, audit_record_write
+from apps.connections.capabilities import capabilities_forget, capability_learn
 from apps.connections.models import Connection
-from apps.posthog.client import PostHogClient, api_path
+from apps.connections.probe import CheckResult, connection_check
+from apps.posthog.actions import action_for, app_url
+from apps.posthog.client import PostHogClient
 from apps.posthog.errors import PostHogError
 
 _sessions: dict[tuple[int, str], requests.Session] = {}
@@ -32,9 +35,15 @@ def _session_for(connection: Connection) -> requests.Session:
 
 
 def client_for(
-    *, connection: Connection, actor=None, max_retries: int = 3, max_total_wait: float | None = None
+    *,
+    connection: Connection,
+    actor=None,
+    max_retries: int = 3,
+    max_total_wait: float | None = None,
+    project_id: str = "",
 ) -> PostHogClient:
-    """The client for a connection; every write it makes is audited in the name of `actor`."""
+    """The client for a connection; every write it makes is audited in the name of `actor`, and every answer
+    teaches the connection what its key may do (`project_id` names the project for links into PostHog's app)."""
     return PostHogClient(
         host=connection.host,
         api_key=connection.api_key,
@@ -43,7 +52,15 @@ def client_for(
         timeout=(settings.POSTHOG_CONNECT_TIMEOUT, settings.POSTHOG_READ_TIMEOUT),
         max_total_wait=settings.POSTHOG_MAX_RETRY_WAIT if max_total_wait is None else max_total_wait,
         on_write=lambda record: audit_record_write(actor=actor, connection=connection, record=record),
+        on_answer=partial(_answered, connection, project_id),
     )
+
+
+def _answered(connection: Connection, project_id: str, method: str, path: str, error: PostHogError | None) -> None:
+    if error is not None and (action := action_for(method, path)) is not None:
+        # Where a person signed in to PostHog can do what the key was refused (or see what this version offers).
+        error.app_url = app_url(host=connection.host, action=action, path=path, project_id=project_id)
+    capability_learn(connection=connection, method=method, path=path, error=error)
 
 
 def _audit(actor, connection: Connection, method: str, description: str, before=None, after=None) -> None:
@@ -91,6 +108,8 @@ def connection_update(*, actor, connection: Connection, data: dict) -> Connectio
         if name in data:
             setattr(connection, name, data[name].rstrip("/") if name == "host" else data[name])
     connection.save()
+    if connection.host != before["host"]:
+        capabilities_forget(connection=connection)
     _audit(
         actor,
         connection,
@@ -107,6 +126,7 @@ def connection_replace_key(*, actor, connection: Connection, api_key: str) -> Co
     before = connection.audit_state()
     connection.set_api_key(api_key)
     connection.save()
+    capabilities_forget(connection=connection)
     _audit(
         actor,
         connection,
@@ -142,36 +162,20 @@ def connection_ensure_default() -> Connection | None:
         and all(getattr(connection, k) == v for k, v in wanted.items())
     ):
         return connection
+    changed_key = connection.pk and (
+        connection.api_key != settings.POSTHOG_PERSONAL_API_KEY or connection.host != wanted["host"]
+    )
     for name, value in wanted.items():
         setattr(connection, name, value)
     connection.set_api_key(settings.POSTHOG_PERSONAL_API_KEY)
     connection.save()
+    if changed_key:
+        capabilities_forget(connection=connection)
     return connection
 
 
-@dataclass
-class ConnectionTestResult:
-    ok: bool
-    found: list[str] = field(default_factory=list)
-    error: PostHogError | None = None
-
-
-def connection_test(*, connection: Connection) -> ConnectionTestResult:
-    """Ask PostHog what this connection's key can see, or exactly why it cannot."""
+def connection_test(*, connection: Connection) -> CheckResult:
+    """Ask PostHog what this connection's key can reach and do on it (see apps.connections.probe), and remember it."""
     # A test answers fast: no retries, so a dead host reports within the connect timeout.
-    client = client_for(connection=connection, max_retries=0, max_total_wait=0)
-    found: list[str] = []
-    try:
-        organization = client.get(api_path("organizations", connection.organization_id or "@current"))
-        found.append(f"Organization: {organization.get('name', '?')} ({organization.get('id', '?')})")
-        projects = list(
-            client.paginate(api_path("organizations", organization.get("id", "@current"), "projects"), max_items=100)
-        )
-        names = ", ".join(f"{p.get('name', '?')} ({p.get('id')})" for p in projects[:10]) or "none"
-        found.append(f"Projects the key can see: {len(projects)}: {names}")
-        if connection.project_id:
-            project = client.get(api_path("projects", connection.project_id))
-            found.append(f"Configured project: {project.get('name', '?')} ({project.get('id')})")
-    except PostHogError as error:
-        return ConnectionTestResult(ok=False, found=found, error=error)
-    return ConnectionTestResult(ok=True, found=found)
+    client = client_for(connection=connection, max_retries=0, max_total_wait=0, project_id=connection.project_id)
+    return connection_check(connection=connection, client=client)

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/key/", views.connection_replace_key, name="replace_key"),
     path("<int:pk>/delete/", views.connection_delete, name="delete"),
     path("<int:pk>/test/", views.connection_test, name="test"),
+    path("<int:pk>/capabilities/", views.connection_capabilities, name="capabilities"),
 ]

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -7,7 +8,7 @@ from apps.connections import services
 from apps.connections.context import context_select
 from apps.connections.forms import ConnectionForm, ReplaceKeyForm, SwitchForm
 from apps.connections.models import Connection
-from apps.connections.selectors import scope_options
+from apps.connections.selectors import capabilities_page, scope_options
 from apps.core.http import htmx_redirect
 from apps.core.roles import ADMINISTER, VIEW
 
@@ -75,10 +76,17 @@ def connection_delete(request, pk: int):
 
 @require_POST
 @permission_required(ADMINISTER, raise_exception=True)
-def connection_test(request, pk: int):
+def connection_test(request: HttpRequest, pk: int) -> HttpResponse:
     connection = get_object_or_404(Connection, pk=pk)
     result = services.connection_test(connection=connection)
     return render(request, "connections/detail.html#test-result", {"connection": connection, "result": result})
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def connection_capabilities(request: HttpRequest, pk: int) -> HttpResponse:
+    connection = get_object_or_404(Connection, pk=pk)
+    return render(request, "connections/capabilities.html", capabilities_page(connection=connection))
 
 
 @require_POST

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 @dataclass(frozen=True)
 class OffsetPage[T]:
     items: list[T]
-    count: int
+    count: int | None  # None: PostHog did not say (the recordings list answers only `has_next`)
     offset: int
     next_offset: int | None  # None: no such page
     previous_offset: int | None
@@ -22,12 +22,23 @@ class OffsetPage[T]:
         return self.offset + len(self.items)
 
     @classmethod
-    def of_answer(cls, answer: dict, *, items: list[T], offset: int) -> "OffsetPage[T]":
-        """From a DRF list answer ({count, next, previous, results}) and its results turned into `items`."""
+    def of_answer(cls, answer: dict, *, items: list[T], offset: int, limit: int | None = None) -> "OffsetPage[T]":
+        """From a DRF list answer ({count, next, previous, results}) and its results turned into `items`; or from an
+        answer that only says whether more follow ({results, has_next}: PostHog's session recordings list), paged by
+        the `limit` it was asked with."""
         count = answer.get("count")
+        if "next" not in answer and "has_next" in answer:
+            step = limit or len(items)
+            return cls(
+                items=items,
+                count=count if isinstance(count, int) else None,
+                offset=offset,
+                next_offset=offset + len(items) if answer.get("has_next") is True and items else None,
+                previous_offset=max(0, offset - step) if offset > 0 else None,
+            )
         return cls(
             items=items,
-            count=count if isinstance(count, int) else len(items),
+            count=count if isinstance(count, int) else None,
             offset=offset,
             next_offset=_offset_in(answer.get("next"), default=offset + len(items)),
             previous_offset=_offset_in(answer.get("previous"), default=0),

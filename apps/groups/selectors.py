@@ -12,8 +12,10 @@ from django.utils.dateparse import parse_datetime
 
 from apps.connections.context import PostHogContext
 from apps.posthog.client import api_path
+from apps.posthog.errors import NotFound, PermissionDenied
 
 ACTIVITY_PAGE_SIZE = 20
+MAX_PROPERTY_NAMES = 500
 DEFAULT_COLUMNS = ("name",)
 
 
@@ -92,8 +94,9 @@ def _cursor_of(next_url) -> str:
 
 
 def group_find(*, context: PostHogContext, group_type_index: int, group_key: str) -> dict:
-    """The group of this type with exactly this key; NotFound when there is none."""
-    params = {"group_type_index": group_type_index, "group_key": group_key}
+    """The group of this type with exactly this key; NotFound when there is none. The portal only reads: without
+    `skip_create_notebook`, PostHog may create a notebook for the group as a side effect."""
+    params = {"group_type_index": group_type_index, "group_key": group_key, "skip_create_notebook": "true"}
     return context.client.get(context.team_path("groups", "find"), params=params)
 
 
@@ -107,7 +110,19 @@ def group_created_at(group: dict) -> datetime | None:
 
 
 def group_property_names(*, context: PostHogContext, group_type_index: int) -> list[Suggestion]:
-    """The property names groups of this type have, most used first."""
+    """The property names groups of this type have: from PostHog's property definitions, which every version
+    serves; older versions also had groups' own `property_definitions` (gone from the newest), used where the
+    definitions cannot be read (a key without property_definition:read)."""
+    try:
+        definitions = context.client.paginate(
+            api_path("projects", context.project_id, "property_definitions"),
+            params={"type": "group", "group_type_index": group_type_index, "limit": 100},
+            max_items=MAX_PROPERTY_NAMES,
+        )
+        return _suggestions(list(definitions))
+    except (PermissionDenied, NotFound):
+        if context.unavailable.group_property_definitions is not None:
+            raise
     answer = context.client.get(context.team_path("groups", "property_definitions"))
     entries = answer.get(str(group_type_index)) if isinstance(answer, dict) else None
     return _suggestions(entries)
@@ -122,7 +137,8 @@ def group_property_values(
     if value:
         params["value"] = value
     answer = context.client.get(context.team_path("groups", "property_values"), params=params)
-    return _suggestions(answer.get("results") if isinstance(answer, dict) else None)
+    # Newer PostHog answers {results, refreshing}; older versions a bare list.
+    return _suggestions(answer.get("results") if isinstance(answer, dict) else answer)
 
 
 def _suggestions(entries) -> list[Suggestion]:

@@ -21,12 +21,20 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from apps.audit.linking import activity_snapshots_link, group_object_id
+from apps.connections.capabilities import Unavailable
 from apps.connections.models import Connection
 from apps.history.models import ActivitySnapshot
 from apps.history.polling import budgeted_get, poll_client
 from apps.history.results import PollResult
 from apps.posthog.client import PostHogClient, api_path
-from apps.posthog.errors import BadResponse, NotFound, PermissionDenied, PostHogError
+from apps.posthog.errors import (
+    BadResponse,
+    EndpointNotFound,
+    NotFound,
+    PermissionDenied,
+    PersonalKeyRefused,
+    PostHogError,
+)
 
 PAGE_SIZE = 100
 # Group activity lists read per poll: 20 every 10 minutes visits 1,000 groups in about eight hours.
@@ -81,13 +89,28 @@ def activity_snapshot_poll(*, connection: Connection, now: datetime | None = Non
         params={},
         scope="Plugin",
     )
-    if _source_poll(client=client, connection=connection, source=plugins, result=result, now=now):
+    if _plugins_poll(client=client, connection=connection, source=plugins, result=result, now=now):
         try:
             _groups_poll(client=client, connection=connection, result=result, now=now)
         except PermissionDenied as error:
             # A key without the group scopes: plugin activity is still kept; the run says what is missing.
             result.errors.append(f"Groups activity: {error.user_message}")
     return result
+
+
+def _plugins_poll(
+    *, client: PostHogClient, connection: Connection, source: ActivitySource, result: PollResult, now: datetime
+) -> bool:
+    """The organization's plugin activity, where PostHog gives it: current versions refuse it to every personal API
+    key (its action declares no scope). That is said once per run, not counted a failure, and groups go on."""
+    if refusal := Unavailable(connection=connection).plugin_activity:
+        result.notes.append(f"Plugin activity is not kept: {refusal.reason}")
+        return True
+    try:
+        return _source_poll(client=client, connection=connection, source=source, result=result, now=now)
+    except (PersonalKeyRefused, EndpointNotFound) as error:
+        result.notes.append(f"Plugin activity is not kept: {error.user_message}")
+        return True
 
 
 # One list ------------------------------------------------------------------------------------------------

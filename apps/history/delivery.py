@@ -10,7 +10,8 @@ from django.db import connection as database
 from django.db import transaction
 from django.utils import timezone
 
-from apps.connections.models import Connection
+from apps.connections.capabilities import capability_record
+from apps.connections.models import Capability, Connection
 from apps.history.models import DeliverySnapshot
 from apps.history.polling import budgeted_get, page_items, poll_client
 from apps.history.results import PollResult
@@ -18,6 +19,7 @@ from apps.posthog.client import api_path
 
 # The whole project in one request where PostHog allows it; more configs cost a request per further page.
 CONFIG_PAGE_SIZE = 500
+DELIVERY_FIELD = "delivery_rate_24h"
 
 
 def delivery_snapshot_take(*, connection: Connection, now: datetime | None = None) -> PollResult:
@@ -45,6 +47,19 @@ def delivery_snapshot_take(*, connection: Connection, now: datetime | None = Non
 
 
 def _snapshots_store(*, connection: Connection, project_id: str, taken_at: datetime, configs: list[dict]) -> int:
+    """Configs PostHog reports a rate for; newer PostHog sends no `delivery_rate_24h` at all, and a row without a
+    rate would read as "no metrics", a measurement PostHog never made. The connection learns which it is."""
+    configs = [config for config in configs if isinstance(config, dict)]
+    if configs:
+        reported = any(DELIVERY_FIELD in config for config in configs)
+        capability_record(
+            connection=connection,
+            action="plugin_config_delivery_rate",
+            state=Capability.ALLOWED if reported else Capability.RETIRED,
+            detail="" if reported else "PostHog's plugin configs carry no delivery_rate_24h.",
+            source=Capability.REQUEST,
+        )
+    configs = [config for config in configs if DELIVERY_FIELD in config]
     snapshots = {
         int(config["id"]): DeliverySnapshot(
             connection=connection,

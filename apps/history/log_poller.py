@@ -32,6 +32,7 @@ from apps.history.polling import budgeted_get, page_items, poll_client
 from apps.history.results import PollResult
 from apps.posthog.client import PostHogClient, api_path
 from apps.posthog.errors import PostHogError, ServerError, Throttled, Unreachable, UpstreamTimeout
+from apps.posthog.log_paging import older_page_start
 
 PAGE_SIZE = 500
 PAGES_PER_POLL = 20  # per config and poll: 10,000 entries
@@ -146,16 +147,19 @@ def _cursor_poll(
     now: datetime,
     result: PollResult,
 ) -> bool:
-    """Read one config's new entries, at most PAGES_PER_POLL pages; False when the budget ran out."""
-    params: dict | None = {"limit": PAGE_SIZE}
+    """Read one config's new entries, at most PAGES_PER_POLL pages; False when the budget ran out.
+
+    Pages go back in time, each asked for with `before` = where the previous one ended, until a page is not full:
+    never by offset or `next`, which older PostHog does not honour (it fetches only `limit` rows and pages that
+    short list, so `next` is always null there and the rest of a burst would be lost)."""
+    params: dict = {"limit": PAGE_SIZE}
     if cursor.newest_timestamp:
         overlap = timedelta(seconds=settings.HISTORY_LOG_OVERLAP_SECONDS)
         params["after"] = (cursor.newest_timestamp - overlap).isoformat()
     if cursor.catchup_before:
         params["before"] = cursor.catchup_before.isoformat()
-    path: str | None = api_path("projects", cursor.project_id, "plugin_configs", cursor.plugin_config_id, "logs")
+    path = api_path("projects", cursor.project_id, "plugin_configs", cursor.plugin_config_id, "logs")
     top = cursor.catchup_newest  # the newest entry of this read, or of the backlog it goes on with
-    started_before = cursor.catchup_before
     stored_before = result.items_stored
     saw_error, closed, budget_left = False, False, True
     for pages in range(PAGES_PER_POLL):
@@ -165,27 +169,24 @@ def _cursor_poll(
                 return False  # not read at all: the cursor stays as due as it was
             budget_left = False
             break
-        entries, path = page_items(page, "plugin log entries")
-        params = None
+        entries, next_url = page_items(page, "plugin log entries")
         moments = [m for m in (_moment(e.get("timestamp")) for e in entries if isinstance(e, dict)) if m]
         saw_error = saw_error or any(isinstance(e, dict) and e.get("type") == "ERROR" for e in entries)
         if moments:
             top = max(top or moments[0], *moments)
-        if path is None:  # read down to what was stored before: the gap is closed
+        before = older_page_start([e for e in entries if isinstance(e, dict)])
+        if (len(entries) < PAGE_SIZE and not next_url) or before is None:
+            # Read down to what was stored before (or nothing older can be asked for): the gap is closed.
             newest = max((m for m in (cursor.newest_timestamp, top) if m), default=None)
             result.items_stored += log_batch_store(
                 cursor=cursor, entries=entries, newest_timestamp=newest, catchup_before=None, catchup_newest=None
             )
             closed = True
             break
-        # Entries of the oldest instant may go on past this page, so the next read includes that instant;
-        # unless the whole read was of that one instant, which would then be read for ever.
-        before = min(moments) + timedelta(microseconds=1) if moments else cursor.catchup_before
-        if moments and started_before and before >= started_before:
-            before = min(moments)
         result.items_stored += log_batch_store(
             cursor=cursor, entries=entries, catchup_before=before, catchup_newest=top
         )
+        params = {**params, "before": before.isoformat()}
     next_poll_at = _next_poll_at(
         cursor=cursor,
         now=now,

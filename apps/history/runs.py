@@ -39,7 +39,7 @@ def poll_run(*, kind: str, connection: Connection | None = None) -> Iterator[Pol
         _finish(run, result, started, status=PollRun.Status.FAILED, error=_error_text(error))
         raise
     else:
-        _finish(run, result, started, status=_status(result), error="\n".join(result.errors))
+        _finish(run, result, started, status=_status(result), error="\n".join(result.errors + result.notes))
 
 
 def poll_runs_interrupted_close(*, kind: str, connection: Connection | None) -> int:

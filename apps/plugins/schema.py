@@ -12,8 +12,10 @@ from typing import Any
 # PostHog's error path for a config value, `config__<key>`; form fields carry the same names.
 FIELD_PREFIX = "config__"
 FIELD_TYPES = ("string", "json", "choice", "attachment", "dictionary")
-# What PostHog answers in place of a secret value that is set.
-SECRET_MASK = "**************"
+# What PostHog answers in place of a secret value that is set (products/cdp/backend/api/plugin.py); older versions
+# answered a row of asterisks alone.
+SECRET_MASK = "**************** POSTHOG SECRET FIELD ****************"
+SECRET_MASKS = frozenset({SECRET_MASK, "**************"})
 
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 _EMPHASIS = re.compile(r"\*\*|`")

@@ -7,6 +7,8 @@ from django.utils.dateparse import parse_datetime
 
 from apps.connections.context import PostHogContext
 from apps.posthog.client import api_path
+from apps.posthog.errors import EndpointNotFound
+from apps.posthog.log_paging import older_page_start
 
 MAX_PLUGINS = 1000
 MAX_CONFIGS = 500
@@ -22,6 +24,9 @@ class ConfigHealth:
     name: str
     enabled: bool
     delivery_rate: float | None
+    # False where PostHog sends no delivery_rate_24h at all (newer versions dropped it): no rate is then a fact of
+    # the version, not a measurement of the config.
+    delivery_reported: bool = True
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,34 @@ class ConfigRow:
     delivery_rate: float | None
     last_error_at: datetime | None
     last_error: str
+    delivery_reported: bool = True
+
+
+@dataclass(frozen=True)
+class LastError:
+    """A config's newest error: PostHog's own `error` where a version still reports one, else the newest ERROR
+    entry of its logs (PostHog now always answers `error: null`)."""
+
+    message: str
+    at: datetime | None
+    stack: str = ""
+    from_logs: bool = False
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A config's delivery rate over 24 hours: PostHog's `delivery_rate_24h`, or one computed from its app metrics,
+    or none. `reported` is False where this PostHog offers neither."""
+
+    rate: float | None
+    reported: bool
+    from_app_metrics: bool = False
+
+
+@dataclass(frozen=True)
+class LogPage:
+    items: list[dict]
+    older_than: datetime | None  # ask again with before=this for older entries; None: there are none
 
 
 @dataclass(frozen=True)
@@ -131,6 +164,7 @@ def plugin_config_rows(*, context: PostHogContext) -> list[ConfigRow]:
                 delivery_rate=delivery_rate(config.get("delivery_rate_24h")),
                 last_error_at=parse_datetime(error["time"]) if isinstance(error.get("time"), str) else None,
                 last_error=str(error.get("message") or ""),
+                delivery_reported=delivery_reported(config),
             )
         )
     return sorted(rows, key=lambda row: (not row.enabled, row.order, row.id))
@@ -144,6 +178,7 @@ def plugin_config_health(*, context: PostHogContext) -> list[ConfigHealth]:
             name=config_name(config),
             enabled=bool(config.get("enabled")),
             delivery_rate=delivery_rate(config.get("delivery_rate_24h")),
+            delivery_reported=delivery_reported(config),
         )
         for config in plugin_config_list(context=context)
         if config.get("enabled")
@@ -154,6 +189,58 @@ def plugin_config_health(*, context: PostHogContext) -> list[ConfigHealth]:
 def plugin_config_get(*, context: PostHogContext, config_id: int) -> dict:
     """One config, with its plugin in `plugin_info` (lists leave that out)."""
     return context.client.get(_configs_path(context, config_id))
+
+
+def plugin_config_last_error(*, context: PostHogContext, config: dict) -> LastError | None:
+    error = config.get("error")
+    if isinstance(error, dict) and (error.get("message") or error.get("time")):
+        moment = error.get("time")
+        return LastError(
+            message=str(error.get("message") or ""),
+            at=parse_datetime(moment) if isinstance(moment, str) else None,
+            stack=str(error.get("stack") or ""),
+        )
+    if isinstance(error, str) and error:
+        return LastError(message=error, at=None)
+    newest = plugin_config_log_page(context=context, config_id=config["id"], types=["ERROR"], limit=1).items
+    if not newest or not isinstance(newest[0], dict):
+        return None
+    moment = newest[0].get("timestamp")
+    return LastError(
+        message=str(newest[0].get("message") or ""),
+        at=parse_datetime(moment) if isinstance(moment, str) else None,
+        from_logs=True,
+    )
+
+
+def plugin_config_delivery(*, context: PostHogContext, config: dict) -> Delivery:
+    """The rate PostHog reports, else one computed from app metrics where this PostHog offers them (older versions
+    routed posthog/api/app_metrics.py; the newest do not), else none."""
+    if delivery_reported(config):
+        return Delivery(rate=delivery_rate(config.get("delivery_rate_24h")), reported=True)
+    if context.unavailable.app_metrics is not None:
+        return Delivery(rate=None, reported=False)
+    try:
+        answer = context.client.get(
+            api_path("projects", context.project_id, "app_metrics", config["id"]), params={"date_from": "-24h"}
+        )
+    except EndpointNotFound:
+        return Delivery(rate=None, reported=False)
+    totals = answer.get("metrics", {}).get("totals") if isinstance(answer, dict) else None
+    return Delivery(rate=rate_from_totals(totals), reported=True, from_app_metrics=True)
+
+
+def rate_from_totals(totals) -> float | None:
+    """PostHog's delivery rate from app metrics totals: (successes + successes_on_retry) / (that + failures); None
+    when nothing was delivered or failed (no metrics is not a rate)."""
+    if not isinstance(totals, dict):
+        return None
+    try:
+        delivered = int(totals.get("successes") or 0) + int(totals.get("successes_on_retry") or 0)
+        failed = int(totals.get("failures") or 0)
+    except (TypeError, ValueError):
+        return None
+    return None if delivered + failed == 0 else delivered / (delivered + failed)
 
 
 def plugin_config_activity_page(*, context: PostHogContext, config_id: int, page: int = 1) -> Page:
@@ -173,11 +260,14 @@ def plugin_config_log_page(
     search: str = "",
     after: datetime | None = None,
     before: datetime | None = None,
-    offset: int = 0,
     limit: int = LOG_PAGE_SIZE,
-) -> Page:
-    """Log entries newest first; `after`/`before`, `search` and `type_filter` are filtered by PostHog."""
-    params: dict = {"limit": limit, "offset": offset}
+) -> LogPage:
+    """Log entries newest first; `after`/`before` (exclusive), `search` and `type_filter` are filtered by PostHog.
+
+    Older pages are asked for by time, never by offset: older PostHog fetches only `limit` rows and pages that
+    short list (posthog/api/plugin_log_entry.py), so `next` is always null there and any offset answers nothing.
+    `older_than` is where the next older page starts."""
+    params: dict = {"limit": limit}
     if types:
         params["type_filter"] = types
     if search:
@@ -187,12 +277,11 @@ def plugin_config_log_page(
     if before:
         params["before"] = before.isoformat()
     answer = context.client.get(_configs_path(context, config_id, "logs"), params=params)
-    items = answer.get("results", []) if isinstance(answer, dict) else []
-    return Page(
-        items=items,
-        count=answer.get("count") if isinstance(answer, dict) else None,
-        next=offset + limit if isinstance(answer, dict) and answer.get("next") else None,
+    items = (
+        [entry for entry in answer.get("results") or [] if isinstance(entry, dict)] if isinstance(answer, dict) else []
     )
+    more = len(items) >= limit or bool(isinstance(answer, dict) and answer.get("next"))
+    return LogPage(items=items, older_than=older_page_start(items) if more else None)
 
 
 # Shared ----------------------------------------------------------------------------------------------
@@ -212,6 +301,12 @@ def _activity_page(context: PostHogContext, path: str, page: int) -> Page:
         count=answer.get("total_count") if isinstance(answer, dict) else None,
         next=page + 1 if isinstance(answer, dict) and answer.get("next") else None,
     )
+
+
+def delivery_reported(config: dict) -> bool:
+    """Whether PostHog sends a delivery rate for configs at all: older versions compute `delivery_rate_24h` for
+    list and retrieve (null when a config has no metrics); the newest drop the field."""
+    return "delivery_rate_24h" in config
 
 
 def delivery_rate(value) -> float | None:

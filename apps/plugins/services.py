@@ -4,6 +4,7 @@ Every write goes through the connection's client, which audits it in the signed-
 """
 
 from apps.connections.context import PostHogContext
+from apps.plugins.kept import config_write_unkept
 from apps.posthog.client import Files, api_path
 
 
@@ -52,9 +53,22 @@ def plugin_source_update(*, context: PostHogContext, plugin_id: int, files: dict
 def plugin_config_create(
     *, context: PostHogContext, data: dict, files: Files | None = None, secret_keys: frozenset[str] = frozenset()
 ) -> dict:
-    """`files` are attachments, as `add_attachment[key]` form fields; `secret_keys` are the plugin's secret
-    fields, masked in the audit trail whatever their names."""
-    return context.client.post(_configs_path(context), json=data, files=files, secret_keys=secret_keys)
+    """Sent as PostHog's own app sends it: multipart, `config` as JSON text, attachments as `add_attachment[key]`
+    files (a JSON body's `config` is dropped by PostHog). `secret_keys` are the plugin's secret fields, masked in
+    the audit trail whatever their names.
+
+    Newer PostHog no longer creates plugin configs: it turns the request into a hog function and answers a config
+    that was never saved (`"id": null`), or refuses it with a validation error."""
+    return context.client.post(
+        _configs_path(context),
+        json=data,
+        files=files,
+        form=True,
+        secret_keys=secret_keys,
+        verify=config_write_unkept(sent=data, files=files, secret_keys=secret_keys)
+        if data.get("config") is not None
+        else None,
+    )
 
 
 def plugin_config_update(
@@ -65,13 +79,26 @@ def plugin_config_update(
     files: Files | None = None,
     secret_keys: frozenset[str] = frozenset(),
 ) -> dict:
+    """Multipart, as plugin_config_create; raises ChangeNotKept when PostHog's answer holds other values than were
+    sent (the write is then audited as not kept)."""
     return context.client.patch(
-        _configs_path(context, config_id), json=data, files=files, capture_before=True, secret_keys=secret_keys
+        _configs_path(context, config_id),
+        json=data,
+        files=files,
+        form=True,
+        capture_before=True,
+        secret_keys=secret_keys,
+        verify=config_write_unkept(sent=data, files=files, secret_keys=secret_keys),
     )
 
 
 def plugin_config_enabled_set(*, context: PostHogContext, config_id: int, enabled: bool) -> dict:
-    return plugin_config_update(context=context, config_id=config_id, data={"enabled": enabled})
+    return context.client.patch(
+        _configs_path(context, config_id),
+        json={"enabled": enabled},
+        capture_before=True,
+        verify=config_write_unkept(sent={"enabled": enabled}, files=None, secret_keys=frozenset()),
+    )
 
 
 def plugin_config_delete(*, context: PostHogContext, config_id: int) -> None:
@@ -85,6 +112,11 @@ def plugin_config_rearrange(*, context: PostHogContext, orders: dict[int, int]) 
         _configs_path(context, "rearrange"), json={"orders": {str(k): v for k, v in orders.items()}}
     )
     return answer if isinstance(answer, list) else []
+
+
+def plugin_config_migrate(*, context: PostHogContext, config_id: int) -> dict:
+    """Newer PostHog turns the config into a hog function (answered whole) and disables the config."""
+    return context.client.post(_configs_path(context, config_id, "migrate"), json={})
 
 
 def plugin_config_job_run(

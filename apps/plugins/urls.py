@@ -28,6 +28,7 @@ urlpatterns = [
     path("plugin-configs/<int:config_id>/activity/", config_detail.config_activity, name="config_activity"),
     path("plugin-configs/<int:config_id>/frontend/", config_detail.config_frontend, name="config_frontend"),
     path("plugin-configs/<int:config_id>/job/", config_detail.config_job, name="config_job"),
+    path("plugin-configs/<int:config_id>/migrate/", config_detail.config_migrate, name="config_migrate"),
     path("plugin-configs/<int:config_id>/logs/", config_logs.config_logs, name="config_logs"),
     path("plugin-configs/<int:config_id>/logs/entries/", config_logs.config_log_entries, name="config_log_entries"),
 ]

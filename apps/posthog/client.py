@@ -16,9 +16,11 @@ from requests.adapters import HTTPAdapter
 
 from .errors import (
     BadResponse,
+    ChangeNotKept,
     PostHogError,
     ServerError,
     Throttled,
+    Unkept,
     Unreachable,
     UpstreamTimeout,
     error_from_response,
@@ -68,6 +70,8 @@ class WriteRecord:
     response: Any | None = None
     # Body keys whose values are secrets though their names do not say so (a plugin's secret config fields).
     secret_keys: frozenset[str] = frozenset()
+    # Values PostHog answered the write without keeping (see `verify`): the write did not fully happen.
+    unkept: tuple[Unkept, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,7 @@ class PostHogClient:
         max_total_wait: float = 8.0,
         backoff_base: float = 0.5,
         on_write: Callable[[WriteRecord], None] | None = None,
+        on_answer: Callable[[str, str, PostHogError | None], None] | None = None,
         user_agent: str = "posthog-ops-portal/0.1",
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -121,6 +126,9 @@ class PostHogClient:
         self.max_total_wait = max_total_wait
         self.backoff_base = backoff_base
         self.on_write = on_write
+        # Told of every answer (method, API path, the error or None), so the connection can learn what this key may
+        # do on this PostHog (refusals, endpoints it lacks). A hook error must not hide PostHog's answer.
+        self.on_answer = on_answer
         self.sleep = sleep
         # The key lives only in the session's headers, so no attribute of ours can leak it.
         self.session = session if session is not None else _pooled_session()
@@ -166,26 +174,39 @@ class PostHogClient:
         params: dict[str, Any] | None = None,
         json: Any = None,
         files: Files | None = None,
+        form: bool = False,
         capture_before: bool = False,
         before_path: str | None = None,
         secret_keys: frozenset[str] = frozenset(),
         reads_only: bool = False,
+        verify: Callable[[Any], list[Unkept]] | None = None,
     ) -> Any:
-        """`files` turns the body into multipart form data: `json`'s fields, objects encoded as JSON text,
-        beside the files, as PostHog's plugin config attachments expect. `secret_keys` name body keys the
+        """`verify` is given PostHog's answer to a write and names what it did not keep of what was sent; the write
+        is then recorded as not kept and ChangeNotKept raised, so nothing calls it saved. `files` or `form=True` turn the body into multipart form data: `json`'s fields, objects encoded as JSON
+        text, beside any files, as PostHog's own app sends a plugin config (whose `config` PostHog reads only from
+        such a body). `secret_keys` name body keys the
         write record must treat as secrets. `before_path` is where the before-state is read when the write's
         own URL serves none (a POST action such as groups' update_property). `reads_only` marks a POST that changes
         nothing (file system's count_by_path): it is sent, retried and logged as a read, and not audited."""
         method = method.upper()
         url = self._url(path)
+        multipart = (files or {}) if form else files
         if method not in WRITE_METHODS or reads_only:
-            return self._send(method, url, params=params, json=json)[1]
+            return self._send(method, url, params=params, json=json, files=multipart)[1]
         if before_path is not None:
             before = self._fetch_before(self._url(before_path))
         else:
             before = self._fetch_before(url) if capture_before and method in BEFORE_METHODS else None
         return self._write(
-            method, path, url, params=params, json=json, files=files, before=before, secret_keys=secret_keys
+            method,
+            path,
+            url,
+            params=params,
+            json=json,
+            files=multipart,
+            before=before,
+            secret_keys=secret_keys,
+            verify=verify,
         )
 
     def paginate(
@@ -221,13 +242,14 @@ class PostHogClient:
         files: Files | None,
         before: Any,
         secret_keys: frozenset[str],
+        verify: Callable[[Any], list[Unkept]] | None = None,
     ) -> Any:
         started = time.monotonic()
         record = partial(
             self._record,
             method=method,
             path=path,
-            body=json if not files else {**(json or {}), **_files_summary(files)},
+            body=json if files is None else {**(json or {}), **_files_summary(files)},
             started=started,
             before=before,
             secret_keys=secret_keys,
@@ -237,6 +259,11 @@ class PostHogClient:
         except PostHogError as error:
             record(status=error.status, error=error, response=None)
             raise
+        unkept = verify(data) if verify is not None else []
+        if unkept:
+            not_kept = ChangeNotKept(unkept, answer=data, status=status)
+            record(status=status, error=not_kept, response=data, unkept=tuple(unkept))
+            raise not_kept
         record(status=status, error=None, response=data)
         return data
 
@@ -252,6 +279,7 @@ class PostHogClient:
         before: Any,
         response: Any,
         secret_keys: frozenset[str],
+        unkept: tuple[Unkept, ...] = (),
     ) -> None:
         if self.on_write is None:
             return
@@ -265,6 +293,7 @@ class PostHogClient:
             before=before,
             response=response,
             secret_keys=secret_keys,
+            unkept=unkept,
         )
         # Deliberately not guarded: a failing audit hook must surface.
         self.on_write(record)
@@ -295,14 +324,26 @@ class PostHogClient:
             try:
                 response = self._attempt(method, url, params=params, json=json, files=files, attempt=attempt)
                 if response.ok:
-                    return response.status_code, response.text if as_text else self._parse(response)
+                    answer = response.status_code, response.text if as_text else self._parse(response)
+                    self._answered(method, url, None)
+                    return answer
                 raise self._redacted(error_from_response(response))
             except PostHogError as error:
                 wait = self._retry_wait(method, error, attempt)
                 if wait is None or attempt > retries or waited + wait > self.max_total_wait:
+                    error.method, error.path = method, urlsplit(url).path
+                    self._answered(method, url, error)
                     raise
             self.sleep(wait)
             waited += wait
+
+    def _answered(self, method: str, url: str, error: PostHogError | None) -> None:
+        if self.on_answer is None:
+            return
+        try:
+            self.on_answer(method, urlsplit(url).path, error)
+        except Exception:  # learning what PostHog allows must never hide its answer
+            logger.exception("posthog on_answer hook failed for %s %s", method, urlsplit(url).path)
 
     def _retry_wait(self, method: str, error: PostHogError, attempt: int) -> float | None:
         """Seconds to wait before retrying, or None when this error must not be retried."""
@@ -323,7 +364,7 @@ class PostHogClient:
     ) -> requests.Response:
         started = time.monotonic()
         log_path = urlsplit(url).path
-        body = {"json": json} if not files else {"data": _form_fields(json or {}), "files": files}
+        body = {"json": json} if files is None else {"files": _multipart(json or {}, files)}
         try:
             response = self.session.request(method, url, params=params, timeout=self.timeout, **body)
         except requests.RequestException as exc:
@@ -408,8 +449,16 @@ def _page_items(page: Any, *, allow_list: bool) -> tuple[list[Any], str | None]:
     raise BadResponse("Expected a paginated list from PostHog.")
 
 
-def _form_fields(fields: dict[str, Any]) -> dict[str, str]:
-    return {name: value if isinstance(value, str) else jsonlib.dumps(value) for name, value in fields.items()}
+def _multipart(fields: dict[str, Any], files: Files) -> dict[str, tuple[str | None, Any, ...]]:
+    """Every field as a form part beside the files, so the body is multipart/form-data even without a file. Text
+    goes as it is; objects, lists, numbers and booleans as JSON text, which DRF reads back ("true", "3"); None as an
+    empty part, the only "no value" a form can carry."""
+    parts: dict[str, tuple] = {
+        name: (None, "" if value is None else value if isinstance(value, str) else jsonlib.dumps(value))
+        for name, value in fields.items()
+    }
+    parts.update(files)
+    return parts
 
 
 def _files_summary(files: Files) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -15,6 +16,18 @@ SNIPPET_LIMIT = 200
 DETAIL_LIMIT = 1000
 _THROTTLE_WAIT = re.compile(r"available in (\d+(?:\.\d+)?) second", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
+# posthog/permissions.py APIScopePermission: "This action does not support personal API key access" (older
+# versions capitalise "Personal API Key"); PersonalApiKeySelfAccessPermission words it the same way.
+_SCOPE_WALL = re.compile(r"does not support personal api key access", re.IGNORECASE)
+_MISSING_SCOPE = re.compile(r"missing required scope '([^']+)'", re.IGNORECASE)
+# PluginsAccessLevelPermission and the older install checks (posthog/api/plugin.py).
+_ACCESS_LEVEL = re.compile(
+    r"plugin access level is insufficient|plugin installation is not available|"
+    r"plugin (installation|configuration) via the web is disabled",
+    re.IGNORECASE,
+)
+# posthog/api/__init__.py api_not_found: the URL matches no endpoint of this PostHog version.
+ENDPOINT_NOT_FOUND = "Endpoint not found."
 _SPACE = re.compile(r"\s+")
 
 
@@ -35,6 +48,10 @@ class PostHogError(Exception):
         self.status = status
         self.code = code
         self.attr = attr
+        # Set by the client: the request that failed, and where PostHog's own app offers the same thing.
+        self.method: str | None = None
+        self.path: str | None = None
+        self.app_url: str | None = None
         super().__init__(self.detail)
 
     def __str__(self) -> str:
@@ -98,8 +115,52 @@ class PermissionDenied(PostHogError):
     @property
     def user_message(self) -> str:
         return (
-            "PostHog refused this action: the API key lacks a required scope or is not "
-            f"allowed to act on this object. PostHog said: “{self.detail}”"
+            "PostHog refused this action: the API key or its owner is not allowed to do it here. "
+            f"PostHog said: “{self.detail}”"
+        )
+
+
+class PersonalKeyRefused(PermissionDenied):
+    """PostHog refuses every personal API key for this action, whatever its scopes (`*` included): the action
+    declares no scope, so only PostHog's own app, signed in, may do it. Asking again or adding scopes changes
+    nothing."""
+
+    default_detail = "This action does not support personal API key access"
+
+    @property
+    def user_message(self) -> str:
+        return (
+            "PostHog does not accept personal API keys for this action, whatever the key's scopes: "
+            "do it in PostHog's app instead."
+        )
+
+
+class MissingScope(PermissionDenied):
+    """The key lacks the scope PostHog requires here ("API key missing required scope 'plugin:write'")."""
+
+    @property
+    def scope(self) -> str:
+        found = _MISSING_SCOPE.search(self.detail)
+        return found.group(1) if found else ""
+
+    @property
+    def user_message(self) -> str:
+        scope = self.scope or "required"
+        return (
+            f"The API key lacks the scope “{scope}” that PostHog requires here. Add it to the key in PostHog "
+            "(personal API keys, in your account settings), or use a key that has it."
+        )
+
+
+class AccessLevelInsufficient(PermissionDenied):
+    """The organization's plugin access level forbids this (installing, editing and upgrading plugins need the
+    Install level; many organizations, cloud ones by default, are at Configure)."""
+
+    @property
+    def user_message(self) -> str:
+        return self._said(
+            "PostHog refused this: the organization's plugin access level does not allow it "
+            "(installing, editing, upgrading and uninstalling plugins need the Install level)."
         )
 
 
@@ -109,6 +170,16 @@ class NotFound(PostHogError):
     @property
     def user_message(self) -> str:
         return "PostHog could not find this object: it may have been deleted, or the API key cannot see it."
+
+
+class EndpointNotFound(NotFound):
+    """No such endpoint on this PostHog version (retired, like plugin jobs, or not yet there): not a missing object."""
+
+    default_detail = ENDPOINT_NOT_FOUND
+
+    @property
+    def user_message(self) -> str:
+        return "This PostHog does not offer this: the endpoint does not exist in the version it runs."
 
 
 class MethodNotAllowed(PostHogError):
@@ -208,6 +279,36 @@ class BadResponse(PostHogError):
         return f"PostHog sent an answer the portal could not understand: {self.detail}"
 
 
+@dataclass(frozen=True)
+class Unkept:
+    """One value PostHog did not keep: what was sent, and what PostHog answered it holds instead."""
+
+    field: str
+    sent: Any
+    kept: Any
+
+
+class ChangeNotKept(PostHogError):
+    """PostHog answered a write as done, yet holds other values than were sent: it silently ignored part of the
+    change (a plugin config's `config` sent as JSON, say). Nothing may be called saved."""
+
+    default_detail = "PostHog did not keep the change."
+
+    def __init__(self, unkept: list[Unkept], *, answer: Any = None, status: int | None = None) -> None:
+        super().__init__(self.default_detail, status=status)
+        self.unkept = unkept
+        self.answer = answer
+
+    @property
+    def user_message(self) -> str:
+        fields = ", ".join(f"“{item.field}”" for item in self.unkept[:8])
+        more = f" and {len(self.unkept) - 8} more" if len(self.unkept) > 8 else ""
+        return (
+            f"PostHog answered as if it saved the change, but it still holds other values for {fields}{more}. "
+            "Nothing was changed there; your edit is kept below."
+        )
+
+
 _BY_STATUS: dict[int, type[PostHogError]] = {
     400: ValidationError,
     401: AuthenticationFailed,
@@ -231,6 +332,7 @@ def error_from_response(response: requests.Response) -> PostHogError:
     status = response.status_code
     cls = error_class_for(status)
     detail, code, attr = _parse_error_body(response.text, keep_text=cls in (ServerError, PostHogError))
+    cls = _refined(cls, detail)
     if cls is Throttled:
         return Throttled(
             detail,
@@ -240,6 +342,23 @@ def error_from_response(response: requests.Response) -> PostHogError:
             retry_after=_retry_after(response.headers.get("Retry-After"), detail),
         )
     return cls(detail, status=status, code=code, attr=attr)
+
+
+def _refined(cls: type[PostHogError], detail: str | None) -> type[PostHogError]:
+    """The more precise error PostHog's words name: a scope wall, a missing scope, a plugin access level, an
+    endpoint this version does not have."""
+    if cls is PermissionDenied and detail:
+        if _SCOPE_WALL.search(detail):
+            return PersonalKeyRefused
+        if _MISSING_SCOPE.search(detail):
+            return MissingScope
+        if _ACCESS_LEVEL.search(detail):
+            return AccessLevelInsufficient
+    if cls is ValidationError and detail and _ACCESS_LEVEL.search(detail):
+        return AccessLevelInsufficient  # older PostHog words its install checks as a 400 ValidationError
+    if cls is NotFound and detail == ENDPOINT_NOT_FOUND:
+        return EndpointNotFound
+    return cls
 
 
 def text_snippet(text: str, limit: int = SNIPPET_LIMIT) -> str:

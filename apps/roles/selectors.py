@@ -6,6 +6,7 @@ from datetime import datetime
 from django.utils.dateparse import parse_datetime
 
 from apps.connections.context import PostHogContext
+from apps.core.people import person_name
 from apps.posthog.client import api_path
 
 MAX_ROLES = 500
@@ -33,20 +34,14 @@ def role_path(context: PostHogContext, *rest: str) -> str:
 
 
 def role_list(*, context: PostHogContext) -> list[Role]:
-    roles = context.client.paginate(role_path(context), params={"limit": 100}, max_items=MAX_ROLES)
+    # The first page is asked for without any query parameter, then `next` is followed: the 2024-2025 versions
+    # filter roles by every query parameter (ee/api/rbac/role.py), so `?limit=` answers a 500 there.
+    roles = context.client.paginate(role_path(context), max_items=MAX_ROLES)
     return sorted((_role(role) for role in roles), key=lambda role: role.name.casefold())
 
 
 def role_get(*, context: PostHogContext, role_id: str) -> Role:
     return _role(context.client.get(role_path(context, role_id)))
-
-
-def person_name(user) -> str:
-    """ "First Last", else the email: PostHog's UserBasic as people read it."""
-    if not isinstance(user, dict):
-        return ""
-    full = " ".join(str(user.get(key) or "").strip() for key in ("first_name", "last_name")).strip()
-    return full or str(user.get("email") or "")
 
 
 def _role(role: dict) -> Role:

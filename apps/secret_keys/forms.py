@@ -1,12 +1,21 @@
 from django import forms
 
-# The only scopes PostHog lets a project secret API key hold.
+# Scopes PostHog lets a project secret API key hold, as the portal describes them. The list grows with PostHog's
+# versions (posthog/scopes.py, PROJECT_SECRET_API_KEY_ALLOWED_API_SCOPE_ACTION): a version that does not accept one
+# says so, and its refusal lands on the field. A key's scopes the portal does not describe are offered too, so an
+# edit keeps every scope the key holds.
 SCOPE_CHOICES = [
     ("feature_flag:read", "Feature flags: read (local evaluation of flags in server SDKs)"),
     ("endpoint:read", "Endpoints: read (run the project's endpoints)"),
+    ("experiment:read", "Experiments: read"),
+    ("account:read", "Account: read"),
+    ("loop:write", "Loops: write"),
 ]
+UNDESCRIBED = "held by this key; the portal does not describe it"
 # PostHog's limit on labels.
 LABEL_MAX_LENGTH = 40
+# PostHog names a refused scope by its index (`scopes__0`).
+MAX_SCOPE_INDEX = 50
 
 
 class SecretKeyForm(forms.Form):
@@ -19,11 +28,16 @@ class SecretKeyForm(forms.Form):
         choices=SCOPE_CHOICES,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one scope."},
-        help_text="A secret key can hold only these scopes.",
+        help_text="The scopes PostHog allows for secret keys; this PostHog version may refuse newer ones.",
     )
 
-    # PostHog names the scope it refused by its index (`scopes__0`).
-    UPSTREAM_FIELDS = {f"scopes__{index}": "scopes" for index in range(len(SCOPE_CHOICES))}
+    UPSTREAM_FIELDS = {f"scopes__{index}": "scopes" for index in range(MAX_SCOPE_INDEX)}
+
+    def __init__(self, *args, held_scopes: list[str] | tuple[str, ...] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        described = {value for value, _ in SCOPE_CHOICES}
+        extra = [(scope, UNDESCRIBED) for scope in held_scopes if isinstance(scope, str) and scope not in described]
+        self.fields["scopes"].choices = [*SCOPE_CHOICES, *extra]
 
     def payload(self) -> dict:
         return {"label": self.cleaned_data["label"], "scopes": list(self.cleaned_data["scopes"])}

@@ -7,10 +7,13 @@ from django.utils.dateparse import parse_datetime
 
 from apps.connections.context import PostHogContext
 from apps.connections.selectors import scope_options
+from apps.core.people import person_name
 from apps.posthog.client import api_path
+from apps.posthog.errors import PostHogError
 
-# PostHog refuses an eleventh key per environment.
-MAX_KEYS = 10
+# How many keys the list reads. PostHog's own limit per environment differs between versions (10, then 50): the
+# portal never assumes it, and shows PostHog's refusal when one is reached.
+MAX_LISTED = 200
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ def secret_keys_path(context: PostHogContext, *rest: str) -> str:
 
 
 def secret_key_list(*, context: PostHogContext) -> list[dict]:
-    return list(context.client.paginate(secret_keys_path(context), params={"limit": 100}, max_items=100))
+    return list(context.client.paginate(secret_keys_path(context), params={"limit": 100}, max_items=MAX_LISTED))
 
 
 def secret_key_get(*, context: PostHogContext, key_id: str) -> dict:
@@ -40,10 +43,10 @@ def secret_key_get(*, context: PostHogContext, key_id: str) -> dict:
 
 
 def secret_key_rows(*, context: PostHogContext) -> list[SecretKeyRow]:
-    """Newest first, creators named: PostHog answers only a user id, and a key created through the API is its
-    key owner's, so the connection's own user names most of them."""
+    """Newest first, creators named: newer PostHog answers the creator as a user, older versions only its id (then
+    the key owner, read from users/@me where the key may, names the keys it made; the rest read "user 12")."""
     keys = secret_key_list(context=context)
-    owner = context.client.get(api_path("users", "@me")) if keys else {}
+    owner = _owner(context) if any(isinstance(key.get("created_by"), int) for key in keys) else {}
     return [
         SecretKeyRow(
             id=str(key["id"]),
@@ -65,13 +68,19 @@ def environment_name(*, context: PostHogContext) -> str:
     return names.get(str(context.environment_id), str(context.environment_id))
 
 
-def _creator(user_id, owner: dict) -> str:
-    if user_id is None:
-        return ""
-    if isinstance(owner, dict) and owner.get("id") == user_id:
-        full_name = " ".join(str(owner.get(part) or "") for part in ("first_name", "last_name")).strip()
-        return full_name or str(owner.get("email") or f"User {user_id}")
-    return f"User {user_id}"
+def _owner(context: PostHogContext) -> dict:
+    """The key owner, where the key may read it (users/@me needs the user:read scope): optional."""
+    try:
+        owner = context.client.get(api_path("users", "@me"))
+    except PostHogError:
+        return {}
+    return owner if isinstance(owner, dict) else {}
+
+
+def _creator(created_by, owner: dict) -> str:
+    if isinstance(created_by, int) and not isinstance(created_by, bool) and owner.get("id") == created_by:
+        return person_name(owner) or person_name(created_by)
+    return person_name(created_by)
 
 
 def _when(value) -> datetime | None:

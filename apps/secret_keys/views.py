@@ -1,6 +1,7 @@
 """The picked environment's project secret API keys: list, create, edit, roll and delete; Admins only."""
 
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -16,26 +17,17 @@ from apps.secret_keys.reveal import secret_shown_once
 
 
 def _form_error(form: SecretKeyForm, error: ValidationError) -> None:
-    """On its field when PostHog names one; PostHog's own words above the form otherwise (the key limit)."""
+    """On its field when PostHog names one; PostHog's own words above the form otherwise (its limit of keys)."""
     if not form_error_from_upstream(form, error, fields=SecretKeyForm.UPSTREAM_FIELDS):
-        form.add_error(None, error.detail)
-
-
-def _remaining(keys_count: int) -> int:
-    return max(0, selectors.MAX_KEYS - keys_count)
+        form.add_error(None, error.user_message)
 
 
 @never_cache
 @require_GET
 @posthog_page(ADMINISTER)
-def key_list(request):
+def key_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.secret_key_rows(context=request.posthog)
-    context = {
-        "rows": rows,
-        "remaining": _remaining(len(rows)),
-        "max_keys": selectors.MAX_KEYS,
-        "environment": selectors.environment_name(context=request.posthog),
-    }
+    context = {"rows": rows, "environment": selectors.environment_name(context=request.posthog)}
     return render(request, "secret_keys/key_list.html", context)
 
 
@@ -56,13 +48,7 @@ def key_create(request):
             )
     if request.htmx and request.method == "POST":
         return render(request, "secret_keys/key_form.html#form", {"form": form})
-    remaining = _remaining(len(selectors.secret_key_list(context=request.posthog)))
-    context = {
-        "form": form,
-        "remaining": remaining,
-        "max_keys": selectors.MAX_KEYS,
-        "environment": selectors.environment_name(context=request.posthog),
-    }
+    context = {"form": form, "environment": selectors.environment_name(context=request.posthog)}
     return render(request, "secret_keys/key_form.html", context)
 
 
@@ -71,7 +57,8 @@ def key_create(request):
 @posthog_page(ADMINISTER)
 def key_edit(request, key_id: str):
     key = selectors.secret_key_get(context=request.posthog, key_id=key_id)
-    form = SecretKeyForm(request.POST or None, initial={"label": key.get("label"), "scopes": key.get("scopes")})
+    held = [str(scope) for scope in key.get("scopes") or []]
+    form = SecretKeyForm(request.POST or None, initial={"label": key.get("label"), "scopes": held}, held_scopes=held)
     if request.method == "POST" and form.is_valid():
         try:
             services.secret_key_update(context=request.posthog, key_id=key_id, **form.payload())

@@ -66,7 +66,7 @@ def shared_item_page(
     answer = context.client.get(kind.path(context), params=params)
     answer = answer if isinstance(answer, dict) else {}
     items = [_shared_item(kind, row) for row in answer.get("results") or [] if isinstance(row, dict)]
-    return OffsetPage.of_answer(answer, items=items, offset=offset)
+    return OffsetPage.of_answer(answer, items=items, offset=offset, limit=PAGE_SIZE)
 
 
 def shared_item_find(*, context: PostHogContext, kind: Kind, item_id: str) -> SharedItem | None:

@@ -14,6 +14,7 @@ MODULES = [
     "organizations",
     "plugins",
     "plugin_configs",
+    "hog_functions",
     "groups",
     "sharing",
     "secret_keys",
@@ -22,6 +23,7 @@ MODULES = [
     "annotations",
     "cohorts",
     "file_system",
+    "personal_api_keys",
 ]
 
 

@@ -15,6 +15,8 @@ from simulator.profiles import Profile
 Handler = Callable[..., object]
 # Declared by routes whose PostHog action names no scope: scoped personal API keys are refused there.
 NO_SCOPE = None
+# Declared by routes whose viewset does not use APIScopePermission at all (personal_api_keys/@current): any key.
+ANY_KEY = "<any key: no scope check>"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from simulator.profiles import Profile
 DEMO_KEY = "phx_simulator_demo_key_all_scopes_0000000000000"
 READ_ONLY_KEY = "phx_simulator_read_only_key_00000000000000000"
 PLUGINS_ONLY_KEY = "phx_simulator_plugins_only_key_0000000000000"
+# A key made before PostHog had scopes: every version lets it through every action (the scope wall spares it).
+UNSCOPED_KEY = "phx_simulator_old_key_without_scopes_000000000"
 ORGANIZATION_ID = "0190a8f1-6c5e-7d2a-9b1e-4f3c2d1a0b9c"
 OTHER_ORGANIZATION_ID = "0190a8f1-0000-7000-8000-000000000000"
 
@@ -23,6 +25,7 @@ class Keys:
     demo: str = DEMO_KEY
     read_only: str = READ_ONLY_KEY
     plugins_only: str = PLUGINS_ONLY_KEY
+    unscoped: str = UNSCOPED_KEY
 
 
 KEYS = Keys()
@@ -128,6 +131,7 @@ def _seed_core(store: Store, profile: Profile) -> World:
         (DEMO_KEY, list(profile.demo_key_scopes) if profile.demo_key_scopes is not None else None, "Demo key"),
         (READ_ONLY_KEY, READ_SCOPES, "Read only"),
         (PLUGINS_ONLY_KEY, ["plugin:read", "plugin:write"], "Plugins only"),
+        (UNSCOPED_KEY, None, "Old key without scopes"),
     ]:
         store.insert(
             "personal_api_key",
@@ -164,6 +168,5 @@ def _project(store: Store, world: World, name: str, number: int) -> dict:
         "has_completed_onboarding_for": {"product_analytics": True},
         "secret_api_token": f"phs_project{team_id:04d}{'s' * 28}",
         "secret_api_token_backup": None,
-        "conversations_public_token": None,
     }
     return store.insert("project", project, id=team_id, parent=world.organization_id)

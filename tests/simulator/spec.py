@@ -162,7 +162,7 @@ _differ(
 )
 
 
-CONTRACT_MD = Path(__file__).resolve().parents[2] / "apps" / "simulator" / "CONTRACT.md"
+CONTRACT_MD = Path(__file__).resolve().parents[2] / "simulator" / "CONTRACT.md"
 
 
 # Locating the specification -----------------------------------------------------------------
@@ -321,7 +321,6 @@ PLUGIN_CONFIG_KEYS = frozenset(
         "name",
         "description",
         "deleted",
-        "filters",
     }
 )
 
@@ -344,7 +343,7 @@ EXPECT_OVERRIDES: dict[tuple[str, str], Expect] = {
     ("PATCH", "/api/projects/:project_id/plugin_configs/rearrange/"): Expect(
         200,
         "list",
-        item_keys=PLUGIN_CONFIG_KEYS - {"name", "description", "deleted", "filters"},
+        item_keys=PLUGIN_CONFIG_KEYS - {"name", "description", "deleted"},
         reason="the page shows one plugin config; PostHog answers the list of re-ordered configs",
     ),
     ("DELETE", "/api/organizations/:parent_lookup_organization_id/plugins/:id/"): Expect(
@@ -432,7 +431,49 @@ for _prefix in ("/api/projects/:project_id", "/api/environments/:environment_id"
 WRITE_ONLY_KEYS = frozenset({"_create_in_folder", "_create_static_person_ids"})
 
 
-def expectation(row: Row) -> Expect:
+# What PostHog's code declares for rows whose page names no scope ("-"): the object's scope for CRUD (derived
+# from the viewset's scope_object), or None where the action declares none, which refuses every scoped personal
+# API key (posthog/permissions.py; REAL-BEHAVIOUR.md section 1).
+_PLUGINS_ROWS = "/api/organizations/:parent_lookup_organization_id/plugins/"
+SCOPES_BEHIND_DASH: dict[tuple[str, str], str] = {
+    ("GET", _PLUGINS_ROWS): "plugin:read",
+    ("POST", _PLUGINS_ROWS): "plugin:write",
+    ("GET", _PLUGINS_ROWS + ":id/"): "plugin:read",
+    ("PATCH", _PLUGINS_ROWS + ":id/"): "plugin:write",
+    ("DELETE", _PLUGINS_ROWS + ":id/"): "plugin:write",
+    # posthog/api/project_secret_api_key.py lists roll among scope_object_write_actions (newest versions).
+    ("POST", "/api/environments/:environment_id/project_secret_api_keys/:id/roll/"): "project:write",
+    # file system actions are listed in FileSystemViewSet's scope_object_*_actions; log_view as a write.
+    ("GET", "/api/projects/:project_id/file_system/log_view/"): "file_system:write",
+    ("POST", "/api/projects/:project_id/file_system/log_view/"): "file_system:write",
+    ("POST", "/api/projects/:project_id/file_system/undo_delete/"): "file_system:write",
+    ("POST", "/api/projects/:project_id/file_system/count_by_path/"): "file_system:read",
+    ("GET", "/api/projects/:project_id/file_system/unfiled/"): "file_system:read",
+    ("POST", "/api/projects/:project_id/file_system/:id/move/"): "file_system:write",
+    ("POST", "/api/projects/:project_id/file_system/:id/link/"): "file_system:write",
+}
+
+
+def declared_scope(row: Row, profile=None) -> str | None:
+    """The scope PostHog's code requires for a row: the page's, else SCOPES_BEHIND_DASH, else none (the wall).
+    Older file_system.py lists none of its actions (the reference pages' "-")."""
+    if row.area == "file_system" and profile is not None and not profile.file_system_action_scopes:
+        return row.required_scope
+    return row.required_scope or SCOPES_BEHIND_DASH.get(row.key)
+
+
+def retired_in(row: Row, profile) -> bool:
+    """Rows whose endpoint this PostHog version does not have (404 "Endpoint not found.")."""
+    if row.path.endswith("/plugin_configs/:id/job/"):
+        return not profile.plugin_config_job
+    if row.path.endswith("/groups/property_definitions/"):
+        return not profile.group_property_definitions
+    return False
+
+
+def expectation(row: Row, profile=None) -> Expect:
+    if profile is not None and (found := _profile_expectation(row, profile)) is not None:
+        return found
     if row.key in EXPECT_OVERRIDES:
         return EXPECT_OVERRIDES[row.key]
     example = doc_example(row)
@@ -448,6 +489,27 @@ def expectation(row: Row) -> Expect:
         frozenset(results[0]) if isinstance(results, list) and results and isinstance(results[0], dict) else frozenset()
     )
     return Expect(status, "object", frozenset(body) - WRITE_ONLY_KEYS, item_keys - WRITE_ONLY_KEYS)
+
+
+def _profile_expectation(row: Row, profile) -> Expect | None:
+    """Where the two PostHog versions answer differently (simulator/profiles.py names the source of each)."""
+    config_keys = (
+        PLUGIN_CONFIG_KEYS if profile.plugin_config_delivery_rate else PLUGIN_CONFIG_KEYS - {"delivery_rate_24h"}
+    )
+    configs = "/api/projects/:project_id/plugin_configs/"
+    if row.key == ("POST", configs) and profile.plugin_config_create_retired:
+        return Expect(
+            400, "object", frozenset({"detail"}), reason="newer PostHog no longer creates plugin configs from JSON"
+        )
+    if row.key in (("GET", configs + ":id/"), ("PATCH", configs + ":id/"), ("POST", configs)):
+        return Expect(200 if row.method != "POST" else 201, "object", config_keys)
+    if row.key == ("GET", configs):
+        return Expect(200, "object", frozenset({"count", "next", "previous", "results"}), config_keys)
+    if row.key == ("PATCH", configs + "rearrange/"):
+        return Expect(200, "list", item_keys=config_keys - {"name", "description", "deleted"})
+    if row.path.endswith("/groups/property_values/") and not profile.group_property_values_envelope:
+        return Expect(200, "list", item_keys=frozenset({"name", "count"}), reason="older PostHog answers a bare list")
+    return None
 
 
 def _default_status(row: Row) -> int:
@@ -537,9 +599,14 @@ class Ids:
 
     @property
     def environment_id(self) -> int:
-        return self._once(
-            "environment", lambda: self._get(f"/api/projects/{self.project_id}/environments/")["results"][0]["id"]
-        )
+        def find():
+            answer = self.call("GET", f"/api/projects/{self.project_id}/environments/")
+            if answer.status_code == 403:  # newer PostHog: one environment per project, sharing its id
+                return self.project_id
+            assert answer.status_code == 200, f"listing environments answered {answer.status_code}: {answer.text}"
+            return answer.json()["results"][0]["id"]
+
+        return self._once("environment", find)
 
     def plugins(self) -> list[dict]:
         return self._once(

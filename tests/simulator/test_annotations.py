@@ -1,4 +1,7 @@
-"""Annotations: newest first, search, validation, soft delete through PATCH, DELETE answering 405 with no body."""
+"""Annotations: newest first, search, validation, soft delete through PATCH, DELETE answering 405 with no body.
+
+posthog/api/annotation.py behaves the same in both profiles for what these tests reach.
+"""
 
 import requests
 
@@ -27,6 +30,7 @@ def test_organization_annotations_show_in_every_project(sim):
 def test_search_and_scope_filters_and_pagination(sim):
     found = sim.call("GET", ANNOTATIONS + "?search=ROLLED out").json()["results"]
     assert found and all("rolled out" in a["content"].lower() for a in found)
+    assert sim.call("GET", ANNOTATIONS + "?search=rolled,out").json()["count"] == len(found)  # commas split terms
     assert sim.call("GET", ANNOTATIONS + "?search=no-such-words-here").json()["count"] == 0
     insights = sim.call("GET", ANNOTATIONS + "?scope=insight").json()["results"]
     assert insights and {a["scope"] for a in insights} == {"dashboard_item"}
@@ -34,6 +38,16 @@ def test_search_and_scope_filters_and_pagination(sim):
     assert bad.status_code == 400 and bad.json()["detail"] == "Invalid scope: galaxy"
     first = sim.call("GET", ANNOTATIONS + "?limit=10").json()
     assert len(first["results"]) == 10 and "offset=10" in first["next"]
+
+
+def test_date_range_filter(sim):
+    everything = sim.call("GET", ANNOTATIONS).json()["results"]
+    middle = everything[5]["date_marker"]
+    newer = sim.call("GET", ANNOTATIONS, params={"date_from": middle}).json()["results"]
+    assert [a["id"] for a in newer] == [a["id"] for a in everything[:6]]
+    backwards = sim.call("GET", ANNOTATIONS, params={"date_from": "2030-01-01", "date_to": "2020-01-01"})
+    assert backwards.json()["detail"] == "Invalid date range: date_from must be before date_to"
+    assert sim.call("GET", ANNOTATIONS, params={"date_to": "soon"}).status_code == 400
 
 
 def test_create_get_and_update(sim, simulator):
@@ -52,7 +66,7 @@ def test_create_get_and_update(sim, simulator):
     assert updated.status_code == 200 and updated.json()["content"] == "Launched beta"
     assert sim.call("GET", f"{ANNOTATIONS}{annotation['id']}/").json()["content"] == "Launched beta"
 
-    activity = simulator.simulator.store.activity_list(scope="Annotation", parent=1, item_id=annotation["id"])
+    activity = simulator.state.annotations.activity(annotation["id"])
     assert [a["activity"] for a in activity] == ["updated", "created"]
     assert activity[0]["detail"]["changes"][0]["field"] == "content"
 
@@ -60,17 +74,19 @@ def test_create_get_and_update(sim, simulator):
 def test_validation_errors_name_the_field(sim):
     cases = [
         ({"content": "x" * 401}, "content", "max_length"),
-        ({"content": "x", "date_marker": "yesterday"}, "date_marker", "invalid"),
+        ({"content": "x", "date_marker": "yesterday"}, "date_marker", "invalid_input"),
         ({"content": "x", "scope": "galaxy"}, "scope", "invalid_choice"),
-        ({"content": "x", "dashboard_item": "abc"}, "dashboard_item", "invalid"),
+        ({"content": "x", "dashboard_item": "abc"}, "dashboard_item", "invalid_input"),
         ({"content": "x", "dashboard_item": 999999}, "dashboard_item", "does_not_exist"),
-        ({"content": "x", "deleted": "maybe"}, "deleted", "invalid"),
+        ({"content": "x", "deleted": "maybe"}, "deleted", "invalid_input"),
     ]
     for body, attr, code in cases:
         answer = sim.call("POST", ANNOTATIONS, json=body)
         assert answer.status_code == 400, body
         assert (answer.json()["type"], answer.json()["attr"], answer.json()["code"]) == ("validation_error", attr, code)
     assert sim.call("POST", ANNOTATIONS, data="{not json").json()["code"] == "parse_error"
+    recording = sim.call("POST", ANNOTATIONS, json={"content": "x", "scope": "recording"}).json()
+    assert (recording["detail"], recording["attr"]) == ("Recording scope is deprecated", None)
 
 
 def test_delete_is_405_with_no_body_and_patch_deleted_soft_deletes(sim):
@@ -88,6 +104,13 @@ def test_delete_is_405_with_no_body_and_patch_deleted_soft_deletes(sim):
     assert sim.call("GET", f"{ANNOTATIONS}{annotation['id']}/").json()["deleted"] is False
 
 
+def test_delete_refuses_before_looking_the_annotation_up(sim):
+    """ForbidDestroyModel.destroy answers 405 without get_object(): an unknown id is refused the same way."""
+    unknown = sim.call("DELETE", f"{ANNOTATIONS}999999/")
+    assert unknown.status_code == 405 and unknown.content == b""
+    assert sim.call("DELETE", "/api/projects/999/annotations/1/").status_code == 404  # the project is checked
+
+
 def test_unknown_ids_current_project_and_scopes(sim, simulator):
     assert sim.call("GET", f"{ANNOTATIONS}999999/").status_code == 404
     assert sim.call("GET", "/api/projects/@current/annotations").json()["count"] == 23
@@ -96,3 +119,18 @@ def test_unknown_ids_current_project_and_scopes(sim, simulator):
     assert requests.get(f"{simulator.url}{ANNOTATIONS}", headers=headers, timeout=10).status_code == 200
     denied = requests.post(f"{simulator.url}{ANNOTATIONS}", json={"content": "x"}, headers=headers, timeout=10)
     assert denied.status_code == 403 and "annotation:write" in denied.json()["detail"]
+
+
+def test_state_api(sim, simulator):
+    annotations = simulator.state.annotations
+    listed = sim.call("GET", ANNOTATIONS).json()["results"]
+    assert annotations.all(1) == listed
+    assert len(annotations.all(1, include_deleted=True)) == 25
+    assert annotations.get(listed[0]["id"]) == listed[0] and annotations.get(999999) is None
+
+    made = annotations.add(1, content="Arranged by a test", date_marker="2031-05-05T00:00:00Z", scope="project")
+    assert sim.call("GET", ANNOTATIONS).json()["results"][0] == made
+    assert made["created_by"]["email"] == "dana@hedgehog.example"
+    hidden = annotations.update(made["id"], deleted=True)
+    assert hidden["deleted"] is True
+    assert sim.call("GET", f"{ANNOTATIONS}{made['id']}/").status_code == 404

@@ -20,7 +20,7 @@ def test_scopes_are_enforced_per_key(simulator):
     answer = requests.get(f"{simulator.url}/api/projects/", headers={"Authorization": f"Bearer {PLUGINS_ONLY_KEY}"})
     assert answer.status_code == 403
     assert answer.json() == {
-        "type": "invalid_request",
+        "type": "authentication_error",
         "code": "permission_denied",
         "detail": "API key missing required scope 'project:read'",
         "attr": None,
@@ -118,15 +118,76 @@ def test_request_log_records_calls(simulator, sim):
     log = requests.get(f"{simulator.url}/_simulator/requests").json()
     assert log[-1]["method"] == "GET" and log[-1]["path"] == "/api/projects/" and log[-1]["status"] == 200
     assert log[-1]["query"] == {"limit": "1"}
-    assert simulator.simulator.request_log()[-1]["path"] == "/api/projects/"
+    assert simulator.requests()[-1]["path"] == "/api/projects/"
 
 
 def test_state_survives_a_restart_and_can_be_reset(tmp_path):
     db = str(tmp_path / "sim.sqlite3")
     headers = {"Authorization": f"Bearer {DEMO_KEY}"}
     with SimulatorServer(db_path=db) as first:
-        first.simulator.store.update("project", 1, {**first.simulator.store.get("project", 1), "name": "Renamed"})
+        first.state.organizations.projects.rename(1, "Renamed")
     with SimulatorServer(db_path=db) as second:
         assert requests.get(f"{second.url}/api/projects/1/", headers=headers).json()["name"] == "Renamed"
         requests.post(f"{second.url}/_simulator/reset").raise_for_status()
         assert requests.get(f"{second.url}/api/projects/1/", headers=headers).json()["name"] == "Hedgehog Web"
+
+
+def test_the_scope_wall_refuses_every_scoped_key_and_spares_a_key_without_scopes(simulator):
+    """posthog/permissions.py APIScopePermission: an action that declares no scope refuses scoped keys, `*` too."""
+    from simulator import KEYS
+
+    path = f"{simulator.url}/api/organizations/@current/projects/1/is_generating_demo_data/"
+    answers = {
+        name: requests.get(path, headers={"Authorization": f"Bearer {getattr(KEYS, name)}"})
+        for name in ("read_only", "unscoped")
+    }
+    assert answers["read_only"].status_code == 403
+    assert answers["read_only"].json() == {
+        "type": "authentication_error",
+        "code": "permission_denied",
+        "detail": "This action does not support personal API key access",
+        "attr": None,
+    }
+    assert answers["unscoped"].status_code == 200
+    demo = requests.get(path, headers={"Authorization": f"Bearer {KEYS.demo}"})
+    # The current profile's demo key carries `*` and meets the wall; the legacy one predates scopes.
+    assert demo.status_code == (403 if simulator.profile.demo_key_scopes else 200)
+
+
+def test_an_unknown_endpoint_is_answered_before_authentication_as_posthog_does(simulator):
+    answer = requests.post(f"{simulator.url}/api/projects/1/plugin_configs/1/no_such_action/")
+    assert answer.status_code == 404 and answer.json()["detail"] == "Endpoint not found."
+
+
+def test_options_tells_whether_an_endpoint_exists_without_running_it(simulator, sim):
+    job = sim.call("OPTIONS", "/api/projects/1/plugin_configs/1/job/")
+    expected = 200 if simulator.profile.plugin_config_job else 404
+    assert job.status_code == expected
+    assert sim.call("OPTIONS", "/api/projects/1/plugin_configs/").status_code == 200
+
+
+def test_control_endpoints_read_json_whatever_the_content_type(simulator):
+    """`curl -d '{...}'` sends application/x-www-form-urlencoded: the faults must still be switched."""
+    answer = requests.post(
+        f"{simulator.url}/_simulator/faults",
+        data='{"latency_ms": 5}',
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert answer.status_code == 200 and answer.json()["latency_ms"] == 5
+    bare = requests.post(f"{simulator.url}/_simulator/faults", data=b'{"latency_ms": 7}', headers={"Content-Type": ""})
+    assert bare.json()["latency_ms"] == 7
+    assert requests.post(f"{simulator.url}/_simulator/faults", data="latency_ms=9").status_code == 400
+
+
+def test_a_state_file_of_another_profile_starts_again_from_this_profiles_data(tmp_path):
+    db = str(tmp_path / "sim.sqlite3")
+    with SimulatorServer(profile="legacy", db_path=db) as legacy:
+        assert legacy.state.personal_api_keys.scopes(DEMO_KEY) is None
+    with SimulatorServer(profile="current", db_path=db) as current:
+        assert current.state.personal_api_keys.scopes(DEMO_KEY) == ["*"]
+
+
+def test_scripted_answers_stand_in_for_one_endpoint_then_stop(simulator, sim):
+    simulator.script("GET", r"/api/projects/1/", status=503, body={"detail": "down"}, times=1)
+    assert sim.call("GET", "/api/projects/1/").status_code == 503
+    assert sim.call("GET", "/api/projects/1/").status_code == 200

@@ -1,6 +1,9 @@
-"""Groups in the simulator: cursor lists, create, find, property edits with activity, definitions and values."""
+"""Groups in the simulator: cursor lists, create, find (and its notebook), property edits with activity, property
+names and values, and the property definitions API."""
 
-from urllib.parse import quote
+import base64
+import json
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 import requests
@@ -14,6 +17,17 @@ def first_group(sim, prefix="/api/projects/1", index=0):
     return sim.call("GET", f"{prefix}/groups/?group_type_index={index}").json()["results"][0]
 
 
+def add_bulk(simulator, count=130):
+    for number in range(count):
+        simulator.state.groups.add(
+            1,
+            1,
+            f"bulk-{number:03d}",
+            {"name": f"Bulk {number}"},
+            created_at=f"2020-01-01T00:{number // 60:02d}:{number % 60:02d}Z",
+        )
+
+
 def test_group_types_label_the_two_types(sim):
     types = sim.call("GET", "/api/projects/1/groups_types/").json()
     assert [(t["group_type_index"], t["group_type"], t["name_plural"]) for t in types] == [
@@ -21,6 +35,18 @@ def test_group_types_label_the_two_types(sim):
         (1, "instance", "Workspaces"),
     ]
     assert sim.call("GET", "/api/projects/@current/groups_types").json() == types
+
+
+def test_state_adds_and_removes_group_types(simulator, sim):
+    simulator.state.groups.group_type_add(1, 2, "Team", "Teams")
+    assert [t["name_plural"] for t in sim.call("GET", "/api/projects/1/groups_types/").json()] == [
+        "Companies",
+        "Workspaces",
+        "Teams",
+    ]
+    assert sim.call("GET", "/api/projects/1/groups/?group_type_index=2").json()["results"] == []
+    simulator.state.groups.group_type_delete(1, 0)
+    assert [t["group_type_index"] for t in simulator.state.groups.group_types(1)] == [1, 2]
 
 
 @pytest.mark.parametrize("prefix", PREFIXES)
@@ -54,31 +80,41 @@ def test_search_filters_by_properties_and_key(sim):
     assert (
         sim.call("GET", "/api/projects/1/groups/?group_type_index=0&search=nothing-like-this").json()["results"] == []
     )
+    by_key_part = sim.call("GET", "/api/projects/1/groups/?group_type_index=0&group_key=ROBOT").json()["results"]
+    assert [g["group_key"] for g in by_key_part] == ["acme-robotics"]
 
 
-def test_cursor_pagination_walks_every_group_once(simulator, sim):
-    store = simulator.simulator.store
-    with store.transaction():
-        for number in range(130):
-            store.insert(
-                "group",
-                {
-                    "group_type_index": 1,
-                    "group_key": f"bulk-{number:03d}",
-                    "group_properties": {"name": f"Bulk {number}"},
-                    "created_at": f"2020-01-01T00:{number // 60:02d}:{number % 60:02d}Z",
-                },
-                parent=1,
-            )
+@pytest.mark.profiles("current")
+def test_newest_list_pages_with_a_keyset_cursor_and_no_previous(simulator, sim):
+    # ee/clickhouse/views/groups.py (newest): next keeps group_type_index, cursor, search; previous is always null.
+    add_bulk(simulator)
+    first = sim.call("GET", "/api/projects/1/groups/?group_type_index=1&search=bulk&limit=5").json()
+    assert len(first["results"]) == 100 and first["previous"] is None
+    query = parse_qs(urlsplit(first["next"]).query)
+    assert first["next"].startswith(sim.base_url) and set(query) == {"group_type_index", "cursor", "search"}
+    assert json.loads(base64.urlsafe_b64decode(query["cursor"][0])) == {"c": 1577836830000000, "k": "bulk-030"}
+    second = requests.get(first["next"], headers=sim.headers).json()
+    assert len(second["results"]) == 30 and second["next"] is None and second["previous"] is None
+    keys = [g["group_key"] for g in first["results"] + second["results"]]
+    assert len(set(keys)) == 130 and keys[0] == "bulk-129" and keys[-1] == "bulk-000"
+    # A cursor that does not decode starts again from the first page.
+    restarted = sim.call("GET", "/api/projects/1/groups/?group_type_index=1&search=bulk&cursor=%%%")
+    assert restarted.status_code == 200 and restarted.json()["results"][0]["group_key"] == "bulk-129"
+
+
+@pytest.mark.profiles("legacy")
+def test_older_list_pages_with_drf_cursors_both_ways(simulator, sim):
+    # Older versions: DRF CursorPagination (ordering -created_at, 100 a page).
+    add_bulk(simulator)
     first = sim.call("GET", "/api/projects/1/groups/?group_type_index=1&search=bulk").json()
     assert len(first["results"]) == 100 and first["previous"] is None
     assert first["next"].startswith(sim.base_url) and "cursor=" in first["next"] and "search=bulk" in first["next"]
     second = requests.get(first["next"], headers=sim.headers).json()
-    assert len(second["results"]) == 30 and second["next"] is None
+    assert len(second["results"]) == 30 and second["next"] is None and "cursor=" in second["previous"]
     keys = [g["group_key"] for g in first["results"] + second["results"]]
     assert len(set(keys)) == 130 and keys[0] == "bulk-129" and keys[-1] == "bulk-000"
     broken = sim.call("GET", "/api/projects/1/groups/?group_type_index=1&cursor=%%%")
-    assert broken.status_code == 400
+    assert broken.status_code == 404 and broken.json()["detail"] == "Invalid cursor"
 
 
 @pytest.mark.parametrize("prefix", PREFIXES)
@@ -88,18 +124,20 @@ def test_create_then_find_and_list_see_it(sim, prefix):
     assert created.status_code == 201
     assert created.json()["group_key"] == "hedgehog-héroes" and created.json()["created_at"]
     assert first_group(sim, prefix)["group_key"] == "hedgehog-héroes"
-    found = sim.call("GET", f"{prefix}/groups/find/?group_type_index=0&group_key={quote('hedgehog-héroes')}").json()
+    where = f"group_type_index=0&group_key={quote('hedgehog-héroes')}&skip_create_notebook=true"
+    found = sim.call("GET", f"{prefix}/groups/find/?{where}").json()
     assert found["group_properties"] == {"name": "Héroes & <Co>"} and "notebook" in found
 
     duplicate = sim.call("POST", f"{prefix}/groups/", json=body)
     assert duplicate.status_code == 400 and duplicate.json()["detail"] == "A group with this key already exists"
+    assert duplicate.json()["attr"] == "detail"
 
 
 @pytest.mark.parametrize(
     "body, attr, code",
     [
         ({"group_key": "x"}, "group_type_index", "required"),
-        ({"group_type_index": "zero", "group_key": "x"}, "group_type_index", "invalid"),
+        ({"group_type_index": "zero", "group_key": "x"}, "group_type_index", "invalid_input"),
         ({"group_type_index": 0}, "group_key", "required"),
         ({"group_type_index": 0, "group_key": "  "}, "group_key", "blank"),
         ({"group_type_index": 0, "group_key": "k" * 401}, "group_key", "max_length"),
@@ -112,11 +150,16 @@ def test_create_validates_like_drf(sim, body, attr, code):
     assert (answer.json()["type"], answer.json()["attr"], answer.json()["code"]) == ("validation_error", attr, code)
 
 
-def test_create_for_unknown_group_type_is_404_and_stores_nothing(sim):
-    assert (
-        sim.call("POST", "/api/projects/1/groups/", json={"group_type_index": 4, "group_key": "x"}).status_code == 404
-    )
-    assert sim.call("GET", "/api/projects/1/groups/?group_type_index=4").json()["results"] == []
+def test_create_for_unknown_group_type_stores_the_group_then_answers_404(simulator, sim):
+    # create_group runs before trigger_group_identify, which needs the group type: the group stays.
+    answer = sim.call("POST", "/api/projects/1/groups/", json={"group_type_index": 4, "group_key": "x"})
+    assert answer.status_code == 404 and answer.json()["code"] == "not_found"
+    assert [
+        g["group_key"] for g in sim.call("GET", "/api/projects/1/groups/?group_type_index=4").json()["results"]
+    ] == ["x"]
+    assert simulator.state.groups.activity(1, 4, "x") == []
+    again = sim.call("POST", "/api/projects/1/groups/", json={"group_type_index": 4, "group_key": "x"})
+    assert again.status_code == 400 and again.json()["detail"] == "A group with this key already exists"
 
 
 def test_find_needs_both_parameters_and_answers_404(sim):
@@ -124,6 +167,36 @@ def test_find_needs_both_parameters_and_answers_404(sim):
     assert sim.call("GET", "/api/projects/1/groups/find/?group_key=x").json()["attr"] == "group_type_index"
     missing = sim.call("GET", "/api/projects/1/groups/find/?group_type_index=0&group_key=no-such-group")
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+
+
+def test_find_creates_the_group_notebook_once(simulator, sim):
+    assert simulator.state.groups.notebooks() == []
+    found = sim.call("GET", "/api/projects/1/groups/find/?group_type_index=0&group_key=acme-robotics").json()
+    notebooks = simulator.state.groups.notebooks()
+    assert len(notebooks) == 1 and found["notebook"] == notebooks[0]["short_id"] and len(found["notebook"]) == 8
+    assert (notebooks[0]["title"], notebooks[0]["group_key"]) == ("Acme Robotics Notes", "acme-robotics")
+    again = sim.call("GET", "/api/projects/1/groups/find/?group_type_index=0&group_key=acme-robotics").json()
+    assert again["notebook"] == found["notebook"] and len(simulator.state.groups.notebooks()) == 1
+    skipped = "/api/projects/1/groups/find/?group_type_index=0&group_key=acme-robotics&skip_create_notebook=true"
+    assert sim.call("GET", skipped).json()["notebook"] == found["notebook"]  # an existing one is still named
+
+
+@pytest.mark.profiles("current")
+def test_newest_find_creates_no_notebook_when_asked_not_to(simulator, sim):
+    for flag in ("true", "1", "yes"):
+        where = f"group_type_index=0&group_key=initech&skip_create_notebook={flag}"
+        assert sim.call("GET", f"/api/projects/1/groups/find/?{where}").json()["notebook"] is None
+    assert simulator.state.groups.notebooks() == []
+    where = "group_type_index=0&group_key=initech&skip_create_notebook=false"
+    assert sim.call("GET", f"/api/projects/1/groups/find/?{where}").json()["notebook"]
+    assert [n["group_key"] for n in simulator.state.groups.notebooks()] == ["initech"]
+
+
+@pytest.mark.profiles("legacy")
+def test_older_find_ignores_skip_create_notebook(simulator, sim):
+    where = "group_type_index=0&group_key=initech&skip_create_notebook=true"
+    assert sim.call("GET", f"/api/projects/1/groups/find/?{where}").json()["notebook"]
+    assert [n["group_key"] for n in simulator.state.groups.notebooks()] == ["initech"]
 
 
 @pytest.mark.parametrize("prefix", PREFIXES)
@@ -136,7 +209,8 @@ def test_update_and_delete_property_change_the_group_and_log_activity(sim, prefi
     assert added["group_properties"]["csm"] == "Jo"
     removed = sim.call("POST", f"{prefix}/groups/delete_property/?{where}", json={"$unset": "csm"})
     assert removed.status_code == 200 and "csm" not in removed.json()["group_properties"]
-    assert "csm" not in sim.call("GET", f"{prefix}/groups/find/?{where}").json()["group_properties"]
+    found = sim.call("GET", f"{prefix}/groups/find/?{where}&skip_create_notebook=true").json()
+    assert "csm" not in found["group_properties"]
 
     activity = sim.call("GET", f"{prefix}/groups/activity/?{where}").json()
     assert activity["total_count"] == 3
@@ -173,7 +247,7 @@ def test_property_edits_validate_their_body(sim):
     assert gone.status_code == 404
 
 
-def test_create_logs_one_entry_per_property(sim):
+def test_create_logs_one_entry_per_property_and_none_without_properties(simulator, sim):
     sim.call(
         "POST",
         "/api/projects/1/groups/",
@@ -186,6 +260,8 @@ def test_create_logs_one_entry_per_property(sim):
     activity = sim.call("GET", "/api/projects/1/groups/activity/?group_type_index=1&group_key=https://new.example")
     assert sorted(e["detail"]["name"] for e in activity.json()["results"]) == ["name", "region"]
     assert {e["activity"] for e in activity.json()["results"]} == {"create_group"}
+    assert sim.call("POST", "/api/projects/1/groups/", json={"group_type_index": 1, "group_key": "bare"}).ok
+    assert simulator.state.groups.activity(1, 1, "bare") == []
 
 
 def test_seeded_groups_have_history(sim):
@@ -194,7 +270,8 @@ def test_seeded_groups_have_history(sim):
     assert [e["detail"]["name"] for e in history["results"]] == ["seats", "plan"]
 
 
-def test_property_definitions_and_values(sim):
+@pytest.mark.profiles("legacy")
+def test_older_versions_name_group_properties_in_the_groups_api(sim):
     definitions = sim.call("GET", "/api/environments/@current/groups/property_definitions/").json()
     assert set(definitions) == {"0", "1"}
     names = {d["name"]: d["count"] for d in definitions["0"]}
@@ -202,15 +279,112 @@ def test_property_definitions_and_values(sim):
     counts = [d["count"] for d in definitions["0"]]
     assert counts == sorted(counts, reverse=True)
 
+
+@pytest.mark.profiles("current")
+def test_newest_groups_api_has_no_property_definitions_action(sim):
+    for prefix in PREFIXES:
+        gone = sim.call("GET", f"{prefix}/groups/property_definitions/")
+        assert gone.status_code == 404 and gone.json()["detail"] == "Endpoint not found."
+
+
+@pytest.mark.profiles("current")
+def test_newest_property_values_answer_results_and_refreshing(sim):
     values = sim.call("GET", "/api/projects/1/groups/property_values/?group_type_index=0&key=plan").json()
-    assert values["refreshing"] is False
+    assert set(values) == {"results", "refreshing"} and values["refreshing"] is False
     assert sum(v["count"] for v in values["results"]) == 40
     assert {v["name"] for v in values["results"]} <= {"free", "startup", "scale", "enterprise"}
     filtered = sim.call("GET", "/api/projects/1/groups/property_values/?group_type_index=0&key=plan&value=ENT").json()
     assert [v["name"] for v in filtered["results"]] == ["enterprise"]
+    wildcard = sim.call("GET", "/api/projects/1/groups/property_values/?group_type_index=0&key=plan&value=sc_le").json()
+    assert [v["name"] for v in wildcard["results"]] == ["scale"]  # ILIKE: `_` matches any one character
     booleans = sim.call("GET", "/api/projects/1/groups/property_values/?group_type_index=0&key=is_enterprise").json()
     assert {v["name"] for v in booleans["results"]} == {"true", "false"}
-    assert sim.call("GET", "/api/projects/1/groups/property_values/?group_type_index=0").json()["attr"] == "key"
+    no_key = sim.call("GET", "/api/projects/1/groups/property_values/?group_type_index=0")
+    assert no_key.status_code == 400 and no_key.json()["attr"] == "key"
+    assert no_key.json()["detail"] == "This query parameter is required."
+    no_index = sim.call("GET", "/api/projects/1/groups/property_values/?key=plan")
+    assert no_index.status_code == 400 and no_index.json()["attr"] == "group_type_index"
+
+
+@pytest.mark.profiles("legacy")
+def test_older_property_values_answer_a_bare_list(sim):
+    values = sim.call("GET", "/api/projects/1/groups/property_values/?group_type_index=0&key=plan").json()
+    assert isinstance(values, list) and sum(v["count"] for v in values) == 40
+    counts = [v["count"] for v in values]
+    assert counts == sorted(counts, reverse=True) and set(values[0]) == {"name", "count"}
+    filtered = sim.call("GET", "/api/projects/1/groups/property_values/?group_type_index=0&key=plan&value=ENT").json()
+    assert [v["name"] for v in filtered] == ["enterprise"]
+    for query in ("group_type_index=0", "key=plan"):  # request.GET[...]: a KeyError
+        broken = sim.call("GET", f"/api/projects/1/groups/property_values/?{query}")
+        assert broken.status_code == 500 and broken.json()["type"] == "server_error"
+
+
+def test_property_definitions_api_names_a_group_types_properties(sim):
+    page = sim.call("GET", "/api/projects/1/property_definitions/?type=group&group_type_index=0").json()
+    assert set(page) == {"count", "next", "previous", "results"}
+    by_name = {d["name"]: d for d in page["results"]}
+    assert page["count"] == len(page["results"]) and list(by_name) == sorted(by_name)
+    assert {"name", "plan", "seats", "mrr", "is_enterprise", "signup_date", "description"} <= set(by_name)
+    assert set(by_name["name"]) == {"id", "name", "is_numerical", "property_type", "tags", "is_seen_on_filtered_events"}
+    kinds = {name: (d["property_type"], d["is_numerical"]) for name, d in by_name.items()}
+    assert kinds["seats"] == ("Numeric", True) and kinds["plan"] == ("String", False)
+    assert kinds["is_enterprise"] == ("Boolean", False) and kinds["signup_date"] == ("DateTime", False)
+    assert by_name["name"]["is_seen_on_filtered_events"] is None and by_name["name"]["tags"] == []
+    workspaces = sim.call("GET", "/api/projects/1/property_definitions/?type=group&group_type_index=1").json()
+    assert "deployment" in {d["name"] for d in workspaces["results"]}
+    assert "plan" not in {d["name"] for d in workspaces["results"]}
+
+    searched = sim.call("GET", "/api/projects/1/property_definitions/?type=group&group_type_index=0&search=DATE")
+    assert [d["name"] for d in searched.json()["results"]] == ["signup_date"]
+    numeric = sim.call("GET", "/api/projects/1/property_definitions/?type=group&group_type_index=0&is_numerical=true")
+    assert {d["name"] for d in numeric.json()["results"]} == {"mrr", "seats"}
+    paged = sim.call("GET", "/api/projects/1/property_definitions/?type=group&group_type_index=0&limit=3").json()
+    assert len(paged["results"]) == 3 and paged["count"] == page["count"] and "offset=3" in paged["next"]
+    assert sim.call("GET", "/api/projects/1/property_definitions/").json() == {
+        "count": 0,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }  # event properties: the simulator holds none
+    assert sim.call("GET", "/api/environments/1/property_definitions/?type=group&group_type_index=0").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query, attr, detail",
+    [
+        ("type=group", None, "`group_type_index` must be set for `group` type"),
+        ("type=person&group_type_index=0", None, "`group_type_index` can only set for `group` type"),
+        ("group_type_index=1", None, "`group_type_index` can only set for `group` type"),
+        ("type=group&group_type_index=5", None, "Invalid value for `group_type_index`"),
+        ("type=group&group_type_index=-1", None, "Invalid value for `group_type_index`"),
+        ("type=group&group_type_index=x", "group_type_index", "A valid integer is required."),
+        ("type=cohort", "type", '"cohort" is not a valid choice.'),
+    ],
+)
+def test_property_definitions_api_validates_its_query(sim, query, attr, detail):
+    answer = sim.call("GET", f"/api/projects/1/property_definitions/?{query}")
+    assert answer.status_code == 400
+    assert (answer.json()["type"], answer.json()["attr"], answer.json()["detail"]) == ("validation_error", attr, detail)
+
+
+def test_property_edits_write_definitions_and_deletes_keep_them(simulator, sim):
+    where = "group_type_index=0&group_key=acme-robotics"
+    sim.call("POST", f"/api/projects/1/groups/update_property/?{where}", json={"key": "health", "value": 0.75})
+    sim.call("POST", f"/api/projects/1/groups/update_property/?{where}", json={"key": "churned", "value": "false"})
+    sim.call(
+        "POST",
+        "/api/projects/1/groups/",
+        json={"group_type_index": 0, "group_key": "z", "group_properties": {"tier": 2}},
+    )
+    sim.call("POST", f"/api/projects/1/groups/delete_property/?{where}", json={"$unset": "health"})
+    definitions = {d["name"]: d["property_type"] for d in simulator.state.groups.property_definitions(1, 0)}
+    assert (definitions["health"], definitions["churned"], definitions["tier"]) == ("Numeric", "Boolean", "Numeric")
+    assert "health" in {
+        d["name"]
+        for d in sim.call("GET", "/api/projects/1/property_definitions/?type=group&group_type_index=0").json()[
+            "results"
+        ]
+    }
 
 
 def test_scopes(simulator):
@@ -228,6 +402,10 @@ def test_scopes(simulator):
         .json()["detail"]
         .endswith("'activity_log:read'")
     )
+    definitions = requests.get(
+        f"{simulator.url}/api/projects/1/property_definitions/?type=group&group_type_index=0", headers=plugins_only
+    )
+    assert definitions.json()["detail"] == "API key missing required scope 'property_definition:read'"
 
 
 def test_wrong_method_is_405(sim):

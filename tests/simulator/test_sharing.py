@@ -1,4 +1,6 @@
-"""Sharing insights and recordings in the simulator: configuration, passwords, token refresh, activity."""
+"""Sharing insights and recordings in the simulator: the lists, configuration, passwords, token refresh, activity."""
+
+import json
 
 import pytest
 import requests
@@ -6,9 +8,9 @@ import requests
 from simulator.core.seed import READ_ONLY_KEY
 
 
-def activity(simulator, scope, item_id):
-    """Activity the simulator recorded for one item of team 1, newest first."""
-    return simulator.simulator.store.activity_list(scope=scope, parent=1, item_id=item_id)
+def activity(simulator, **item):
+    """Activity the simulator recorded for one insight (or recording) of team 1, newest first."""
+    return simulator.state.sharing.activity(1, **item)
 
 
 CONFIG_KEYS = {"created_at", "enabled", "access_token", "settings", "password_required", "share_passwords"}
@@ -19,13 +21,16 @@ def insights(sim, prefix="/api/projects/1"):
 
 
 def recordings(sim, environment="1"):
-    return sim.call("GET", f"/api/environments/{environment}/session_recordings/").json()["results"]
+    """Every recording of the environment: the list holds only the last three days unless date_from says more."""
+    path = f"/api/environments/{environment}/session_recordings/?date_from=-90d&limit=100"
+    return sim.call("GET", path).json()["results"]
 
 
 def unshared_insight(sim) -> int:
+    """An insight never shared: PostHog has stored no configuration for it."""
     for insight in insights(sim):
         config = sim.call("GET", f"/api/projects/1/insights/{insight['id']}/sharing/").json()
-        if not config["enabled"] and not config["password_required"]:
+        if config["created_at"] is None:
             return insight["id"]
     raise AssertionError("no unshared insight in the demo data")
 
@@ -49,12 +54,59 @@ def test_lists_of_what_can_be_shared(sim):
     assert sim.call("GET", "/api/environments/@current/insights/").json()["count"] == 16
     assert sim.call("GET", "/api/projects/3/insights/").json()["count"] == 6
 
-    recording_page = sim.call("GET", "/api/environments/1/session_recordings/?limit=3").json()
-    assert recording_page["count"] == 14 and len(recording_page["results"]) == 3
-    starts = [r["start_time"] for r in recordings(sim)]
+    everything = recordings(sim)
+    assert len(everything) == 14 and len(recordings(sim, "102")) == 6
+    starts = [r["start_time"] for r in everything]
     assert starts == sorted(starts, reverse=True)
-    assert {"id", "start_time", "distinct_id", "recording_duration"} <= set(recording_page["results"][0])
-    assert len(recordings(sim, "102")) == 6
+    assert {"id", "start_time", "distinct_id", "recording_duration"} <= set(everything[0])
+
+
+def test_recordings_list_pages_with_has_next_and_no_count(simulator, sim):
+    # session_recording_api.py list_recordings_response: {results, has_next, version}, no count or next URL.
+    base = "/api/environments/1/session_recordings/?date_from=-90d"
+    page = sim.call("GET", f"{base}&limit=3").json()
+    assert set(page) == {"results", "has_next", "version"} and page["version"] == 4
+    assert len(page["results"]) == 3 and page["has_next"] is True
+    last = sim.call("GET", f"{base}&limit=5&offset=10").json()
+    assert len(last["results"]) == 4 and last["has_next"] is False
+    assert [r["id"] for r in last["results"]] == [r["id"] for r in recordings(sim)[10:]]
+    assert sim.call("GET", "/api/projects/1/session_recordings/?date_from=-90d").json() == sim.call("GET", base).json()
+    for number in range(55):
+        simulator.state.sharing.recording_add(1, f"bulk-{number:02d}", distinct_id="bulk")
+    default = sim.call("GET", "/api/environments/1/session_recordings/").json()
+    assert len(default["results"]) == 50 and default["has_next"] is True  # 50 unless `limit` says otherwise
+
+
+def test_recordings_list_shows_the_last_three_days_unless_asked(simulator, sim):
+    # RecordingsQuery.date_from defaults to "-3d".
+    everything = simulator.state.sharing.recordings(1)
+    recent = sim.call("GET", "/api/environments/1/session_recordings/").json()["results"]
+    assert 0 < len(recent) < len(everything) == 14
+    assert [r["id"] for r in recent] == [r["id"] for r in everything[: len(recent)]]
+    since = everything[5]["start_time"]
+    dated = sim.call("GET", f"/api/environments/1/session_recordings/?date_from={since}&limit=100").json()
+    assert [r["id"] for r in dated["results"]] == [r["id"] for r in everything[:6]]
+
+
+def test_recordings_list_filters_and_orders(sim):
+    wanted = [r["id"] for r in recordings(sim)[3:5]]
+    query = f"date_from=-90d&session_ids={json.dumps(wanted)}"
+    found = sim.call("GET", f"/api/environments/1/session_recordings/?{query}").json()["results"]
+    assert [r["id"] for r in found] == wanted
+    longest = sim.call("GET", "/api/environments/1/session_recordings/?date_from=-90d&order=duration").json()
+    durations = [r["recording_duration"] for r in longest["results"]]
+    assert durations == sorted(durations, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "query, kind",
+    [("limit=abc", "int_parsing"), ("offset=1.5", "int_from_float"), ("order=name", "enum")],
+)
+def test_recordings_list_refuses_a_query_pydantic_refuses(sim, query, kind):
+    answer = sim.call("GET", f"/api/environments/1/session_recordings/?{query}")
+    assert answer.status_code == 400 and answer.json()["type"] == "validation_error"
+    errors = json.loads(answer.json()["detail"])
+    assert errors[0]["type"] == kind and errors[0]["loc"] == [query.split("=")[0]]
 
 
 def test_demo_data_has_shares_with_and_without_passwords(sim):
@@ -69,12 +121,20 @@ def test_demo_data_has_shares_with_and_without_passwords(sim):
     )
 
 
-def test_first_read_creates_a_stable_configuration(sim):
+def test_a_configuration_is_stored_only_once_changed(simulator, sim):
+    # SharingConfigurationViewSet._get_sharing_configuration "gets but does not create".
     insight = unshared_insight(sim)
     first = sim.call("GET", f"/api/projects/1/insights/{insight}/sharing/").json()
     assert set(first) == CONFIG_KEYS and first["access_token"] and first["share_passwords"] == []
+    assert first["created_at"] is None and first["enabled"] is False and first["password_required"] is False
     again = sim.call("GET", f"/api/environments/1/insights/{insight}/sharing").json()
-    assert again == first
+    assert again["access_token"] != first["access_token"]  # a new unsaved configuration on every read
+    assert simulator.state.sharing.sharing(insight_id=insight) is None
+
+    stored = sim.call("PATCH", f"/api/projects/1/insights/{insight}/sharing/", json={}).json()
+    assert stored["created_at"] and stored["enabled"] is False
+    assert sim.call("GET", f"/api/projects/1/insights/{insight}/sharing/").json() == stored
+    assert simulator.state.sharing.sharing(insight_id=insight)["access_token"] == stored["access_token"]
 
 
 def test_unknown_insight_is_404_but_any_recording_can_be_shared(sim):
@@ -84,7 +144,7 @@ def test_unknown_insight_is_404_but_any_recording_can_be_shared(sim):
     other_project = insights(sim, "/api/projects/3")[0]["id"]
     assert sim.call("GET", f"/api/projects/1/insights/{other_project}/sharing/").status_code == 404
     built = sim.call("GET", "/api/environments/1/session_recordings/0190ffff-0000-7000-8000-000000000000/sharing/")
-    assert built.status_code == 200 and built.json()["enabled"] is False
+    assert built.status_code == 200 and built.json()["enabled"] is False and built.json()["created_at"] is None
 
 
 def test_patch_changes_the_configuration_and_logs_insight_activity(simulator, sim):
@@ -97,18 +157,20 @@ def test_patch_changes_the_configuration_and_logs_insight_activity(simulator, si
     assert changed.json()["enabled"] is True and changed.json()["settings"] == {"legend": True, "noHeader": False}
     assert sim.call("GET", base).json() == changed.json()
 
-    entries = activity(simulator, "Insight", insight)
+    entries = activity(simulator, insight_id=insight)
     assert entries[0]["activity"] == "sharing enabled"
-    assert entries[0]["detail"]["changes"][0] == {
-        "type": "Insight",
-        "action": "changed",
-        "field": "sharing",
-        "before": None,
-        "after": True,
-    }
+    assert entries[0]["detail"]["changes"] == [
+        {
+            "type": "Insight",
+            "action": "changed",
+            "field": "sharing",
+            "before": None,
+            "after": True,
+        }
+    ]  # only the one change, whatever else the PATCH changed
     assert entries[0]["detail"]["short_id"]
     sim.call("PATCH", base, json={"enabled": False})
-    assert activity(simulator, "Insight", insight)[0]["activity"] == "sharing disabled"
+    assert activity(simulator, insight_id=insight)[0]["activity"] == "sharing disabled"
 
 
 @pytest.mark.parametrize(
@@ -118,6 +180,7 @@ def test_patch_changes_the_configuration_and_logs_insight_activity(simulator, si
         ({"password_required": [True]}, "password_required"),
         ({"settings": ["legend"]}, "settings"),
         ({"settings": {"legend": "loud"}}, "settings"),
+        ({"enabled": None}, "enabled"),
     ],
 )
 def test_patch_validates(sim, body, attr):
@@ -160,7 +223,10 @@ def test_password_lifecycle(sim, which):
 @pytest.mark.parametrize(
     "body, attr, code",
     [
-        ({"raw_password": "short"}, "raw_password", "invalid"),
+        ({"raw_password": "short"}, "raw_password", "invalid_input"),
+        ({"raw_password": "  short   "}, "raw_password", "invalid_input"),  # trimmed first
+        ({"raw_password": None}, "raw_password", "null"),
+        ({"raw_password": ["long enough"]}, "raw_password", "invalid_input"),
         ({"note": "n" * 101}, "note", "max_length"),
     ],
 )
@@ -181,8 +247,10 @@ def test_refresh_issues_a_new_token_and_keeps_passwords(sim, which):
     assert refreshed.status_code == 200
     after = refreshed.json()
     assert after["access_token"] != before["access_token"] and after["enabled"] is True
-    assert after["created_at"] >= before["created_at"]
+    assert after["created_at"] >= before["created_at"] and after["password_required"] is True
     assert [p["note"] for p in after["share_passwords"]] == [p["note"] for p in before["share_passwords"]]
+    # rotate_access_token copies the active passwords into the new configuration: new ids
+    assert not {p["id"] for p in after["share_passwords"]} & {p["id"] for p in before["share_passwords"]}
     assert sim.call("GET", base + "/").json()["access_token"] == after["access_token"]
 
 
@@ -192,16 +260,30 @@ def test_refresh_of_unprotected_share_drops_nothing_visible(simulator, sim):
     sim.call("PATCH", base + "/", json={"enabled": True})
     after = sim.call("POST", f"{base}/refresh/").json()
     assert after["share_passwords"] == [] and after["enabled"] is True
-    assert activity(simulator, "Insight", insight)[0]["activity"] == "access token refreshed"
+    assert activity(simulator, insight_id=insight)[0]["activity"] == "access token refreshed"
 
 
-def test_recording_writes_are_logged_under_replay(simulator, sim):
+def test_refresh_stores_an_unsaved_configuration(simulator, sim):
+    insight = unshared_insight(sim)
+    refreshed = sim.call("POST", f"/api/projects/1/insights/{insight}/sharing/refresh/").json()
+    assert refreshed["created_at"] and refreshed["enabled"] is False
+    assert sim.call("GET", f"/api/projects/1/insights/{insight}/sharing/").json() == refreshed
+
+
+def test_only_insight_patches_and_refreshes_are_logged(simulator, sim):
+    # posthog/api/sharing.py logs activity for insights only, and not for passwords.
     recording = recordings(sim)[1]["id"]
     base = f"/api/environments/1/session_recordings/{recording}/sharing"
     sim.call("PATCH", base + "/", json={"enabled": True, "password_required": True})
     sim.call("POST", f"{base}/passwords/", json={"note": "for support"})
-    names = [e["activity"] for e in activity(simulator, "Replay", recording)]
-    assert names == ["share password created", "sharing enabled"]
+    sim.call("POST", f"{base}/refresh/")
+    assert activity(simulator, recording_id=recording) == []
+    insight = unshared_insight(sim)
+    insight_base = f"/api/projects/1/insights/{insight}/sharing"
+    sim.call("PATCH", insight_base + "/", json={"password_required": True})
+    created = sim.call("POST", f"{insight_base}/passwords/", json={"note": "x"}).json()
+    sim.call("DELETE", f"{insight_base}/passwords/{created['id']}/")
+    assert [e["activity"] for e in activity(simulator, insight_id=insight)] == ["sharing disabled"]
 
 
 def test_read_only_key_reads_but_cannot_write(simulator, sim):

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.http import htmx_redirect
+from apps.core.outcome import attempt
 from apps.core.pages import form_error_from_upstream, posthog_page
 from apps.core.roles import ADMINISTER, OPERATE, VIEW
 from apps.groups import selectors, services
@@ -94,7 +95,7 @@ def property_delete(request, type_index: int):
         services.group_property_delete(context=request.posthog, group_type_index=type_index, group_key=key, key=name)
     except ValidationError as error:
         # PostHog refuses a property the group does not have (any more); the reloaded page shows what it holds.
-        messages.error(request, error.detail)
+        messages.error(request, error.user_message)
     else:
         messages.success(request, f"Deleted “{name}”.")
     return _back_to_group(request, type_index, key)
@@ -103,8 +104,9 @@ def property_delete(request, type_index: int):
 @require_GET
 @posthog_page(VIEW)
 def property_keys(request, type_index: int):
-    names = selectors.group_property_names(context=request.posthog, group_type_index=type_index)
-    return render(request, "groups/options.html", {"suggestions": names})
+    # Suggestions only: where PostHog offers no property names to this key or version, the field takes any name.
+    names = attempt(lambda: selectors.group_property_names(context=request.posthog, group_type_index=type_index))
+    return render(request, "groups/options.html", {"suggestions": names.value or []})
 
 
 @require_GET
@@ -114,8 +116,12 @@ def property_values(request, type_index: int):
     name = request.GET.get("property", "").strip()
     typed = request.GET.get("value", "")
     values = (
-        selectors.group_property_values(context=request.posthog, group_type_index=type_index, key=name, value=typed)
+        attempt(
+            lambda: selectors.group_property_values(
+                context=request.posthog, group_type_index=type_index, key=name, value=typed
+            )
+        ).value
         if name
         else []
     )
-    return render(request, "groups/options.html", {"suggestions": values})
+    return render(request, "groups/options.html", {"suggestions": values or []})

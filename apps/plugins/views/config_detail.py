@@ -6,18 +6,21 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.dateparse import parse_datetime
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.activity import activity_items
 from apps.core.http import htmx_redirect
+from apps.core.outcome import attempt
 from apps.core.pages import form_error_from_upstream, posthog_page
 from apps.core.roles import OPERATE, VIEW
 from apps.plugins import selectors, services
 from apps.plugins.job_form import job_forms
-from apps.plugins.schema import SECRET_MASK, SchemaEntry, schema_entries
-from apps.posthog.errors import ValidationError
+from apps.plugins.schema import SECRET_MASKS, SchemaEntry, schema_entries
+from apps.posthog.actions import BY_KEY, app_url
+from apps.posthog.errors import EndpointNotFound, PersonalKeyRefused, ValidationError
 
 FRONTEND_LIMIT = 100_000
 NO_FRONTEND = re.compile(r'"no_frontend"\s*:\s*true')
@@ -34,12 +37,11 @@ class Setting:
 
 @require_GET
 @posthog_page(VIEW)
-def config_detail(request, config_id: int):
-    config = selectors.plugin_config_get(context=request.posthog, config_id=config_id)
+def config_detail(request: HttpRequest, config_id: int) -> HttpResponse:
+    context = request.posthog
+    config = selectors.plugin_config_get(context=context, config_id=config_id)
     plugin = config.get("plugin_info") if isinstance(config.get("plugin_info"), dict) else {}
-    # PostHog's schema calls `error` a string; what it sends is {message, time, name, stack}.
-    error = config.get("error")
-    error = error if isinstance(error, dict) else ({"message": str(error)} if error else None)
+    unavailable = context.unavailable
     return render(
         request,
         "plugins/config_detail.html",
@@ -47,20 +49,27 @@ def config_detail(request, config_id: int):
             "config": config,
             "plugin": plugin,
             "name": selectors.config_name(config),
-            "rate": selectors.delivery_rate(config.get("delivery_rate_24h")),
-            "error": error,
-            "error_at": _moment(error.get("time")) if error else None,
+            # Secondary reads: each part says why it is missing, and the page still shows.
+            "delivery": attempt(lambda: selectors.plugin_config_delivery(context=context, config=config)),
+            "last_error": attempt(lambda: selectors.plugin_config_last_error(context=context, config=config)),
             "created": _moment(config.get("created_at")),
             "updated": _moment(config.get("updated_at")),
             "settings": config_settings(config, plugin),
             "has_jobs": bool(plugin.get("public_jobs")),
+            "job_refusal": unavailable.plugin_config_job,
+            "activity_refusal": unavailable.plugin_config_activity,
+            "frontend_refusal": unavailable.plugin_config_frontend,
+            "migration_available": bool(plugin.get("hog_function_migration_available")),
+            "migrate_refusal": unavailable.plugin_config_migrate,
         },
     )
 
 
 @require_GET
 @posthog_page(VIEW)
-def config_activity(request, config_id: int):
+def config_activity(request: HttpRequest, config_id: int) -> HttpResponse:
+    if refusal := request.posthog.unavailable.plugin_config_activity:
+        return render(request, "core/unavailable.html", {"refusal": refusal, "title": "Activity is not available."})
     number = _page_number(request.GET.get("page"))
     page = selectors.plugin_config_activity_page(context=request.posthog, config_id=config_id, page=number)
     return render(
@@ -77,7 +86,9 @@ def config_activity(request, config_id: int):
 
 @require_GET
 @posthog_page(VIEW)
-def config_frontend(request, config_id: int):
+def config_frontend(request: HttpRequest, config_id: int) -> HttpResponse:
+    if (refusal := request.posthog.unavailable.plugin_config_frontend) and request.htmx:
+        return render(request, "core/unavailable.html", {"refusal": refusal, "title": "The frontend is not available."})
     source = selectors.plugin_config_frontend_get(context=request.posthog, config_id=config_id)
     context = {
         "config_id": config_id,
@@ -94,9 +105,16 @@ def config_frontend(request, config_id: int):
 
 @require_http_methods(["GET", "POST"])
 @posthog_page(OPERATE)
-def config_job(request, config_id: int):
+def config_job(request: HttpRequest, config_id: int) -> HttpResponse:
     config = selectors.plugin_config_get(context=request.posthog, config_id=config_id)
     plugin = config.get("plugin_info") if isinstance(config.get("plugin_info"), dict) else {}
+    if refusal := request.posthog.unavailable.plugin_config_job:
+        # Known before anyone fills in a payload: PostHog refuses jobs to this key, or no longer has them.
+        return render(
+            request,
+            "plugins/config_job.html",
+            {"config": config, "name": selectors.config_name(config), "forms": [], "refusal": refusal},
+        )
     public_jobs = plugin.get("public_jobs")
     job_name = request.POST.get("job_type") if request.method == "POST" else None
     forms = job_forms(public_jobs, data=request.POST or None, selected=job_name)
@@ -112,6 +130,9 @@ def config_job(request, config_id: int):
         except ValidationError as error:
             if not _job_error_on_form(chosen, error):
                 raise
+        except (PersonalKeyRefused, EndpointNotFound) as error:
+            # Learned now (capabilities): the page says so from here on, before anyone fills in a payload.
+            chosen.add_error(None, error.user_message)
         else:
             messages.success(request, f"Job “{job_name}” started: its progress shows in these logs.")
             return htmx_redirect(request, "plugins:config_logs", config_id=config_id)
@@ -122,6 +143,33 @@ def config_job(request, config_id: int):
         "plugins/config_job.html",
         {"config": config, "name": selectors.config_name(config), "forms": forms},
     )
+
+
+@require_POST
+@posthog_page(OPERATE)
+def config_migrate(request: HttpRequest, config_id: int) -> HttpResponse:
+    """Newer PostHog turns a legacy plugin config into a hog function (and disables the config)."""
+    try:
+        function = services.plugin_config_migrate(context=request.posthog, config_id=config_id)
+    except (ValidationError, PersonalKeyRefused, EndpointNotFound) as error:
+        messages.error(request, error.user_message)
+        return htmx_redirect(request, "plugins:config_detail", config_id=config_id)
+    name = function.get("name") if isinstance(function, dict) else None
+    link = (
+        app_url(
+            host=request.posthog.connection.host,
+            action=BY_KEY["hog_functions"],
+            project_id=request.posthog.project_id,
+        )
+        if isinstance(function, dict)
+        else ""
+    )
+    messages.success(
+        request,
+        f"PostHog made the hog function “{name or 'unnamed'}” from this config and disabled the config."
+        + (f" It is among the destinations in PostHog: {link}" if link else ""),
+    )
+    return htmx_redirect(request, "plugins:config_detail", config_id=config_id)
 
 
 def config_settings(config: dict, plugin: dict) -> list[Setting]:
@@ -136,7 +184,7 @@ def config_settings(config: dict, plugin: dict) -> list[Setting]:
 def _setting(entry: SchemaEntry, value) -> Setting:
     key, label = entry.key, entry.name or entry.key
     is_attachment = isinstance(value, dict) and "saved" in value and "size" in value
-    if entry.secret or value == SECRET_MASK:
+    if entry.secret or value in SECRET_MASKS:
         return Setting(key, label, "secret", "set" if value not in (None, "", {}) else "not set")
     if is_attachment:
         size = value.get("size")

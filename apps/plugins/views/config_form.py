@@ -13,7 +13,7 @@ from apps.core.roles import OPERATE
 from apps.plugins import selectors, services
 from apps.plugins.config_form import PluginConfigForm
 from apps.plugins.schema import secret_keys
-from apps.posthog.errors import ValidationError
+from apps.posthog.errors import ChangeNotKept, ValidationError
 
 TEMPLATE = "plugins/config_form.html"
 
@@ -37,6 +37,14 @@ def config_create(request):
                 secret_keys=secret_keys(plugin.get("config_schema")),
             ),
         )
+        if config is not None and config.get("id") is None:
+            # Newer PostHog makes a hog function instead and answers a config it never saved.
+            messages.warning(
+                request,
+                f"PostHog did not add a plugin config: it made a hog function from {plugin.get('name') or 'the plugin'} "
+                "instead (plugin configs are retired in this PostHog). Find it among the destinations in PostHog.",
+            )
+            return htmx_redirect(request, "plugins:configs")
         if config is not None:
             messages.success(request, f"{selectors.config_name(config, plugin)} added to the project.")
             return htmx_redirect(request, "plugins:config_detail", config_id=config["id"])
@@ -76,13 +84,26 @@ def _submitted(request) -> tuple:
 
 
 def _saved(form: PluginConfigForm, write: Callable[[], dict]) -> dict | None:
-    """PostHog's answer to the write, or None when it refused a value: the refusal is then on the form."""
+    """PostHog's answer to the write, or None when it refused a value or did not keep one: why is then on the form,
+    beside everything the person typed."""
     try:
         return write()
     except ValidationError as error:
         if not form_error_from_upstream(form, error):
             form.add_error(None, error.user_message)
-        return None
+    except ChangeNotKept as error:
+        form.add_error(None, error.user_message)
+        for item in error.unkept:
+            field = f"config__{item.field}" if f"config__{item.field}" in form.fields else item.field
+            if field in form.fields:
+                form.add_error(field, f"PostHog did not keep this value; it still holds “{_shown(item.kept)}”.")
+    return None
+
+
+def _shown(value) -> str:
+    if value in (None, ""):
+        return "nothing"
+    return str(value) if not isinstance(value, dict) else str(value.get("name") or value)
 
 
 def _alphabetical(plugin: dict) -> str:

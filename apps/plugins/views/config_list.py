@@ -1,6 +1,7 @@
 """The project's plugin configs in pipeline order: enable, disable, reorder and delete them in place."""
 
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,11 +14,15 @@ from apps.posthog.errors import PostHogError
 TEMPLATE = "plugins/config_list.html"
 
 
-def _render_list(request, *, partial: bool):
+def _render_list(request: HttpRequest, *, partial: bool) -> HttpResponse:
     rows = selectors.plugin_config_rows(context=request.posthog)
+    reorder_refusal = request.posthog.unavailable.plugin_config_rearrange
     context = {
         "enabled_rows": [row for row in rows if row.enabled],
         "disabled_rows": [row for row in rows if not row.enabled],
+        "delivery_reported": not rows or any(row.delivery_reported for row in rows),
+        "reorder_refusal": reorder_refusal,
+        "can_reorder": request.user.has_perm(OPERATE) and reorder_refusal is None,
     }
     return render(request, f"{TEMPLATE}#configs" if partial else TEMPLATE, context)
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django import forms
-from django.http import QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
@@ -88,21 +88,22 @@ def config_logs(request, config_id: int):
     }
     if form.is_valid():
         page, rows = _fetch(request, config_id, form)
-        context.update(_entries_context(config_id, form, page, rows, offset=0))
+        context.update(_entries_context(config_id, form, page, rows, first_page=True))
     return render(request, TEMPLATE, context)
 
 
 @require_GET
 @posthog_page(VIEW)
-def config_log_entries(request, config_id: int):
-    """`offset` → older rows and the next "load older" button; otherwise the rows newer than `after` (live tail)."""
+def config_log_entries(request: HttpRequest, config_id: int) -> HttpResponse:
+    """`older_than` → the rows before that moment and the next "load older" button; otherwise the rows newer than
+    `after` (the live tail)."""
     form = _filter_form(request)
     if not form.is_valid():
         return render(request, f"{TEMPLATE}#filter-errors", {"form": form})
-    offset = _offset(request.GET.get("offset"))
-    page, rows = _fetch(request, config_id, form, offset=offset or 0)
-    context = _entries_context(config_id, form, page, rows, offset=offset or 0)
-    response = render(request, f"{TEMPLATE}#{'older' if offset is not None else 'newer'}", context)
+    older_than = _moment_param(request.GET.get("older_than"))
+    page, rows = _fetch(request, config_id, form, older_than=older_than)
+    context = _entries_context(config_id, form, page, rows, first_page=older_than is None)
+    response = render(request, f"{TEMPLATE}#{'older' if older_than is not None else 'newer'}", context)
     if context["newest"]:
         # The tail next asks for what came after the newest entry PostHog returned, shown or filtered out by source.
         response["X-Log-Newest"] = context["newest"]
@@ -120,33 +121,36 @@ def _filter_form(request) -> LogFilterForm:
     return LogFilterForm(data)
 
 
-def _fetch(request, config_id: int, form: LogFilterForm, *, offset: int = 0):
+def _fetch(request, config_id: int, form: LogFilterForm, *, older_than: datetime | None = None):
     filters = form.cleaned_data
     if not filters["types"]:
-        return selectors.Page(items=[], count=0, next=None), []
+        return selectors.LogPage(items=[], older_than=None), []
+    before = filters["before"]
+    if older_than is not None:
+        before = min(before, older_than) if before else older_than
     page = selectors.plugin_config_log_page(
         context=request.posthog,
         config_id=config_id,
         types=None if set(filters["types"]) == set(LOG_TYPES) else filters["types"],
         search=filters["search"],
         after=filters["after"],
-        before=filters["before"],
-        offset=offset,
+        before=before,
     )
     # PostHog cannot filter by source: the portal filters each page it gets, and the page says so.
     rows = [_row(entry) for entry in page.items if isinstance(entry, dict)]
     return page, [row for row in rows if not filters["source"] or row.source == filters["source"]]
 
 
-def _entries_context(config_id: int, form: LogFilterForm, page, rows: list[LogRow], *, offset: int) -> dict:
+def _entries_context(
+    config_id: int, form: LogFilterForm, page: selectors.LogPage, rows: list[LogRow], *, first_page: bool
+) -> dict:
     entries_url = reverse("plugins:config_log_entries", args=[config_id])
     filters = form.cleaned_data
     return {
         "rows": rows,
         "fetched": len(page.items),
-        "count": page.count,
-        "next_offset": page.next,
-        "first_page": offset == 0,
+        "older_than": page.older_than.isoformat() if page.older_than else "",
+        "first_page": first_page,
         "more_url": f"{entries_url}?{form.query()}",
         "tail_url": f"{entries_url}?{form.query(without=('after',))}",
         "after_floor": filters["after"].isoformat() if filters["after"] else "",
@@ -176,5 +180,8 @@ def _row(entry: dict) -> LogRow:
     )
 
 
-def _offset(value) -> int | None:
-    return int(value) if value and value.isdigit() else None
+def _moment_param(value) -> datetime | None:
+    moment = parse_datetime(value) if value else None
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment

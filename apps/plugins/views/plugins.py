@@ -4,18 +4,20 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.activity import activity_items
 from apps.core.http import htmx_redirect
+from apps.core.outcome import attempt
 from apps.core.pages import form_error_from_upstream, posthog_page
 from apps.core.roles import ADMINISTER, VIEW
 from apps.plugins import selectors, services
 from apps.plugins.schema import schema_entries
 from apps.plugins.source import SourceForm, file_diffs, highlighted_files
-from apps.posthog.errors import ValidationError
+from apps.posthog.errors import PermissionDenied, ValidationError
 
 PLUGIN_TYPES = ("local", "custom", "repository", "source")
 
@@ -173,9 +175,22 @@ def plugin_list(request):
 
 @require_GET
 @posthog_page(VIEW)
-def plugin_detail(request, plugin_id: int):
+def plugin_detail(request: HttpRequest, plugin_id: int) -> HttpResponse:
     plugin = selectors.plugin_get(context=request.posthog, plugin_id=plugin_id)
-    return render(request, "plugins/plugin_detail.html", _detail_context(plugin))
+    unavailable = request.posthog.unavailable
+    refusals = {action: unavailable.get(action) for action in PLUGIN_ACTIONS}
+    return render(request, "plugins/plugin_detail.html", {**_detail_context(plugin), "refusals": refusals})
+
+
+# The plugin page's actions that PostHog may refuse to this key or organization (capabilities).
+PLUGIN_ACTIONS = (
+    "plugin_edit",
+    "plugin_uninstall",
+    "plugin_check_for_updates",
+    "plugin_upgrade",
+    "plugin_source",
+    "plugin_update_source",
+)
 
 
 def _detail_context(plugin: dict) -> dict:
@@ -223,13 +238,27 @@ def plugin_install(request):
             # A repository entry's button has no field to show it on: PostHog's words go to the banner.
             if how == "repository" or not form_error_from_upstream(form, error):
                 raise
+        except PermissionDenied as error:
+            # The plugin access level or the key: learned now, so the page says so before the next attempt.
+            if how == "repository":
+                raise
+            form.add_error(None, error.user_message)
         else:
             messages.success(request, f"Installed “{plugin.get('name') or plugin['id']}”.")
             return htmx_redirect(request, "plugins:detail", plugin_id=plugin["id"])
     if request.htmx and how in ("url", "source"):
         return render(request, f"plugins/plugin_install.html#{how}-form", {"form": form})
     query = request.GET.get("q", "").strip()
-    context = {"forms": forms_by_how, "query": query, "entries": _repository_entries(request, query)}
+    unavailable = request.posthog.unavailable
+    repository_refusal = unavailable.plugin_repository
+    context = {
+        "forms": forms_by_how,
+        "query": query,
+        # The repository is one part of the page: when PostHog refuses it, the other ways to install remain.
+        "entries": None if repository_refusal else attempt(lambda: _repository_entries(request, query)),
+        "repository_refusal": repository_refusal,
+        "install_refusal": unavailable.plugin_install,
+    }
     return render(request, _partial(request, "plugins/plugin_install.html", "repository"), context)
 
 
@@ -271,9 +300,9 @@ def plugin_delete(request, plugin_id: int):
     plugin = selectors.plugin_get(context=request.posthog, plugin_id=plugin_id)
     try:
         services.plugin_delete(context=request.posthog, plugin_id=plugin_id)
-    except ValidationError as error:
-        # PostHog refuses to uninstall a global plugin; its words say what to do.
-        messages.error(request, error.detail)
+    except (ValidationError, PermissionDenied) as error:
+        # PostHog refuses to uninstall a global plugin (its words say what to do), or the access level refuses.
+        messages.error(request, error.user_message)
         return htmx_redirect(request, "plugins:detail", plugin_id=plugin_id)
     messages.success(request, f"Uninstalled “{_card(plugin).name}” and removed its configs from every project.")
     return htmx_redirect(request, "plugins:list")
@@ -282,7 +311,12 @@ def plugin_delete(request, plugin_id: int):
 @require_POST
 @posthog_page(ADMINISTER)
 def plugin_check_for_updates(request, plugin_id: int):
-    plugin = services.plugin_updates_check(context=request.posthog, plugin_id=plugin_id)
+    try:
+        plugin = services.plugin_updates_check(context=request.posthog, plugin_id=plugin_id)
+    except PermissionDenied as error:
+        plugin = selectors.plugin_get(context=request.posthog, plugin_id=plugin_id)
+        context = {"plugin": plugin, "card": _card(plugin), "result_error": error}
+        return render(request, "plugins/plugin_detail.html#version", context)
     card = _card(plugin)
     result = f"Version {card.latest_tag} available." if card.update_available else "Up to date."
     return render(request, "plugins/plugin_detail.html#version", {"plugin": plugin, "card": card, "result": result})
@@ -291,10 +325,15 @@ def plugin_check_for_updates(request, plugin_id: int):
 @posthog_page(ADMINISTER)
 def plugin_upgrade(request, plugin_id: int):
     plugin = selectors.plugin_get(context=request.posthog, plugin_id=plugin_id)
-    if request.method != "POST":
-        context = {"plugin": plugin, "card": _card(plugin), "link": _web_link(plugin.get("url"))}
+    refusal = request.posthog.unavailable.plugin_upgrade
+    if request.method != "POST" or refusal:
+        context = {"plugin": plugin, "card": _card(plugin), "link": _web_link(plugin.get("url")), "refusal": refusal}
         return render(request, "plugins/plugin_upgrade.html", context)
-    upgraded = services.plugin_upgrade(context=request.posthog, plugin_id=plugin_id)
+    try:
+        upgraded = services.plugin_upgrade(context=request.posthog, plugin_id=plugin_id)
+    except PermissionDenied as error:
+        messages.error(request, error.user_message)
+        return htmx_redirect(request, "plugins:upgrade", plugin_id=plugin_id)
     before, after = plugin.get("tag"), upgraded.get("tag")
     if after != before:
         messages.success(request, f"Upgraded “{_card(upgraded).name}” from {before} to {after}.")
@@ -305,10 +344,20 @@ def plugin_upgrade(request, plugin_id: int):
 
 @require_GET
 @posthog_page(VIEW)
-def plugin_source(request, plugin_id: int):
+def plugin_source(request: HttpRequest, plugin_id: int) -> HttpResponse:
     plugin = selectors.plugin_get(context=request.posthog, plugin_id=plugin_id)
-    source = selectors.plugin_source_get(context=request.posthog, plugin_id=plugin_id)
-    context = {"plugin": plugin, "card": _card(plugin), "files": highlighted_files(source)}
+    refusal = request.posthog.unavailable.plugin_source
+    source = (
+        None if refusal else attempt(lambda: selectors.plugin_source_get(context=request.posthog, plugin_id=plugin_id))
+    )
+    context = {
+        "plugin": plugin,
+        "card": _card(plugin),
+        "refusal": refusal,
+        "source_error": source.error if source else None,
+        "files": highlighted_files(source.value) if source and source.ok else [],
+        "edit_refusal": request.posthog.unavailable.plugin_update_source,
+    }
     return render(request, "plugins/plugin_source.html", context)
 
 
@@ -316,6 +365,10 @@ def plugin_source(request, plugin_id: int):
 def plugin_source_edit(request, plugin_id: int):
     """Edit, preview the diff, then save: every step posts the whole form, so no text is lost on the way."""
     plugin = selectors.plugin_get(context=request.posthog, plugin_id=plugin_id)
+    unavailable = request.posthog.unavailable
+    if refusal := unavailable.plugin_source or unavailable.plugin_update_source:
+        context = {"plugin": plugin, "card": _card(plugin), "refusal": refusal, "source_error": None, "files": []}
+        return render(request, "plugins/plugin_source.html", context)
     source = selectors.plugin_source_get(context=request.posthog, plugin_id=plugin_id)
     form = SourceForm(request.POST if request.method == "POST" else None, source=source)
     step = request.POST.get("step", "edit")
@@ -332,6 +385,8 @@ def plugin_source_edit(request, plugin_id: int):
             except ValidationError as error:
                 if not form_error_from_upstream(form, error, fields=form.error_fields()):
                     raise
+            except PermissionDenied as error:
+                form.add_error(None, error.user_message)  # the edits stay in the form
             else:
                 messages.success(request, f"Saved {len(changes)} changed file(s) of “{context['card'].name}”.")
                 return htmx_redirect(request, "plugins:source", plugin_id=plugin_id)
@@ -340,7 +395,9 @@ def plugin_source_edit(request, plugin_id: int):
 
 @require_GET
 @posthog_page(VIEW)
-def plugin_activity(request):
+def plugin_activity(request: HttpRequest) -> HttpResponse:
+    if refusal := request.posthog.unavailable.plugin_activity:
+        return render(request, "plugins/plugin_activity.html", {"refusal": refusal, "items": []})
     page_number = _page_number(request.GET.get("page"))
     page = selectors.plugin_activity_page(context=request.posthog, page=page_number)
     context = {

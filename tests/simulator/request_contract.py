@@ -1,0 +1,213 @@
+"""The request side of the contract: every request the portal sends in the end-to-end suite, checked against
+PostHog's OpenAPI description of that operation (method and path, query parameters, body fields and types).
+
+The `simulator` fixture (tests/conftest.py) runs `problems_in` over the requests the portal sent (its User-Agent)
+when a test ends, so a request PostHog would not understand fails the test that made the portal send it.
+
+What PostHog's code reads beyond its published schemas (REAL-BEHAVIOUR.md) is listed in UNDOCUMENTED with the
+reason; operations no schema describes are listed in NOT_DESCRIBED.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from typing import Any
+
+from tests.simulator import spec
+
+PORTAL_AGENT = "posthog-ops-portal"
+_ANY = r"[^/]+"
+
+
+def _op(method: str, path: str) -> tuple[str, re.Pattern]:
+    return method, re.compile(path.replace("{}", _ANY))
+
+
+# Query parameters and body fields PostHog's code reads though its schemas do not list them, with the source.
+UNDOCUMENTED: list[tuple[tuple[str, re.Pattern], set[str], str]] = [
+    (
+        _op("GET", r"/api/projects/{}/plugin_configs/{}/logs/"),
+        {"after", "before", "search", "type_filter"},
+        "posthog/api/plugin_log_entry.py reads them; the schema lists only limit/offset",
+    ),
+    (
+        _op("GET", r"/api/organizations/{}/roles/"),
+        set(),
+        "the portal sends no query parameter here: some versions filter roles by every one",
+    ),
+    (
+        _op("GET", r"/api/(?:projects|environments)/{}/session_recordings/"),
+        {"session_ids", "limit", "offset"},
+        "session_recording_api.py reads RecordingsQuery (limit, offset, session_ids) from the query",
+    ),
+    (
+        _op("GET", r"/api/(?:projects|environments)/{}/groups/find/"),
+        {"skip_create_notebook"},
+        "ee/clickhouse/views/groups.py reads it so that a read creates no notebook",
+    ),
+    (
+        _op("GET", r"/api/projects/{}/app_metrics/{}/"),
+        {"date_from", "date_to", "category"},
+        "posthog/api/app_metrics.py AppMetricsRequestSerializer",
+    ),
+]
+# Multipart fields PostHog reads beside the serializer's own (plugin configs' _update_plugin_attachments).
+FORM_FIELD_PATTERNS = (re.compile(r"^add_attachment\[[^\]]+\]$"), re.compile(r"^remove_attachment\[[^\]]+\]$"))
+# Read-only fields PostHog reads anyway from a multipart body: `_fix_formdata_config_json` takes `config` there.
+READ_ONLY_READ_FROM_FORM = {("plugin_configs", "config")}
+# Operations the portal uses that neither schema describes, with the reason.
+NOT_DESCRIBED: list[tuple[tuple[str, re.Pattern], str]] = [
+    (_op("GET", r"/api/environments/{}/project_secret_api_keys/"), "neither schema has project secret API keys"),
+    (_op("POST", r"/api/environments/{}/project_secret_api_keys/"), "neither schema has project secret API keys"),
+    (_op("GET", r"/api/environments/{}/project_secret_api_keys/{}/"), "neither schema has project secret API keys"),
+    (_op("PATCH", r"/api/environments/{}/project_secret_api_keys/{}/"), "neither schema has project secret API keys"),
+    (_op("DELETE", r"/api/environments/{}/project_secret_api_keys/{}/"), "neither schema has project secret API keys"),
+    (
+        _op("POST", r"/api/environments/{}/project_secret_api_keys/{}/roll/"),
+        "neither schema has project secret API keys",
+    ),
+    (
+        _op("POST", r"/api/organizations/{}/projects/{}/generate_conversations_public_token/"),
+        "openapi.yaml (Nov 2025) predates it",
+    ),
+    (_op("POST", r"/api/projects/{}/file_system/undo_delete/"), "openapi.yaml (Nov 2025) predates it"),
+    (_op("GET", r"/api/personal_api_keys/@current/"), "openapi.yaml leaves out personal API keys"),
+    (_op("GET", r"/api/projects/{}/plugin_configs/{}/activity/"), "schema.yaml (2023) predates it"),
+    (_op("POST", r"/api/projects/{}/plugin_configs/{}/migrate/"), "schema.yaml (2023) predates it"),
+    (_op("GET", r"/api/projects/{}/app_metrics/{}/"), "openapi.yaml leaves out app metrics"),
+]
+
+
+def portal_requests(entries: list[dict]) -> list[dict]:
+    return [entry for entry in entries if str(entry.get("user_agent", "")).startswith(PORTAL_AGENT)]
+
+
+def problems_in(entries: list[dict]) -> list[str]:
+    """Every problem of every portal request, as "METHOD path: what is wrong"."""
+    found: list[str] = []
+    for entry in portal_requests(entries):
+        for problem in request_problems(entry):
+            found.append(f"{entry['method']} {entry['path']}: {problem}")
+    return sorted(set(found))
+
+
+def request_problems(entry: dict) -> list[str]:
+    method, path = entry["method"], entry["path"]
+    if method in ("OPTIONS", "HEAD"):
+        return []  # asks whether an endpoint exists; no schema describes it and PostHog answers any routed URL
+    operation = _operation(method, path)
+    if operation is None:
+        if _matches(NOT_DESCRIBED, method, path) is not None:
+            return []
+        return ["neither of PostHog's schemas describes this operation (list it in NOT_DESCRIBED with a reason)"]
+    file, path_item, op = operation
+    problems = _query_problems(file, path_item, op, method, path, entry.get("query") or {})
+    problems += _body_problems(file, op, path, entry)
+    return problems
+
+
+def _matches(table: list, method: str, path: str):
+    for item in table:
+        (want_method, pattern), *rest = item
+        if want_method == method and pattern.fullmatch(path):
+            return rest
+    return None
+
+
+@cache
+def _operation(method: str, path: str) -> tuple[str, dict, dict] | None:
+    for name in spec._schema_files_for(path):
+        schema_path = spec._path_index(name).get(spec._shape(path))
+        if schema_path is None:
+            continue
+        path_item = spec.openapi(name)["paths"][schema_path]
+        if method.lower() in path_item:
+            return name, path_item, path_item[method.lower()]
+    return None
+
+
+def _resolve(file: str, node: Any) -> Any:
+    while isinstance(node, dict) and "$ref" in node:
+        parts = node["$ref"].lstrip("#/").split("/")
+        node = spec.openapi(file)
+        for part in parts:
+            node = node[part]
+    return node
+
+
+def _query_problems(file: str, path_item: dict, op: dict, method: str, path: str, query: dict) -> list[str]:
+    documented = {
+        parameter["name"]
+        for parameter in (_resolve(file, p) for p in [*path_item.get("parameters", []), *op.get("parameters", [])])
+        if isinstance(parameter, dict) and parameter.get("in") == "query"
+    }
+    extra: set[str] = set()
+    for (want_method, pattern), names, _reason in UNDOCUMENTED:
+        if want_method == method and pattern.fullmatch(path):
+            extra |= names
+    unknown = sorted(set(query) - documented - extra)
+    return [f"query parameter “{name}” is not one PostHog documents for this operation" for name in unknown]
+
+
+def _body_problems(file: str, op: dict, path: str, entry: dict) -> list[str]:
+    body = entry.get("body")
+    if body in (None, "", {}) or not isinstance(body, dict):
+        return []
+    content = (_resolve(file, op.get("requestBody")) or {}).get("content") or {}
+    content_type = entry.get("content_type") or "application/json"
+    media = content.get(content_type) or content.get("application/json")
+    if media is None:
+        return [f"PostHog documents no {content_type} body for this operation"]
+    schema = _resolve(file, media.get("schema"))
+    properties = _properties(file, schema)
+    area = _area(path)
+    problems = []
+    for name in body:
+        if content_type == "multipart/form-data" and any(p.fullmatch(name) for p in FORM_FIELD_PATTERNS):
+            continue
+        field = properties.get(name)
+        if field is None:
+            if properties and not _open(schema):
+                problems.append(f"body field “{name}” is not one PostHog documents for this operation")
+            continue
+        field = _resolve(file, field)
+        if field.get("readOnly") and not (
+            content_type == "multipart/form-data" and (area, name) in READ_ONLY_READ_FROM_FORM
+        ):
+            problems.append(f"body field “{name}” is read-only: PostHog ignores it and answers as if it saved it")
+    if content_type == "application/json" and not problems:
+        problems += _json_problems(file, schema, body)
+    return problems
+
+
+def _properties(file: str, schema: Any) -> dict:
+    schema = _resolve(file, schema) or {}
+    properties = dict(schema.get("properties") or {})
+    for part in schema.get("allOf") or []:
+        properties.update(_properties(file, part))
+    return properties
+
+
+def _open(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("additionalProperties") not in (None, False)
+
+
+def _json_problems(file: str, schema: dict, body: dict) -> list[str]:
+    import jsonschema
+
+    # What PostHog checks of a body's values: types and formats; required fields of a create are its business.
+    relaxed = {key: value for key, value in schema.items() if key != "required"}
+    document = {**spec._to_json_schema(relaxed), "components": spec._components(file)}
+    validator = jsonschema.Draft4Validator(document)
+    return [
+        f"body {spec.pointer(error.absolute_path) or '(whole)'}: {error.message[:200]}"
+        for error in validator.iter_errors(json.loads(json.dumps(body)))
+        if error.validator != "readOnly"
+    ][:5]
+
+
+def _area(path: str) -> str:
+    match = re.match(r"^/api/(?:organizations|projects|environments)/[^/]+/([^/]+)/", path)
+    return match.group(1) if match else ""
