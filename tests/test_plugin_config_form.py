@@ -1,13 +1,14 @@
 """Creating and editing a plugin config with the form generated from the plugin's config_schema."""
 
+import json
+
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from apps.audit.models import AuditEvent
-from apps.plugins import selectors
 from apps.plugins.config_form import SECRET_SET_PLACEHOLDER, PluginConfigForm
-from apps.plugins.schema import schema_entries
-from simulator.areas.plugins import SECRET_MASK
+from apps.plugins.schema import SECRET_MASK, schema_entries
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -136,20 +137,19 @@ def test_values_of_keys_the_schema_no_longer_has_are_kept():
 
 
 def plugin_id(simulator, name: str) -> int:
-    return next(p["id"] for p in simulator.simulator.store.all("plugin") if p["name"] == name)
+    return simulator.state.plugins.by_name(name)["id"]
 
 
 def config_of(simulator, plugin_name: str) -> dict:
-    wanted = plugin_id(simulator, plugin_name)
-    return next(c for c in simulator.simulator.store.all("plugin_config", parent=1) if c["plugin"] == wanted)
+    return simulator.state.plugin_configs.by_plugin_name(plugin_name, project_id=1)
 
 
 def stored(simulator, config_id: int) -> dict:
-    return simulator.simulator.store.get("plugin_config", config_id)
+    return simulator.state.plugin_configs.get(config_id)
 
 
 def writes(simulator) -> list[dict]:
-    return [entry for entry in simulator.simulator.request_log() if entry["method"] in ("POST", "PATCH")]
+    return [entry for entry in simulator.requests() if entry["method"] in ("POST", "PATCH")]
 
 
 def test_picker_lists_the_organizations_plugins(operator_client, simulator):
@@ -165,6 +165,7 @@ def test_schema_notes_are_shown_as_escaped_text(operator_client, simulator):
     assert "&lt;b&gt;Careful&lt;/b&gt;: secrets are sent in headers." in page and "<b>Careful" not in page
 
 
+@pytest.mark.profiles("legacy")  # newer PostHog creates no plugin config: see test_posthog_versions
 def test_create_a_config_from_a_plugin(operator_client, simulator, operator):
     url = reverse("plugins:config_create") + f"?plugin={plugin_id(simulator, 'Schema Validator')}"
     form_page = operator_client.get(url).content.decode()
@@ -183,7 +184,7 @@ def test_create_a_config_from_a_plugin(operator_client, simulator, operator):
         **HTMX,
     )
 
-    created = max(simulator.simulator.store.all("plugin_config", parent=1), key=lambda c: c["id"])
+    created = max(simulator.state.plugin_configs.all(1), key=lambda c: c["id"])
     assert response.status_code == 200
     assert response["HX-Redirect"] == reverse("plugins:config_detail", args=[created["id"]])
     assert created["name"] == "Scrub the checkout" and created["enabled"]
@@ -193,7 +194,7 @@ def test_create_a_config_from_a_plugin(operator_client, simulator, operator):
         "rules": '[{"match": "x", "replace": "y"}]',
         "replacements": {"$ip": "0.0.0.0"},
     }
-    others = [c["order"] for c in simulator.simulator.store.all("plugin_config", parent=1) if c["id"] != created["id"]]
+    others = [c["order"] for c in simulator.state.plugin_configs.all(1) if c["id"] != created["id"]]
     assert created["order"] == max(others) + 1
     assert AuditEvent.objects.get(method="POST", area="plugin_configs").actor == operator
     listed = operator_client.get(reverse("plugins:configs")).content.decode()
@@ -224,8 +225,11 @@ def test_edit_keeps_a_secret_left_empty(operator_client, simulator):
     assert response["HX-Redirect"] == reverse("plugins:config_detail", args=[config["id"]])
     after = stored(simulator, config["id"])["config"]
     assert after["propertiesToHash"] == "email,phone" and after["salt"] == salt
+    # Sent as PostHog's own app sends it: multipart, `config` as JSON text (PostHog drops a JSON body's config),
+    # the secret left out as null, which keeps it.
     patch = writes(simulator)[-1]
-    assert patch["method"] == "PATCH" and patch["body"]["config"]["salt"] is None
+    assert patch["method"] == "PATCH" and patch["content_type"] == "multipart/form-data"
+    assert json.loads(patch["body"]["config"])["salt"] is None
 
 
 def test_edit_replaces_a_secret(operator_client, simulator):
@@ -262,33 +266,36 @@ def test_required_if_is_checked_before_sending(operator_client, simulator):
     assert writes(simulator) == []
 
 
-def test_upstream_validation_error_lands_on_its_field_with_the_typed_values(operator_client, simulator, monkeypatch):
-    # PostHog knows a rule this form's copy of the schema lacks (the plugin changed since the page was read).
-    real = selectors.plugin_config_get
-
-    def older_schema(**kwargs):
-        config = real(**kwargs)
-        for entry in config["plugin_info"]["config_schema"]:
-            entry.pop("required_if", None)
-        return config
-
-    monkeypatch.setattr(selectors, "plugin_config_get", older_schema)
+def test_upstream_validation_error_lands_on_its_field_with_the_typed_values(operator_client, simulator):
+    # A refusal PostHog words about one config field (`config__<key>`) lands on that field. (PluginConfigSerializer
+    # itself checks no value against the schema; a version or a proxy that does answers this way.)
     config = config_of(simulator, "S3 Export")
+    simulator.script(
+        "PATCH",
+        rf"/api/projects/1/plugin_configs/{config['id']}/",
+        status=400,
+        body={
+            "type": "validation_error",
+            "code": "required",
+            "detail": "Must end with a slash.",
+            "attr": "config__prefix",
+        },
+    )
     response = operator_client.post(
         reverse("plugins:config_edit", args=[config["id"]]),
         {
             "enabled": "on",
             "config__s3BucketName": "typed-bucket",
             "config__awsRegion": "eu-central-1",
-            "config__sse": "aws:kms",
-            "config__prefix": "typed/prefix/",
+            "config__sse": "AES256",
+            "config__prefix": "typed/prefix",
         },
         **HTMX,
     )
     page = response.content.decode()
     assert response.status_code == 200 and writes(simulator)[-1]["status"] == 400
-    assert 'id="id_config__sseKmsKeyId_error">This field is required.' in page
-    assert "typed-bucket" in page and "typed/prefix/" in page
+    assert 'id="id_config__prefix_error">Must end with a slash.' in page
+    assert "typed-bucket" in page and "typed/prefix" in page
     assert stored(simulator, config["id"])["config"]["s3BucketName"] != "typed-bucket"
 
 

@@ -22,26 +22,11 @@ def config_ids(sim):
     return {config["name"]: config["id"] for config in configs}
 
 
-def store_of(simulator):
-    return simulator.simulator.store
-
-
 def add_log(simulator, config_id: int, message: str, *, type="INFO", source="PLUGIN", at: datetime | None = None):
-    """Writes one entry straight into the simulator's store, as PostHog's plugin server would log it."""
-    config = store_of(simulator).get("plugin_config", config_id)
-    at = at or datetime.now(UTC)
-    entry = {
-        "id": str(uuid.uuid4()),
-        "team_id": config["team_id"],
-        "plugin_id": config["plugin"],
-        "plugin_config_id": config_id,
-        "timestamp": at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        "source": source,
-        "type": type,
-        "message": message,
-        "instance_id": "11111111-2222-3333-4444-555555555555",
-    }
-    store_of(simulator).logs_add([entry])
+    """One entry reaching PostHog, as its plugin server would log it."""
+    state = simulator.state.plugin_configs
+    entry = state.log_entry(config_id, timestamp=at or datetime.now(UTC), type=type, source=source, message=message)
+    state.logs_add([entry])
     return entry
 
 
@@ -69,15 +54,22 @@ def test_detail_shows_the_config_and_never_a_secret(operator_client, simulator, 
     config_id = config_ids["S3 Export"]
     page = operator_client.get(reverse("plugins:config_detail", args=[config_id])).content.decode()
     assert "<h1>S3 Export</h1>" in page
-    assert reverse("plugins:detail", args=[store_of(simulator).get("plugin_config", config_id)["plugin"]]) in page
-    assert "delivery-bad" in page  # a failing config: red delivery badge
-    assert "Enabled" in page and "Last error" in page and "Stack trace" in page
+    assert reverse("plugins:detail", args=[simulator.state.plugin_configs.get(config_id)["plugin"]]) in page
+    if simulator.profile.plugin_config_delivery_rate:
+        assert "delivery-bad" in page  # a failing config: red delivery badge
+    else:
+        assert "delivery-absent" in page and "not reported" in page and "delivery-bad" not in page
+    # PostHog answers `error: null`: the last error is the newest ERROR entry of the config's logs.
+    assert "Enabled" in page and "Last error" in page and "the newest ERROR entry of its logs" in page
     assert "secret · set" in page and "hedgehog-posthog-events" in page
-    assert MASK not in page
-    stored = store_of(simulator).get("plugin_config", config_id)["config"]
+    for mask in (MASK, "POSTHOG SECRET FIELD"):
+        assert mask not in page
+    stored = simulator.state.plugin_configs.get(config_id)["config"]
     for key in ("awsAccessKey", "awsSecretAccessKey"):
         assert stored[key] and stored[key] not in page
-    assert "Run job" in page and "Edit settings" in page and "only <strong>disables</strong> it" in page
+    assert "Edit settings" in page and "only <strong>disables</strong> it" in page
+    # Offered until the connection learns otherwise (test_posthog_versions: after "Test connection", not offered).
+    assert "Run job" in page
 
 
 def test_detail_escapes_names_and_lists_attachments_by_name_and_size(operator_client, config_ids):
@@ -97,6 +89,7 @@ def test_viewer_sees_the_detail_without_operator_actions(client_as, viewer, demo
     assert "Edit settings" not in page and "Run job" not in page and "delete-dialog" not in page
 
 
+@pytest.mark.profiles("legacy")  # newer PostHog refuses a config's activity to personal API keys
 def test_activity_fragment_reads_as_a_timeline(operator_client, config_ids):
     page = operator_client.get(reverse("plugins:config_activity", args=[config_ids["S3 Export"]]), **HTMX)
     text = page.content.decode()
@@ -104,6 +97,7 @@ def test_activity_fragment_reads_as_a_timeline(operator_client, config_ids):
     assert " installed <strong>S3 Export</strong>" in text
 
 
+@pytest.mark.profiles("legacy")  # newer PostHog refuses a config's frontend to personal API keys
 def test_frontend_is_shown_escaped_and_a_missing_one_is_said(operator_client, config_ids):
     with_frontend = operator_client.get(
         reverse("plugins:config_frontend", args=[config_ids["Snowflake Export"]]), **HTMX
@@ -120,6 +114,7 @@ def test_frontend_is_shown_escaped_and_a_missing_one_is_said(operator_client, co
 # Jobs --------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.profiles("legacy")  # newer PostHog has no plugin jobs: see test_posthog_versions
 def test_running_a_job_is_audited_and_logged(operator_client, operator, config_ids):
     config_id = config_ids["Zendesk Tickets → Events"]
     form_page = operator_client.get(reverse("plugins:config_job", args=[config_id])).content.decode()
@@ -155,24 +150,26 @@ def test_a_missing_required_payload_field_stays_on_the_form(operator_client, con
 def resync_job(simulator, config_ids):
     """GeoIP's plugin gains a job that declares no payload schema: the form then takes raw JSON."""
     config_id = config_ids["GeoIP"]
-    store = store_of(simulator)
-    plugin = store.get("plugin", store.get("plugin_config", config_id)["plugin"])
-    store.update("plugin", plugin["id"], {**plugin, "public_jobs": {"Resync <everything>": {}}})
+    plugin_id = simulator.state.plugin_configs.get(config_id)["plugin"]
+    simulator.state.plugins.update(plugin_id, public_jobs={"Resync <everything>": {}})
     return config_id
 
 
-def test_a_posthog_validation_error_lands_on_the_payload_field(operator_client, resync_job):
-    """PostHog insists on a JSON object and says so on `job__payload`; what was typed stays."""
+@pytest.mark.profiles("legacy")  # newer PostHog has no plugin jobs
+def test_a_payload_posthog_would_fail_on_is_refused_on_its_field_before_sending(operator_client, resync_job, simulator):
+    """PostHog passes the payload to the job as an object and answers anything else with a server error: the form
+    says so on the field, with what was typed kept, and nothing is sent."""
     page = operator_client.post(
         reverse("plugins:config_job", args=[resync_job]),
         {"job_type": "Resync <everything>", "job0-payload": "[1, 2, 3]"},
         **HTMX,
     ).content.decode()
-    assert '<p class="field-error"' in page and "Expected a dictionary of items." in page and "[1, 2, 3]" in page
+    assert '<p class="field-error"' in page and "The payload must be a JSON object" in page and "[1, 2, 3]" in page
     assert "Resync &lt;everything&gt;" in page and "<everything>" not in page
-    assert AuditEvent.objects.get(area="plugin_configs").outcome == AuditEvent.Outcome.FAILURE
+    assert not simulator.requests(method="POST") and not AuditEvent.objects.filter(area="plugin_configs").exists()
 
 
+@pytest.mark.profiles("legacy")  # newer PostHog has no plugin jobs
 def test_markup_in_a_job_payload_is_escaped_in_the_logs(operator_client, resync_job):
     response = operator_client.post(
         reverse("plugins:config_job", args=[resync_job]),
@@ -299,16 +296,24 @@ def test_no_match_explains_what_to_widen(operator_client, config_ids):
     assert "No log entries match." in page and "Include DEBUG" in page and "one week" in page
 
 
-def test_load_older_returns_the_next_page(operator_client, sim, config_ids):
+def test_load_older_pages_back_by_time_on_every_version(operator_client, simulator, config_ids):
+    """Older PostHog reads only `limit` rows, so an offset answers nothing there: "load older" asks for the entries
+    before the oldest one shown, which every version honours, and the two pages hold every entry once."""
     config_id = config_ids["S3 Export"]
     everything = "filtered=1&types=DEBUG&types=LOG&types=INFO&types=WARN&types=ERROR"
     first = operator_client.get(logs_url(config_id, everything)).content.decode()
-    assert "Load older entries" in first and "offset=100" in first
-    older = operator_client.get(entries_url(config_id, everything + "&offset=100"), **HTMX).content.decode()
-    expected = sim.call("GET", f"/api/projects/1/plugin_configs/{config_id}/logs/?offset=100&limit=100").json()
-    ids = [part.split('"', 1)[0] for part in older.split('data-entry-id="')[1:]]
-    assert ids == [entry["id"] for entry in expected["results"]]
+    assert "Load older entries" in first and "older_than=" in first and "offset=" not in first
+    older_than = first.split("older_than=", 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    older = operator_client.get(entries_url(config_id, everything + f"&older_than={older_than}"), **HTMX).content.decode()
     assert "<html" not in older
+    # The older page starts a microsecond after the oldest entry shown (entries may share it): the browser drops
+    # the few shown twice by id.
+    shown = list(dict.fromkeys(part.split('"', 1)[0] for part in (first + older).split('data-entry-id="')[1:]))
+    stored = [entry["id"] for entry in simulator.state.plugin_configs.logs(config_id)]
+    assert set(shown) == set(stored[: len(shown)]) and len(shown) > 100
+    assert simulator.requests(path_prefix=f"/api/projects/1/plugin_configs/{config_id}/logs/")[-1]["query"].get(
+        "offset"
+    ) is None
 
 
 def test_live_tail_returns_only_newer_rows(operator_client, simulator, config_ids):

@@ -47,6 +47,7 @@ def test_every_row_has_a_portal_view(endpoint_rows):
     assert set(PORTAL_VIEW_OF_ROW) == endpoint_rows
 
 
+@pytest.mark.profiles("legacy")
 def test_a_crawl_from_the_overview_reaches_every_view_and_read(client_as, admin_user, demo_connection, simulator, sim):
     # An installed version older than the newest one, so that an upgrade is offered somewhere.
     plugin = next(

@@ -2,14 +2,24 @@
 
 from apps.annotations.selectors import annotation_path
 from apps.connections.context import PostHogContext
+from apps.posthog.kept import fields_unkept
+
+# Where an annotation shows: PostHog's newest serializer takes `dashboard_id`, some versions' answer it read-only
+# (openapi.yaml of Nov 2025) and would drop it without a word; ChangeNotKept then says so.
+PLACED_BY = ("scope", "dashboard_item", "dashboard_id")
 
 
 def annotation_create(*, context: PostHogContext, data: dict) -> dict:
-    return context.client.post(annotation_path(context), json=data)
+    return context.client.post(annotation_path(context), json=data, verify=fields_unkept(data, fields=PLACED_BY))
 
 
 def annotation_update(*, context: PostHogContext, annotation_id: int, data: dict) -> dict:
-    return context.client.patch(annotation_path(context, annotation_id), json=data, capture_before=True)
+    return context.client.patch(
+        annotation_path(context, annotation_id),
+        json=data,
+        capture_before=True,
+        verify=fields_unkept(data, fields=PLACED_BY),
+    )
 
 
 def annotation_delete(*, context: PostHogContext, annotation_id: int) -> dict:

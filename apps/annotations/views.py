@@ -13,7 +13,7 @@ from apps.core.http import htmx_redirect
 from apps.core.pages import form_error_from_upstream, posthog_page
 from apps.core.roles import OPERATE, VIEW
 from apps.core.toasts import ToastAction, toast_with_action
-from apps.posthog.errors import ValidationError
+from apps.posthog.errors import ChangeNotKept, ValidationError
 
 # The list's results refresh themselves on this event (sent after a delete or a restore).
 CHANGED_EVENT = "annotations-changed"
@@ -116,6 +116,9 @@ def _save(request, form: AnnotationForm, *, annotation_id: int | None = None) ->
     except ValidationError as error:
         if not form_error_from_upstream(form, error, fields=UPSTREAM_FIELDS):
             raise
+    except ChangeNotKept as error:
+        # PostHog answered without keeping where the annotation shows: said on the form, with what was typed.
+        form.add_error(None, error.user_message)
     return None
 
 

@@ -23,6 +23,16 @@ from apps.history.models import ActivitySnapshot
 
 SCOPE_OF_AREA = {"plugins": "Plugin", "plugin_configs": "PluginConfig", "groups": "Group"}
 AREA_OF_SCOPE = {scope: area for area, scope in SCOPE_OF_AREA.items()}
+# PostHog records a reordered pipeline under scope "Plugin" ("so we can also provide unified history"), naming each
+# config it moved (products/cdp/backend/api/plugin.py rearrange): entries of plugin configs.
+CONFIG_ACTIVITIES_AS_PLUGIN = frozenset({"order_changed"})
+
+
+def area_of_entry(scope: str, activity: str) -> str | None:
+    """The portal area a PostHog activity entry is about."""
+    if scope == "Plugin" and activity in CONFIG_ACTIVITIES_AS_PLUGIN:
+        return "plugin_configs"
+    return AREA_OF_SCOPE.get(scope)
 LINK_WINDOW = timedelta(minutes=2)
 CLOCK_TOLERANCE = timedelta(seconds=10)
 
@@ -63,7 +73,7 @@ def activity_snapshots_link(*, connection, snapshots: Iterable[ActivitySnapshot]
             audit_event__isnull=True,
             scope__in={scope for scope, _ in keys},
             activity_id__in={activity_id for _, activity_id in keys},
-        ).only("pk", "scope", "activity_id", "item_id", "created_at")
+        ).only("pk", "scope", "activity", "activity_id", "item_id", "created_at")
         if (snapshot.scope, snapshot.activity_id) in keys
     ]
     aliases = {snapshot.item_id: object_id for snapshot in stored} if object_id else {}
@@ -88,14 +98,17 @@ def audit_event_link(*, event: AuditEvent) -> int:
         .values_list("item_id", "audit_event__object_id")
         .distinct()
     )
+    of_area = Q(scope=scope)
+    if event.area == "plugin_configs":
+        of_area |= Q(scope="Plugin", activity__in=CONFIG_ACTIVITIES_AS_PLUGIN)
     snapshots = ActivitySnapshot.objects.filter(
+        of_area,
         connection_id=event.connection_id,
-        scope=scope,
         audit_event__isnull=True,
         item_id__in=objects | set(aliases),
         created_at__gte=_started(event) - CLOCK_TOLERANCE,
         created_at__lte=event.created_at + LINK_WINDOW,
-    ).only("pk", "scope", "activity_id", "item_id", "created_at")
+    ).only("pk", "scope", "activity", "activity_id", "item_id", "created_at")
     return _link(connection_id=event.connection_id, snapshots=list(snapshots), aliases=aliases)
 
 
@@ -109,7 +122,7 @@ def _link(*, connection_id: int, snapshots: list[ActivitySnapshot], aliases: dic
             Q(object_id__in=names) | Q(object_id=""),
             connection_id=connection_id,
             outcome=AuditEvent.Outcome.SUCCESS,
-            area__in={AREA_OF_SCOPE[snapshot.scope] for snapshot in snapshots},
+            area__in={area_of_entry(snapshot.scope, snapshot.activity) for snapshot in snapshots},
             created_at__gte=min(times) - LINK_WINDOW,
             created_at__lte=max(times) + LINK_WINDOW,
         ).only("pk", "area", "object_id", "created_at", "duration_ms", "after")
@@ -120,7 +133,7 @@ def _link(*, connection_id: int, snapshots: list[ActivitySnapshot], aliases: dic
         candidates = [
             (_distance(event, snapshot.created_at), -event.pk, event)
             for event in events
-            if event.area == AREA_OF_SCOPE[snapshot.scope]
+            if event.area == area_of_entry(snapshot.scope, snapshot.activity)
             and snapshot_names & _objects_of(event)
             and _within_window(event, snapshot.created_at)
         ]

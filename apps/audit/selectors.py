@@ -18,7 +18,7 @@ from django.db.models.fields.json import KT
 from django.shortcuts import get_object_or_404
 
 from apps.audit.diff import FieldChange, activity_field_changes, field_changes
-from apps.audit.linking import AREA_OF_SCOPE, SCOPE_OF_AREA
+from apps.audit.linking import AREA_OF_SCOPE, CONFIG_ACTIVITIES_AS_PLUGIN, SCOPE_OF_AREA, area_of_entry
 from apps.audit.masking import mask_secrets
 from apps.audit.models import AuditEvent
 from apps.core.activity import VERBS, ActivityItem, activity_items
@@ -234,7 +234,7 @@ def activity_entry_detail(*, snapshot_id: int) -> EntryDetail:
     return EntryDetail(
         snapshot=snapshot,
         item=activity_items([entry])[0],
-        area=AREA_OF_SCOPE.get(snapshot.scope, ""),
+        area=area_of_entry(snapshot.scope, snapshot.activity) or "",
         changes=activity_field_changes(entry),
     )
 
@@ -373,7 +373,12 @@ def _snapshots(filters: TrailFilters) -> QuerySet:
     if action:
         rows = rows.filter(activity=action)
     if filters.area in SCOPE_OF_AREA:
-        rows = rows.filter(scope=SCOPE_OF_AREA[filters.area])
+        of_area = Q(scope=SCOPE_OF_AREA[filters.area])
+        if filters.area == "plugin_configs":
+            of_area |= Q(scope="Plugin", activity__in=CONFIG_ACTIVITIES_AS_PLUGIN)
+        elif filters.area == "plugins":
+            of_area &= ~Q(activity__in=CONFIG_ACTIVITIES_AS_PLUGIN)
+        rows = rows.filter(of_area)
     if filters.object_id:
         rows = rows.filter(_about_object(filters.object_id, filters.area))
     if filters.after:
@@ -455,7 +460,7 @@ def _snapshot_rows(rows) -> Iterator[TrailRow]:
             person=actor if event_id else credited,
             posthog_user=credited,
             via_portal=event_id is not None,
-            area=AREA_OF_SCOPE.get(scope, scope),
+            area=area_of_entry(scope, activity) or scope,
             object_id=item_id,
             action=activity,
             summary=f"{activity_label(activity)} {detail_name or item_id}".strip(),

@@ -63,8 +63,9 @@ def _environments(context: PostHogContext, projects: list[tuple[str, str]]) -> l
                 detail=error.detail,
                 source=Capability.REQUEST,
             )
-    names = dict(projects)
-    return [(str(context.project_id), names.get(str(context.project_id), "The project's environment"))]
+    environment = context.client.get(api_path("environments", context.project_id))
+    name = environment.get("name") if isinstance(environment, dict) else None
+    return [(str(context.project_id), str(name or dict(projects).get(str(context.project_id), context.project_id)))]
 
 
 def project_get(*, context: PostHogContext) -> dict:

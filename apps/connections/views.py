@@ -29,7 +29,7 @@ def connection_create(request):
             actor=request.user, api_key=data["api_key"], **{k: data[k] for k in FORM_FIELDS}
         )
         context_select(request, connection=connection)
-        messages.success(request, f"Connection “{connection.name}” saved. Test it to see what the key can reach.")
+        _checked(request, connection, f"Connection “{connection.name}” saved.")
         return htmx_redirect(request, "connections:detail", pk=connection.pk)
     return render(request, "connections/form.html", {"form": form})
 
@@ -45,10 +45,14 @@ def connection_edit(request, pk: int):
     connection = get_object_or_404(Connection, pk=pk)
     form = ConnectionForm(request.POST or None, instance=connection)
     if request.method == "POST" and form.is_valid():
+        host_before = connection.host
         services.connection_update(
             actor=request.user, connection=connection, data={k: form.cleaned_data[k] for k in FORM_FIELDS}
         )
-        messages.success(request, f"Connection “{connection.name}” updated.")
+        if connection.host != host_before:
+            _checked(request, connection, f"Connection “{connection.name}” updated.")
+        else:
+            messages.success(request, f"Connection “{connection.name}” updated.")
         return htmx_redirect(request, "connections:detail", pk=connection.pk)
     return render(request, "connections/form.html", {"form": form, "connection": connection})
 
@@ -60,9 +64,20 @@ def connection_replace_key(request, pk: int):
     form = ReplaceKeyForm(request.POST)
     if form.is_valid():
         services.connection_replace_key(actor=request.user, connection=connection, api_key=form.cleaned_data["api_key"])
-        messages.success(request, "API key replaced. The old key is no longer stored.")
+        _checked(request, connection, "API key replaced. The old key is no longer stored.")
         return htmx_redirect(request, "connections:detail", pk=connection.pk)
     return render(request, "connections/detail.html#replace-key", {"connection": connection, "key_form": form})
+
+
+def _checked(request: HttpRequest, connection: Connection, saved: str) -> None:
+    """A new connection, key or host is tested at once, so pages know what this key may do before anyone tries."""
+    result = services.connection_test(connection=connection)
+    if result.ok:
+        refused = result.count("warn") + result.count("refused") + result.count("absent")
+        found = f" Tested: the key works; {refused} limit{'s' if refused != 1 else ''} found." if refused else ""
+        messages.success(request, saved + (found or " Tested: the key works."))
+    else:
+        messages.warning(request, f"{saved} The test failed: {result.error.user_message}")
 
 
 @require_POST

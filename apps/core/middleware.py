@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django_htmx.http import trigger_client_event
 
 from apps.core.toasts import toast_payload
-from apps.posthog.errors import NotFound, PostHogError
+from apps.posthog.errors import NotFound, PermissionDenied, PostHogError
 
 logger = logging.getLogger("portal.upstream")
 
@@ -54,5 +54,6 @@ class UpstreamErrorMiddleware:
             if not request.headers.get("X-Portal-Background"):
                 trigger_client_event(response, "toasts", [{"level": "error", "message": exception.user_message}])
             return response
-        status = 404 if isinstance(exception, NotFound) else 502
-        return render(request, "core/upstream_error.html", context, status=status)
+        # PostHog answered: a refusal is a 403 (or a 404 for what it does not have), not a gateway failure.
+        status = 404 if isinstance(exception, NotFound) else 403 if isinstance(exception, PermissionDenied) else 502
+        return render(request, "core/upstream_error.html", {**context, "refused": status != 502}, status=status)

@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_datetime
 
 from apps.connections.context import PostHogContext
 from apps.posthog.client import api_path
-from apps.posthog.errors import NotFound, PermissionDenied
+from apps.posthog.errors import EndpointNotFound
 
 ACTIVITY_PAGE_SIZE = 20
 MAX_PROPERTY_NAMES = 500
@@ -110,22 +110,26 @@ def group_created_at(group: dict) -> datetime | None:
 
 
 def group_property_names(*, context: PostHogContext, group_type_index: int) -> list[Suggestion]:
-    """The property names groups of this type have: from PostHog's property definitions, which every version
-    serves; older versions also had groups' own `property_definitions` (gone from the newest), used where the
-    definitions cannot be read (a key without property_definition:read)."""
-    try:
-        definitions = context.client.paginate(
-            api_path("projects", context.project_id, "property_definitions"),
-            params={"type": "group", "group_type_index": group_type_index, "limit": 100},
-            max_items=MAX_PROPERTY_NAMES,
-        )
-        return _suggestions(list(definitions))
-    except (PermissionDenied, NotFound):
-        if context.unavailable.group_property_definitions is not None:
-            raise
-    answer = context.client.get(context.team_path("groups", "property_definitions"))
-    entries = answer.get(str(group_type_index)) if isinstance(answer, dict) else None
-    return _suggestions(entries)
+    """The property names groups of this type have, most used first where PostHog counts them.
+
+    Older versions answer them from groups' own `property_definitions` (with counts); the newest no longer have that
+    action (ee/clickhouse/views/groups.py), and the names come from PostHog's property definitions instead
+    (`property_definitions?type=group&group_type_index=N`), which every version serves. The connection learns
+    which this PostHog has at the first 404."""
+    if context.unavailable.group_property_definitions is None:
+        try:
+            answer = context.client.get(context.team_path("groups", "property_definitions"))
+        except EndpointNotFound:
+            pass  # learned: from now on straight to the property definitions
+        else:
+            entries = answer.get(str(group_type_index)) if isinstance(answer, dict) else None
+            return _suggestions(entries)
+    definitions = context.client.paginate(
+        api_path("projects", context.project_id, "property_definitions"),
+        params={"type": "group", "group_type_index": group_type_index, "limit": 100},
+        max_items=MAX_PROPERTY_NAMES,
+    )
+    return _suggestions(list(definitions))
 
 
 def group_property_values(

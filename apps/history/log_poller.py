@@ -32,10 +32,12 @@ from apps.history.polling import budgeted_get, page_items, poll_client
 from apps.history.results import PollResult
 from apps.posthog.client import PostHogClient, api_path
 from apps.posthog.errors import PostHogError, ServerError, Throttled, Unreachable, UpstreamTimeout
-from apps.posthog.log_paging import older_page_start
+from apps.posthog.log_paging import older_page_start, one_instant
 
 PAGE_SIZE = 500
 PAGES_PER_POLL = 20  # per config and poll: 10,000 entries
+# A page all of one instant is asked for again, wider, up to this (PostHog puts no limit on `limit`).
+WIDEST_PAGE = 50_000
 # Rows per INSERT or COPY: large enough to amortise a round trip, small enough to keep statements short.
 STORE_CHUNK = 5000
 # A little under the 30-second schedule, so an active config is read on every run.
@@ -170,12 +172,20 @@ def _cursor_poll(
             budget_left = False
             break
         entries, next_url = page_items(page, "plugin log entries")
-        moments = [m for m in (_moment(e.get("timestamp")) for e in entries if isinstance(e, dict)) if m]
-        saw_error = saw_error or any(isinstance(e, dict) and e.get("type") == "ERROR" for e in entries)
+        entries = [e for e in entries if isinstance(e, dict)]
+        moments = [m for m in (_moment(e.get("timestamp")) for e in entries) if m]
+        saw_error = saw_error or any(e.get("type") == "ERROR" for e in entries)
         if moments:
             top = max(top or moments[0], *moments)
-        before = older_page_start([e for e in entries if isinstance(e, dict)])
-        if (len(entries) < PAGE_SIZE and not next_url) or before is None:
+        before = older_page_start(entries)
+        full = len(entries) >= params["limit"] or bool(next_url)
+        if full and before is not None and one_instant(entries) and params["limit"] < WIDEST_PAGE:
+            # Every entry of one instant: more of it may lie past this page, which no `before` can reach. Read it
+            # again, wider (storing what it holds already, so a cut-short poll keeps it).
+            result.items_stored += log_batch_store(cursor=cursor, entries=entries)
+            params = {**params, "limit": min(WIDEST_PAGE, params["limit"] * 4)}
+            continue
+        if not full or before is None:
             # Read down to what was stored before (or nothing older can be asked for): the gap is closed.
             newest = max((m for m in (cursor.newest_timestamp, top) if m), default=None)
             result.items_stored += log_batch_store(
@@ -186,7 +196,7 @@ def _cursor_poll(
         result.items_stored += log_batch_store(
             cursor=cursor, entries=entries, catchup_before=before, catchup_newest=top
         )
-        params = {**params, "before": before.isoformat()}
+        params = {**params, "before": before.isoformat(), "limit": PAGE_SIZE}
     next_poll_at = _next_poll_at(
         cursor=cursor,
         now=now,

@@ -13,4 +13,5 @@ urlpatterns = [
     path("delivery/<int:config_id>/", views.delivery_config, name="delivery_config"),
     path("logs/", views.logs, name="logs"),
     path("logs.csv", views.logs_csv, name="logs_csv"),
+    path("last-errors/", views.config_last_errors, name="config_last_errors"),
 ]

@@ -25,7 +25,7 @@ from apps.core.csv_export import Echo, csv_safe
 from apps.core.http import htmx_redirect
 from apps.core.pages import posthog_page
 from apps.core.roles import ADMINISTER, OPERATE, VIEW
-from apps.history import charts, selectors
+from apps.history import charts, last_errors, selectors
 from apps.history.forms import CHART_RANGE_LABELS, DeliveryRangeForm, LogExplorerForm, ScheduleForm, interval_words
 from apps.history.models import PluginLogEntry
 from apps.plugins.views.config_logs import LogRow
@@ -319,3 +319,20 @@ def _explorer_row(entry: PluginLogEntry, configs: dict[int, str]) -> ExplorerRow
 def _scope(request) -> dict:
     """The current connection and project, picked in the switcher."""
     return {"connection_id": request.posthog.connection.pk, "project_id": request.posthog.project_id}
+
+
+# The plugin config list's last errors, from the stored logs
+
+
+MAX_LAST_ERRORS = 500
+
+
+@require_GET
+@posthog_page(VIEW)
+def config_last_errors(request):
+    """Out-of-band cells of the config list (apps/plugins): each config's newest stored ERROR entry."""
+    ids = [int(value) for value in request.GET.getlist("config") if value.isdigit()][:MAX_LAST_ERRORS]
+    errors = last_errors.config_last_errors(
+        connection_id=request.posthog.connection.pk, project_id=request.posthog.project_id, config_ids=ids
+    )
+    return render(request, "history/last_errors.html", {"errors": errors})

@@ -91,6 +91,16 @@ FIELD_TYPES = {
 FALLBACK_TYPE = "string"
 
 
+class JSONObjectField(JSONTextField):
+    """A job's free payload: PostHog passes it to the job as an object, and answers anything else with a server
+    error (posthog/api/plugin.py `job` indexes it), so it is refused here, on its field, before anything is sent."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not isinstance(json.loads(value), dict):
+            raise forms.ValidationError("The payload must be a JSON object: {…}.", code="not_an_object")
+
+
 class JobForm(forms.Form):
     """The payload of one job. The job's name travels in the submit button (`job_type`), not in a field."""
 
@@ -99,7 +109,7 @@ class JobForm(forms.Form):
         self.job_name = job_name
         self.schema = payload_schema(spec)
         if self.schema is None:
-            self.fields["payload"] = JSONTextField(
+            self.fields["payload"] = JSONObjectField(
                 label="Payload (JSON object)",
                 required=False,
                 help_text="This job declares no payload fields: PostHog passes this object to it as is.",

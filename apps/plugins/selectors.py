@@ -1,14 +1,14 @@
 """Reads of the organization's plugins and the project's plugin configs."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils.dateparse import parse_datetime
 
 from apps.connections.context import PostHogContext
 from apps.posthog.client import api_path
 from apps.posthog.errors import EndpointNotFound
-from apps.posthog.log_paging import older_page_start
+from apps.posthog.log_paging import older_page_start, one_instant
 
 MAX_PLUGINS = 1000
 MAX_CONFIGS = 500
@@ -281,7 +281,14 @@ def plugin_config_log_page(
         [entry for entry in answer.get("results") or [] if isinstance(entry, dict)] if isinstance(answer, dict) else []
     )
     more = len(items) >= limit or bool(isinstance(answer, dict) and answer.get("next"))
-    return LogPage(items=items, older_than=older_page_start(items) if more else None)
+    if not more:
+        return LogPage(items=items, older_than=None)
+    start = older_page_start(items)
+    if start is not None and one_instant(items):
+        # A whole page of one instant: going on from before it skips the rest of that instant, as PostHog's own
+        # logs view would (the log poller widens its page instead, and loses none).
+        start -= timedelta(microseconds=1)
+    return LogPage(items=items, older_than=start)
 
 
 # Shared ----------------------------------------------------------------------------------------------

@@ -3,6 +3,11 @@
 Older PostHog fetches only `limit` rows and pages that short list (posthog/api/plugin_log_entry.py), so `next` is
 always null there and any offset above 0 answers nothing; hog function logs are fetched the same way. Asking again
 with `before` = where the previous page ended works with every version, as PostHog's own logs view does.
+
+Entries can share a timestamp, and `before` is exclusive: the next read starts a microsecond after the oldest entry
+read, so entries of that instant past the page are read too (those read twice are dropped by id). A page whose
+entries are all of one instant cannot be paged past that way: the reader asks again for more at once (`limit`
+wider), which every version honours.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -22,14 +27,12 @@ def entry_moment(entry: Any) -> datetime | None:
 
 
 def older_page_start(entries: list[Any]) -> datetime | None:
-    """The `before` that reads on past these entries (newest first), or None when none has a timestamp.
-
-    Entries can share a timestamp, and PostHog's `before` is exclusive: the next read starts a microsecond after the
-    oldest, so entries of that instant past this page are read too (those read twice are dropped by id). Only when
-    every entry is of one instant does the read go on before it, which could skip others of that instant, as
-    PostHog's own logs view would."""
+    """The `before` that reads on past these entries (newest first): a microsecond after the oldest; None when no
+    entry has a timestamp."""
     moments = [moment for entry in entries if (moment := entry_moment(entry))]
-    if not moments:
-        return None
-    oldest, newest = min(moments), max(moments)
-    return oldest if oldest == newest else oldest + timedelta(microseconds=1)
+    return min(moments) + timedelta(microseconds=1) if moments else None
+
+
+def one_instant(entries: list[Any]) -> bool:
+    """All these entries share one timestamp: paging past them by time needs a wider page, not a later `before`."""
+    return len({moment for entry in entries if (moment := entry_moment(entry))}) == 1

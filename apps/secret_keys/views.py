@@ -17,9 +17,14 @@ from apps.secret_keys.reveal import secret_shown_once
 
 
 def _form_error(form: SecretKeyForm, error: ValidationError) -> None:
-    """On its field when PostHog names one; PostHog's own words above the form otherwise (its limit of keys)."""
-    if not form_error_from_upstream(form, error, fields=SecretKeyForm.UPSTREAM_FIELDS):
-        form.add_error(None, error.user_message)
+    """On its field when PostHog names one, or (a taken label, which PostHog words without naming a field) when its
+    words name the label; PostHog's own words above the form otherwise (its limit of keys)."""
+    if form_error_from_upstream(form, error, fields=SecretKeyForm.UPSTREAM_FIELDS):
+        return
+    if error.attr is None and "label" in (error.detail or "").casefold():
+        form.add_error("label", error.detail)
+        return
+    form.add_error(None, error.user_message)
 
 
 @never_cache
@@ -59,7 +64,7 @@ def key_edit(request, key_id: str):
     key = selectors.secret_key_get(context=request.posthog, key_id=key_id)
     held = [str(scope) for scope in key.get("scopes") or []]
     form = SecretKeyForm(request.POST or None, initial={"label": key.get("label"), "scopes": held}, held_scopes=held)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _label_free(request, form, key):
         try:
             services.secret_key_update(context=request.posthog, key_id=key_id, **form.payload())
         except ValidationError as error:
@@ -71,6 +76,19 @@ def key_edit(request, key_id: str):
         "secret_keys/key_form.html#form" if request.htmx and request.method == "POST" else "secret_keys/key_form.html"
     )
     return render(request, template, {"form": form, "key": key})
+
+
+def _label_free(request: HttpRequest, form: SecretKeyForm, key: dict) -> bool:
+    """PostHog answers renaming a key to another key's label with a server error (it catches the clash on create
+    only), so the edit checks the environment's labels first and says so on the field."""
+    label = form.cleaned_data["label"]
+    if label == key.get("label"):
+        return True
+    taken = {str(other.get("label")) for other in selectors.secret_key_list(context=request.posthog)}
+    if label in taken:
+        form.add_error("label", "Another secret key of this environment has this label.")
+        return False
+    return True
 
 
 @never_cache

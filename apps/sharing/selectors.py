@@ -14,6 +14,9 @@ from apps.sharing.kinds import RECORDINGS, Kind
 
 PAGE_SIZE = 20
 LOOKUP_PAGE_SIZE = 100
+# PostHog's recordings list covers the last three days unless asked for more (RecordingsQuery's date_from); the
+# pages cover what its longest usual retention keeps.
+RECORDINGS_SINCE = "-90d"
 # Insights cannot be asked for by id in a list, so finding one's name reads at most this many.
 MAX_LOOKUP = 500
 OPTION_LABELS = {
@@ -61,6 +64,8 @@ def shared_item_page(
     *, context: PostHogContext, kind: Kind, search: str = "", offset: int = 0
 ) -> OffsetPage[SharedItem]:
     params: dict = {"limit": PAGE_SIZE, "offset": offset}
+    if kind is RECORDINGS:
+        params["date_from"] = RECORDINGS_SINCE
     if search and kind.searchable:
         params["search"] = search
     answer = context.client.get(kind.path(context), params=params)
@@ -74,6 +79,7 @@ def shared_item_find(*, context: PostHogContext, kind: Kind, item_id: str) -> Sh
     params: dict = {"limit": LOOKUP_PAGE_SIZE}
     if kind is RECORDINGS:
         params["session_ids"] = json.dumps([item_id])  # PostHog narrows recordings; insights have no such filter
+        params["date_from"] = RECORDINGS_SINCE
     for row in context.client.paginate(kind.path(context), params=params, max_items=MAX_LOOKUP):
         if isinstance(row, dict) and str(row.get("id")) == item_id:
             return _shared_item(kind, row)

@@ -86,9 +86,9 @@ def test_deleting_a_connection_keeps_its_events_under_its_name(demo_connection, 
     from apps.connections.services import client_for
 
     client_for(connection=demo_connection, actor=operator).patch(
-        "/api/organizations/@current/plugins/4/", json={"description": "kept"}
+        "/api/projects/1/plugin_configs/1/", json={"enabled": True}
     )
-    written = AuditEvent.objects.get(area="plugins")
+    written = AuditEvent.objects.get(area="plugin_configs")
 
     connection_delete(actor=admin_user, connection=demo_connection)
 

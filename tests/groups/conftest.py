@@ -42,32 +42,19 @@ def add(key: str, type_index: int = COMPANY) -> str:
 
 
 def served(simulator, method: str, path_start: str) -> list[dict]:
-    return [e for e in simulator.simulator.request_log() if e["method"] == method and e["path"].startswith(path_start)]
+    return simulator.requests(method=method, path_prefix=path_start)
 
 
 def add_group_type(simulator, index: int, singular: str, plural: str) -> None:
     """A group type no event has named a group of yet (PostHog's API cannot create one)."""
-    simulator.simulator.store.insert(
-        "group_type",
-        {
-            "group_type": singular.lower(),
-            "group_type_index": index,
-            "name_singular": singular,
-            "name_plural": plural,
-            "detail_dashboard": None,
-            "default_columns": None,
-            "created_at": "2025-01-01T00:00:00Z",
-        },
-        parent=1,
-        id=f"1:{index}",
-    )
+    simulator.state.groups.group_type_add(1, index, singular, plural)
 
 
 @pytest.fixture
-def development(sim) -> int:
-    """The id of project 1's second environment, whose groups are its own."""
-    environments = sim.call("GET", "/api/projects/1/environments/").json()["results"]
-    return next(e["id"] for e in environments if e["name"] == "Development")
+def development(simulator) -> int:
+    """The id of project 1's second environment, whose groups are its own (newer PostHog no longer lists a
+    project's environments, but serves one that exists under /api/environments/)."""
+    return next(e["id"] for e in simulator.state.organizations.environments(1) if e["name"] == "Development")
 
 
 @pytest.fixture

@@ -194,7 +194,12 @@ def test_viewers_get_403_on_every_write(viewer_client, sim):
 
 def test_property_names_and_values_are_offered_while_typing(viewer_client, simulator):
     names = text(viewer_client.get(reverse("groups:property_keys", args=[COMPANY]), **HTMX))
-    assert '<option value="plan">40 groups</option>' in names and "deployment" not in names
+    assert '<option value="plan">' in names and "deployment" not in names
+    if simulator.profile.group_property_definitions:
+        assert '<option value="plan">40 groups</option>' in names  # the older action counts the groups
+    else:
+        # The newest PostHog has no groups property_definitions: the names come from its property definitions.
+        assert simulator.requests(path="/api/projects/1/property_definitions/")[-1]["query"]["type"] == "group"
     workspace_names = text(viewer_client.get(reverse("groups:property_keys", args=[1]), **HTMX))
     assert '<option value="deployment">' in workspace_names
 
@@ -204,9 +209,9 @@ def test_property_names_and_values_are_offered_while_typing(viewer_client, simul
     narrowed = text(viewer_client.get(values_url, {"property": "plan", "value": "ENT"}, **HTMX))
     assert '<option value="enterprise">' in narrowed and "free" not in narrowed
 
-    before = len(simulator.simulator.request_log())
+    before = len(simulator.requests())
     assert text(viewer_client.get(values_url, {"value": "x"}, **HTMX)).strip() == ""
-    assert len(simulator.simulator.request_log()) == before  # no property named yet: nothing to ask
+    assert len(simulator.requests()) == before  # no property named yet: nothing to ask
 
 
 # Environments and faults -----------------------------------------------------------------------------------
@@ -242,5 +247,5 @@ def test_a_read_only_key_is_refused_politely(client_as, operator, demo_connectio
 
     connection_replace_key(actor=operator, connection=demo_connection, api_key=READ_ONLY_KEY)
     response = client_as(operator).post(edit(ACME, "plan"), {"value": "scale"}, **HTMX)
-    assert "API key missing required scope" in text(response)
+    assert "lacks the scope “group:write”" in text(response)
     assert sim_group(sim, ACME)["group_properties"]["plan"] != "scale"

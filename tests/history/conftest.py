@@ -44,14 +44,14 @@ def simulator_logs(simulator):
     """{plugin config id: {entry id: entry}} of every config of the demo project, as the simulator holds them."""
 
     def read() -> dict[int, dict[str, dict]]:
-        store = simulator.simulator.store
+        state = simulator.state.plugin_configs
         return {
             config["id"]: {
                 entry["id"]: entry
-                for entry in store.logs_query(plugin_config_id=config["id"])
+                for entry in state.logs(config["id"])
                 if entry["team_id"] == SIMULATOR_PROJECT
             }
-            for config in store.all("plugin_config", parent=SIMULATOR_PROJECT)
+            for config in state.all(SIMULATOR_PROJECT)
             if not config.get("deleted")
         }
 

@@ -356,7 +356,7 @@ def test_the_overview_lists_configs_with_sparklines_in_a_fixed_number_of_queries
     assert "Config 001 &lt;b&gt;" in html and "Config 001 <b>" not in html
     rows = {row.config.plugin_config_id: row for row in response.context["rows"]}
     assert rows[3].config.lowest == 0.5 and rows[3].average.startswith("5")
-    assert rows[4].config.rate is None and "no data" in html  # the badge of a config without metrics
+    assert rows[4].config.rate is None and "no metrics" in html  # the badge of a config without metrics
     assert rows[1].config.rate == 0.999 and "99.9 %" in html
 
     add_configs(range(6, 51))

@@ -35,7 +35,7 @@ def budget_of(settings, clock):
 
 def sent(simulator, path: str) -> list[dict]:
     """The API requests the simulator answered on `path`, oldest first."""
-    return [r for r in simulator.simulator.request_log() if r["path"] == path]
+    return simulator.requests(path=path)
 
 
 def forget_requests(simulator) -> None:
@@ -54,6 +54,7 @@ def all_configs(sim) -> list[dict]:
 
 
 @pytest.mark.django_db
+@pytest.mark.profiles("legacy")
 def test_a_snapshot_per_config_holds_its_rate_and_state_as_posthog_reports_them(simulator, sim, demo_connection):
     result = delivery_snapshot_take(connection=demo_connection, now=NOW)
 
@@ -71,6 +72,7 @@ def test_a_snapshot_per_config_holds_its_rate_and_state_as_posthog_reports_them(
 
 
 @pytest.mark.django_db
+@pytest.mark.profiles("legacy")
 def test_a_retried_poll_at_the_same_moment_adds_nothing_and_a_later_one_adds_a_row_per_config(
     simulator, sim, demo_connection
 ):
@@ -87,6 +89,7 @@ def test_a_retried_poll_at_the_same_moment_adds_nothing_and_a_later_one_adds_a_r
 
 
 @pytest.mark.django_db
+@pytest.mark.profiles("legacy")
 def test_every_page_of_configs_is_read_with_one_request_each(simulator, sim, demo_connection, monkeypatch):
     monkeypatch.setattr(delivery, "CONFIG_PAGE_SIZE", 5)
     configs = all_configs(sim)
@@ -100,6 +103,7 @@ def test_every_page_of_configs_is_read_with_one_request_each(simulator, sim, dem
 
 
 @pytest.mark.django_db
+@pytest.mark.profiles("legacy")
 def test_more_than_a_hundred_configs_still_cost_one_request(simulator, sim, demo_connection):
     plugin = all_configs(sim)[0]["plugin"]
     for order in range(110):
@@ -115,6 +119,7 @@ def test_more_than_a_hundred_configs_still_cost_one_request(simulator, sim, demo
 
 
 @pytest.mark.django_db
+@pytest.mark.profiles("legacy")
 def test_a_spent_budget_stops_the_poll_and_keeps_the_pages_read(
     simulator, sim, demo_connection, monkeypatch, budget_of
 ):
@@ -164,6 +169,7 @@ def all_groups(sim) -> set[tuple[str, str]]:
 
 
 @pytest.mark.django_db
+@pytest.mark.profiles("legacy")
 def test_plugin_and_config_activity_is_stored_once_with_who_did_it(simulator, sim, demo_connection):
     entries = plugin_activity(sim)
 
@@ -172,9 +178,12 @@ def test_plugin_and_config_activity_is_stored_once_with_who_did_it(simulator, si
     stored = {s.activity_id: s for s in ActivitySnapshot.objects.filter(scope__in=["Plugin", "PluginConfig"])}
     assert set(stored) == {e["id"] for e in entries}
     by_person = next(e for e in entries if e["user"])
-    by_system = next(e for e in entries if e["is_system"])
-    person, system = stored[by_person["id"]], stored[by_system["id"]]
+    person = stored[by_person["id"]]
     assert (person.user_name, person.user_email) == (by_person["user"]["first_name"], by_person["user"]["email"])
+    # PostHog's own changes name no user.
+    system = activity._snapshot(
+        connection=demo_connection, entry={**by_person, "id": "system-1", "user": None, "is_system": True}, scope="", now=NOW
+    )
     assert (system.user_name, system.user_email) == ("PostHog", "")
     assert person.entry == by_person
     assert (person.scope, person.item_id, person.activity) == (
@@ -186,6 +195,7 @@ def test_plugin_and_config_activity_is_stored_once_with_who_did_it(simulator, si
 
 
 @pytest.mark.django_db
+@pytest.mark.profiles("legacy")
 def test_a_second_poll_costs_one_request_per_source_and_stores_nothing(simulator, sim, demo_connection, monkeypatch):
     monkeypatch.setattr(activity, "GROUPS_PER_POLL", 100)  # every demo group on every poll
     activity_snapshot_poll(connection=demo_connection)
@@ -201,6 +211,7 @@ def test_a_second_poll_costs_one_request_per_source_and_stores_nothing(simulator
 
 
 @pytest.mark.django_db
+@pytest.mark.profiles("legacy")
 def test_a_change_made_in_posthog_appears_after_the_next_poll(simulator, sim, demo_connection, monkeypatch):
     monkeypatch.setattr(activity, "GROUPS_PER_POLL", 100)  # every demo group on every poll: none left to find
     activity_snapshot_poll(connection=demo_connection)
@@ -231,6 +242,7 @@ def test_every_group_is_visited_over_a_few_polls_and_its_activity_kept(simulator
 
 
 @pytest.mark.django_db
+@pytest.mark.profiles("legacy")
 def test_a_poll_cut_short_by_the_budget_is_completed_by_the_next(
     simulator, sim, demo_connection, monkeypatch, budget_of, clock
 ):
@@ -257,6 +269,7 @@ def test_a_poll_cut_short_by_the_budget_is_completed_by_the_next(
 
 
 @pytest.mark.django_db
+@pytest.mark.profiles("legacy")
 def test_a_failure_mid_way_raises_and_the_next_poll_fills_the_gap(simulator, sim, demo_connection, monkeypatch, clock):
     monkeypatch.setattr(activity, "PAGE_SIZE", 50)
     faults(simulator, rate_limit_per_minute=1)  # the first page is answered, the second throttled
@@ -276,6 +289,7 @@ def test_a_failure_mid_way_raises_and_the_next_poll_fills_the_gap(simulator, sim
 
 
 @pytest.mark.django_db
+@pytest.mark.profiles("legacy")
 def test_posthog_failing_raises_and_stores_nothing_that_stops_the_next_poll(simulator, sim, demo_connection):
     faults(simulator, error_rate=1.0, error_status=503)
 
@@ -289,25 +303,33 @@ def test_posthog_failing_raises_and_stores_nothing_that_stops_the_next_poll(simu
 
 
 @pytest.mark.django_db
-def test_a_key_without_group_scopes_keeps_plugin_activity_and_says_what_is_missing(simulator, sim, admin_user):
+def test_a_key_refused_both_sources_says_why_for_each_and_stores_nothing(simulator, sim, admin_user):
+    """The organization's plugin activity declares no scope: every scoped key (this one has plugin:*) meets the
+    scope wall, which is a note of the run, not a failure; groups need scopes it lacks, which is an error."""
     connection = connection_create(
         actor=admin_user, name="Plugins only", host=simulator.url, api_key=PLUGINS_ONLY_KEY, project_id="1"
     )
 
     result = activity_snapshot_poll(connection=connection)
 
-    assert ActivitySnapshot.objects.filter(connection=connection).count() == len(plugin_activity(sim))
+    assert not ActivitySnapshot.objects.filter(connection=connection).exists()
+    assert result.notes == [
+        "Plugin activity is not kept: PostHog does not accept personal API keys for this action, whatever the key's "
+        "scopes: do it in PostHog's app instead."
+    ]
     assert len(result.errors) == 1 and result.errors[0].startswith("Groups activity:")
+    # Learned: the next poll does not even ask.
+    forget_requests(simulator)
+    activity_snapshot_poll(connection=connection)
+    assert not sent(simulator, PLUGIN_ACTIVITY)
 
 
+@pytest.mark.profiles("legacy")
 def test_each_snapshot_keeps_its_hours_mean_current_and_a_retry_does_not_count_twice(demo_connection, sim, simulator):
     config = sim.call("GET", "/api/projects/1/plugin_configs/?limit=500").json()["results"][0]
     hour = datetime(2026, 3, 2, 10, tzinfo=UTC)
-    simulator_store = simulator.simulator.store
-
     def poll_with_rate(rate, minute):
-        stored = simulator_store.get("plugin_config", config["id"])
-        simulator_store.update("plugin_config", config["id"], {**stored, "delivery_rate_24h": rate})
+        simulator.state.plugin_configs.update(config["id"], delivery_rate=rate)
         delivery_snapshot_take(connection=demo_connection, now=hour + timedelta(minutes=minute))
 
     poll_with_rate(0.9, 5)
@@ -318,3 +340,35 @@ def test_each_snapshot_keeps_its_hours_mean_current_and_a_retry_does_not_count_t
         plugin_config_id=config["id"], resolution=DeliverySnapshot.HOURLY, taken_at=hour
     )
     assert (round(hourly.delivery_rate, 6), hourly.samples) == (0.95, 2)
+
+
+@pytest.mark.django_db
+@pytest.mark.profiles("current")
+def test_where_posthog_reports_no_delivery_rate_nothing_is_stored_and_the_page_says_why(
+    simulator, demo_connection, client_as, viewer
+):
+    """Newer PostHog sends no delivery_rate_24h: a snapshot without a rate would read as "no metrics", a
+    measurement PostHog never made. Nothing is stored, the connection learns it, and the page says so."""
+    from django.urls import reverse
+
+    from apps.connections.models import Capability
+
+    result = delivery_snapshot_take(connection=demo_connection, now=NOW)
+
+    assert result.requests_made == 1 and result.items_stored == 0 and not raw_snapshots().exists()
+    learned = Capability.objects.get(connection=demo_connection, action="plugin_config_delivery_rate")
+    assert learned.state == Capability.RETIRED
+    page = client_as(viewer).get(reverse("history:delivery_overview")).content.decode()
+    assert "PostHog does not report delivery rates here" in page and "No snapshots yet" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.profiles("current")
+def test_where_posthog_refuses_plugin_activity_group_activity_is_still_kept(simulator, demo_connection, monkeypatch):
+    monkeypatch.setattr(activity, "GROUPS_PER_POLL", 100)
+
+    result = activity_snapshot_poll(connection=demo_connection)
+
+    assert not result.errors and result.notes[0].startswith("Plugin activity is not kept: PostHog does not accept")
+    assert ActivitySnapshot.objects.filter(scope="Group").count() == 4  # the demo's group changes
+    assert not ActivitySnapshot.objects.filter(scope__in=["Plugin", "PluginConfig"]).exists()

@@ -174,12 +174,14 @@ def test_a_deleted_connection_is_not_polled(db):
     ("task", "kind"),
     [(take_delivery_snapshots, PollRun.Kind.DELIVERY), (poll_activity, PollRun.Kind.ACTIVITY)],
 )
-def test_snapshot_polls_are_recorded_per_connection_and_never_overlap(demo_connection, eager, task, kind):
+def test_snapshot_polls_are_recorded_per_connection_and_never_overlap(demo_connection, eager, task, kind, simulator):
     task.apply()  # as the schedule runs it: one task per connection
 
     [run] = runs(kind)
     assert (run.connection, run.status) == (demo_connection, PollRun.Status.OK)
-    assert run.items_stored > 0 and run.requests_made > 0
+    # Newer PostHog reports no delivery rate: the run stores nothing then, and is no failure.
+    stores = kind != PollRun.Kind.DELIVERY or simulator.profile.plugin_config_delivery_rate
+    assert (run.items_stored > 0) is stores and run.requests_made > 0
 
     with connection_lock(kind=kind, connection_id=demo_connection.pk, ttl=60):
         task.apply(args=[demo_connection.pk])

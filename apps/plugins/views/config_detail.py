@@ -184,7 +184,7 @@ def config_settings(config: dict, plugin: dict) -> list[Setting]:
 def _setting(entry: SchemaEntry, value) -> Setting:
     key, label = entry.key, entry.name or entry.key
     is_attachment = isinstance(value, dict) and "saved" in value and "size" in value
-    if entry.secret or value in SECRET_MASKS:
+    if entry.secret or (isinstance(value, str) and value in SECRET_MASKS):
         return Setting(key, label, "secret", "set" if value not in (None, "", {}) else "not set")
     if is_attachment:
         size = value.get("size")

@@ -17,7 +17,7 @@ from apps.core.roles import ADMINISTER, VIEW
 from apps.plugins import selectors, services
 from apps.plugins.schema import schema_entries
 from apps.plugins.source import SourceForm, file_diffs, highlighted_files
-from apps.posthog.errors import PermissionDenied, ValidationError
+from apps.posthog.errors import EndpointNotFound, PermissionDenied, PersonalKeyRefused, ValidationError
 
 PLUGIN_TYPES = ("local", "custom", "repository", "source")
 
@@ -241,7 +241,8 @@ def plugin_install(request):
         except PermissionDenied as error:
             # The plugin access level or the key: learned now, so the page says so before the next attempt.
             if how == "repository":
-                raise
+                messages.error(request, error.user_message)
+                return htmx_redirect(request, "plugins:install")
             form.add_error(None, error.user_message)
         else:
             messages.success(request, f"Installed “{plugin.get('name') or plugin['id']}”.")
@@ -366,10 +367,20 @@ def plugin_source_edit(request, plugin_id: int):
     """Edit, preview the diff, then save: every step posts the whole form, so no text is lost on the way."""
     plugin = selectors.plugin_get(context=request.posthog, plugin_id=plugin_id)
     unavailable = request.posthog.unavailable
-    if refusal := unavailable.plugin_source or unavailable.plugin_update_source:
-        context = {"plugin": plugin, "card": _card(plugin), "refusal": refusal, "source_error": None, "files": []}
+    refusal = unavailable.plugin_source or unavailable.plugin_update_source
+    source = (
+        None if refusal else attempt(lambda: selectors.plugin_source_get(context=request.posthog, plugin_id=plugin_id))
+    )
+    if refusal or not source.ok:
+        context = {
+            "plugin": plugin,
+            "card": _card(plugin),
+            "refusal": refusal,
+            "source_error": source.error if source else None,
+            "files": [],
+        }
         return render(request, "plugins/plugin_source.html", context)
-    source = selectors.plugin_source_get(context=request.posthog, plugin_id=plugin_id)
+    source = source.value
     form = SourceForm(request.POST if request.method == "POST" else None, source=source)
     step = request.POST.get("step", "edit")
     context = {"plugin": plugin, "card": _card(plugin), "form": form}
@@ -399,7 +410,10 @@ def plugin_activity(request: HttpRequest) -> HttpResponse:
     if refusal := request.posthog.unavailable.plugin_activity:
         return render(request, "plugins/plugin_activity.html", {"refusal": refusal, "items": []})
     page_number = _page_number(request.GET.get("page"))
-    page = selectors.plugin_activity_page(context=request.posthog, page=page_number)
+    try:
+        page = selectors.plugin_activity_page(context=request.posthog, page=page_number)
+    except (PersonalKeyRefused, EndpointNotFound) as error:
+        return render(request, "plugins/plugin_activity.html", {"refusal": None, "refused": error, "items": []})
     context = {
         "items": activity_items(page.items),
         "next_page": page.next,

@@ -1,10 +1,12 @@
 import os
+import threading
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.connections.services import connection_ensure_default
+from apps.connections.models import CapabilityReport
+from apps.connections.services import connection_ensure_default, connection_test
 from apps.history.embedded import EmbeddedScheduler
 
 DEMO_CONNECTION_NAME = "PostHog simulator (demo)"
@@ -28,7 +30,10 @@ class Command(BaseCommand):
     def handle(self, *args, addrport, simulator_port, simulator_profile, **options):
         if not settings.POSTHOG_HOST:
             self._simulator_start(port=simulator_port, profile=simulator_profile)
-        connection_ensure_default()
+        default = connection_ensure_default()
+        if default is not None and not CapabilityReport.objects.filter(connection=default).exists():
+            # What this key may do on this PostHog, learned once in the background: pages consult it.
+            threading.Thread(target=connection_test, kwargs={"connection": default}, daemon=True).start()
         scheduler = self._scheduler_start()
         try:
             # One process: the simulator and scheduler threads live beside the server, so no autoreloader.
