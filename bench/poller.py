@@ -31,7 +31,6 @@ def run(options) -> None:
 
 
 def _one_run(options, *, label: str, round_robin: bool) -> None:
-    import requests
     from django.conf import settings
     from django.core.cache import cache
 
@@ -39,34 +38,28 @@ def _one_run(options, *, label: str, round_robin: bool) -> None:
     from apps.history import log_poller
     from apps.history.budget import budget_per_minute
     from apps.history.models import LogCursor, PluginLogEntry
-    from simulator.core.seed import DEMO_KEY
+    from simulator import KEYS
     from simulator.core.server import SimulatorServer
 
     cache.clear()
     PluginLogEntry.objects.all().delete()
     LogCursor.objects.all().delete()
     with SimulatorServer(seed_random=3) as server:
-        session = requests.Session()
-        session.headers["Authorization"] = f"Bearer {DEMO_KEY}"
-        config_ids = _make_configs(session, server.url, options.configs)
-        store = server.simulator.store
-        with store.lock:  # only the producer's entries count
-            store._db.execute("DELETE FROM plugin_logs")
+        configs = server.state.plugin_configs
+        config_ids = _make_configs(server.state, options.configs)
+        configs.logs_clear()  # only the producer's entries count
         connection = connection_create(
-            actor=None, name=f"Bench {label}", host=server.url, api_key=DEMO_KEY, project_id="1"
+            actor=None, name=f"Bench {label}", host=server.url, api_key=KEYS.demo, project_id="1"
         )
         log_poller.log_poll_connection(connection=connection)  # the first poll: cursors, nothing to read yet
-        session.post(
-            f"{server.url}/_simulator/faults",
-            json={"latency_ms": LATENCY_MS, "rate_limit_per_minute": LIMIT_PER_MINUTE},
-        ).raise_for_status()
-        server.simulator.requests.clear()
+        server.faults_set(latency_ms=LATENCY_MS, rate_limit_per_minute=LIMIT_PER_MINUTE)
+        server.requests_clear()
 
         produced: dict[str, datetime] = {}
         lags: dict[str, float] = {}
         busy = set(random.Random(1).sample(config_ids, max(1, int(len(config_ids) * BUSY_SHARE))))
         stop = threading.Event()
-        producer = threading.Thread(target=_produce, args=(store, config_ids, busy, produced, stop), daemon=True)
+        producer = threading.Thread(target=_produce, args=(configs, config_ids, busy, produced, stop), daemon=True)
         _record_lags(log_poller, produced, lags)
         producer.start()
         deadline = time.monotonic() + options.minutes * 60
@@ -81,8 +74,9 @@ def _one_run(options, *, label: str, round_robin: bool) -> None:
         while len(lags) < len(produced) and time.monotonic() < settle:
             _poll(log_poller, LogCursor, connection, round_robin)
 
-        minutes = Counter(entry["at"][:16] for entry in server.simulator.request_log())
-        throttled = sum(1 for entry in server.simulator.request_log() if entry["status"] == 429)
+        served = server.requests()
+        minutes = Counter(entry["at"][:16] for entry in served)
+        throttled = sum(1 for entry in served if entry["status"] == 429)
         busy_lags = [lag for entry_id, lag in lags.items() if produced[entry_id][1] in busy]
         print(f"\n{label}:")
         print(f"  captured / produced: {len(lags):,} / {len(produced):,} ({len(lags) / max(1, len(produced)):.1%})")
@@ -124,14 +118,14 @@ def _record_lags(log_poller, produced: dict, lags: dict) -> None:
     log_poller.log_batch_store = recording
 
 
-def _produce(store, config_ids: list[int], busy: set[int], produced: dict, stop: threading.Event) -> None:
+def _produce(configs, config_ids: list[int], busy: set[int], produced: dict, stop: threading.Event) -> None:
     rng = random.Random(2)
     quiet = [config_id for config_id in config_ids if config_id not in busy]
     while not stop.wait(1.0):
         now = datetime.now(UTC)
         chosen = list(busy) + [c for c in quiet if rng.random() < 1 / 600]
         entries = [_entry(config_id, now, rng) for config_id in chosen]
-        store.logs_add(entries)
+        configs.logs_add(entries)
         for entry, config_id in zip(entries, chosen, strict=True):
             produced[entry["id"]] = (now, config_id)
 
@@ -150,19 +144,13 @@ def _entry(config_id: int, moment: datetime, rng: random.Random) -> dict:
     }
 
 
-def _make_configs(session, url: str, count: int) -> list[int]:
+def _make_configs(state, count: int) -> list[int]:
     """Enabled configs of a plugin without required settings, until the project has `count` of them."""
-    configs = session.get(f"{url}/api/projects/1/plugin_configs/?limit=1000").json()["results"]
-    plugins = session.get(f"{url}/api/organizations/@current/plugins/?limit=500").json()["results"]
     plugin = next(
         p["id"]
-        for p in plugins
+        for p in state.plugins.all()
         if isinstance(p["config_schema"], list) and not any(e.get("required") for e in p["config_schema"])
     )
-    for order in range(len(configs), count):
-        answer = session.post(
-            f"{url}/api/projects/1/plugin_configs/", json={"plugin": plugin, "order": order, "enabled": True}
-        )
-        answer.raise_for_status()
-    configs = session.get(f"{url}/api/projects/1/plugin_configs/?limit=1000").json()["results"]
-    return [c["id"] for c in configs][:count]
+    for _ in range(len(state.plugin_configs.all(1)), count):
+        state.plugin_configs.add(plugin, project_id=1)
+    return [c["id"] for c in state.plugin_configs.all(1, deleted=False)][:count]

@@ -45,6 +45,7 @@ def serve(options: dict, *, write: Callable[[str], object] = print) -> None:
     write(f"  demo key, {scopes}: {KEYS.demo}")
     write(f"  read-only key:         {KEYS.read_only}")
     write(f"  plugins-only key:      {KEYS.plugins_only}")
+    write(f"  old key, no scopes:    {KEYS.unscoped}  (passes the scope wall, as keys made before scopes do)")
     write(f"  faults: curl -X POST {server.url}/_simulator/faults -d '{{\"error_rate\": 0.2}}'")
     try:
         server.serve_forever()

@@ -115,6 +115,9 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+DEFAULT_BROWSER_PROFILE = "current"
+
+
 def _simulator_profiles() -> tuple[str, ...]:
     """Every profile, or those SIMULATOR_PROFILES names (comma-separated), for a quicker run against one."""
     from simulator import PROFILES
@@ -134,8 +137,14 @@ def pytest_generate_tests(metafunc):
     marker = metafunc.definition.get_closest_marker("profiles")
     chosen = _simulator_profiles()
     profiles = [name for name in chosen if marker is None or name in marker.args]
+    if marker is None and "page" in metafunc.fixturenames and len(profiles) > 1:
+        # A browser test drives the pages, not PostHog's differences (each has a test without a browser against
+        # every profile): it runs against today's PostHog unless it names another, which keeps the suite short.
+        profiles = [DEFAULT_BROWSER_PROFILE] if DEFAULT_BROWSER_PROFILE in profiles else profiles[:1]
     if marker is not None and not set(marker.args) <= set(_all_profiles()):
         raise pytest.UsageError(f"{metafunc.definition.nodeid}: unknown profile in {marker.args}")
+    if marker is not None and not marker.kwargs.get("reason"):
+        raise pytest.UsageError(f"{metafunc.definition.nodeid}: say why it runs against {marker.args} (reason=...)")
     metafunc.parametrize(
         "simulator_profile",
         profiles

@@ -14,6 +14,7 @@ def pipeline(sim) -> list[int]:
     return [c["id"] for c in sorted(configs, key=lambda c: c["order"]) if c["enabled"]]
 
 
+@pytest.mark.profiles("legacy", reason="today's PostHog refuses reordering to personal API keys (the scope wall)")
 def test_operator_toggles_and_reorders_the_pipeline(page, live_server, operator, demo_connection, sim):
     sign_in(page, live_server, operator.username)
     page.goto(f"{live_server.url}/plugin-configs/")

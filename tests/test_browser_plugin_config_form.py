@@ -5,7 +5,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from apps.plugins import selectors
 from tests.browser import shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,11 +19,12 @@ def signed_in(page, live_server, demo_connection, operator):
 def config_writes(simulator) -> list[dict]:
     return [
         entry
-        for entry in simulator.simulator.request_log()
+        for entry in simulator.requests()
         if entry["method"] in ("POST", "PATCH") and "plugin_configs" in entry["path"]
     ]
 
 
+@pytest.mark.profiles("legacy", reason="today's PostHog no longer creates plugin configs")
 def test_add_a_config_fix_its_json_and_find_the_secret_kept(signed_in, live_server, simulator):
     page = signed_in
     page.goto(f"{live_server.url}/plugin-configs/new/")
@@ -51,7 +51,7 @@ def test_add_a_config_fix_its_json_and_find_the_secret_kept(signed_in, live_serv
     page.get_by_role("button", name="Add to project").click()
     expect(page).to_have_url(re.compile(r"/plugin-configs/(\d+)/$"))
     config_id = int(re.search(r"/plugin-configs/(\d+)/$", page.url)[1])
-    assert simulator.simulator.store.get("plugin_config", config_id)["config"]["salt"] == "pepper-and-salt-123"
+    assert simulator.state.plugin_configs.get(config_id)["config"]["salt"] == "pepper-and-salt-123"
 
     page.goto(f"{live_server.url}/plugin-configs/{config_id}/edit/")
     salt = page.get_by_label("Hashing salt")
@@ -61,9 +61,9 @@ def test_add_a_config_fix_its_json_and_find_the_secret_kept(signed_in, live_serv
     shot(page, "config-form-edit")
 
 
-def test_visible_if_live_and_a_refusal_by_posthog_on_its_field(signed_in, live_server, simulator, monkeypatch):
+def test_visible_if_live_and_a_required_setting_refused_on_its_field(signed_in, live_server, simulator):
     page = signed_in
-    config = next(c for c in simulator.simulator.store.all("plugin_config", parent=1) if c["plugin"] == 4)  # S3 Export
+    config = simulator.state.plugin_configs.by_plugin_name("S3 Export", project_id=1)
     page.goto(f"{live_server.url}/plugin-configs/{config['id']}/edit/")
     kms = page.locator("[data-config-key=sseKmsKeyId]")
     expect(kms).to_be_visible()  # the seeded config encrypts with aws:kms
@@ -75,20 +75,12 @@ def test_visible_if_live_and_a_refusal_by_posthog_on_its_field(signed_in, live_s
     page.get_by_label("SSE KMS key ID").fill("")
     page.get_by_label("S3 bucket name").fill("typed-bucket")
 
-    # PostHog knows a rule the form's copy of the schema lacks: the plugin changed after the page was read.
-    real = selectors.plugin_config_get
-
-    def older_schema(**kwargs):
-        answer = real(**kwargs)
-        for entry in answer["plugin_info"]["config_schema"]:
-            entry.pop("required_if", None)
-        return answer
-
-    monkeypatch.setattr(selectors, "plugin_config_get", older_schema)
+    # PostHog stores whatever a config holds (PluginConfigSerializer checks no value against config_schema), so
+    # the portal is the one to refuse a setting the schema requires, on its field, before anything is sent.
     page.get_by_role("button", name="Save changes").click()
 
-    expect(kms.locator(".field-error")).to_have_text("This field is required.")
+    expect(kms.locator(".field-error")).to_have_text("Required once the config is enabled.")
     expect(page.get_by_label("S3 bucket name")).to_have_value("typed-bucket")
     expect(page.get_by_label("Server-side encryption")).to_have_value("aws:kms")
-    assert config_writes(simulator)[-1]["status"] == 400
-    shot(page, "config-form-upstream-error")
+    assert config_writes(simulator) == []
+    shot(page, "config-form-required")

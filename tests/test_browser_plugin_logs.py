@@ -1,12 +1,12 @@
 """In Debian's Chromium against the simulator: a config's detail and job pages, and its logs with filters and live tail."""
 
 import re
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from apps.connections.services import connection_test
 from tests.browser import shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,40 +21,47 @@ def signed_in(page, live_server, demo_connection, operator):
 
 
 def config_id(simulator, name: str) -> int:
-    return next(
-        c["id"] for c in simulator.simulator.store.all("plugin_config", parent=1) if _name(simulator, c) == name
-    )
-
-
-def _name(simulator, config: dict) -> str:
-    return config.get("name") or simulator.simulator.store.get("plugin", config["plugin"])["name"]
+    return simulator.state.plugin_configs.by_name(name, project_id=1)["id"]
 
 
 def add_log(simulator, config_id: int, message: str, *, type="INFO", source="PLUGIN", at=None) -> dict:
-    config = simulator.simulator.store.get("plugin_config", config_id)
-    entry = {
-        "id": str(uuid.uuid4()),
-        "team_id": config["team_id"],
-        "plugin_id": config["plugin"],
-        "plugin_config_id": config_id,
-        "timestamp": (at or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        "source": source,
-        "type": type,
-        "message": message,
-        "instance_id": "9d6c1b7e-0000-4000-8000-hedgehog0001",
-    }
-    simulator.simulator.store.logs_add([entry])
+    entry = simulator.state.plugin_configs.log_entry(
+        config_id, timestamp=at or datetime.now(UTC), type=type, source=source, message=message
+    )
+    simulator.state.plugin_configs.logs_add([entry])
     return entry
 
 
+def test_config_detail_says_what_todays_posthog_refuses(signed_in, live_server, simulator, demo_connection):
+    connection_test(connection=demo_connection)  # as adding the connection does: what the key may do is known
+    page = signed_in
+    s3 = config_id(simulator, "S3 Export")
+    add_log(simulator, s3, "Upload to s3://hedgehog-archive failed: AccessDenied", type="ERROR")
+    page.goto(f"{live_server.url}/plugin-configs/{s3}/")
+    expect(page.get_by_role("heading", name="S3 Export", exact=True)).to_be_visible()
+    # PostHog no longer reports a config's last error: the portal reads the newest ERROR entry of its logs.
+    expect(page.locator(".config-error")).to_contain_text("Upload to s3://hedgehog-archive failed: AccessDenied")
+    expect(page.locator(".config-error")).to_contain_text("the newest ERROR entry of its logs")
+    expect(page.get_by_role("note").filter(has_text="activity of this config is not available")).to_contain_text(
+        "does not accept personal API keys"
+    )
+    expect(page.get_by_role("link", name="Frontend")).to_have_count(0)
+    expect(page.get_by_role("link", name="Run job")).to_have_count(0)
+    assert "**************" not in page.content()
+    shot(page, "config-detail-current")
+    page.get_by_role("button", name="Delete…").click()
+    expect(page.locator("#delete-dialog")).to_contain_text("only disables it")
+
+
+@pytest.mark.profiles("legacy", reason="plugin jobs are gone from today's PostHog, frontends refused to personal keys")
 def test_config_detail_and_job_form(signed_in, live_server, simulator):
     page = signed_in
     s3 = config_id(simulator, "S3 Export")
+    add_log(simulator, s3, "Upload to s3://hedgehog-archive failed: AccessDenied", type="ERROR")
     page.goto(f"{live_server.url}/plugin-configs/{s3}/")
     expect(page.get_by_role("heading", name="S3 Export", exact=True)).to_be_visible()
     expect(page.locator(".timeline")).to_be_visible()  # loaded lazily
-    page.get_by_text("Stack trace").click()
-    expect(page.locator(".config-error pre")).to_contain_text("at onEvent")
+    expect(page.locator(".config-error")).to_contain_text("Upload to s3://hedgehog-archive failed: AccessDenied")
     assert "**************" not in page.content()
     shot(page, "config-detail")
 

@@ -16,6 +16,7 @@ def signed_in_admin(page, live_server, demo_connection, admin_user):
     return page
 
 
+@pytest.mark.profiles("legacy", reason="cloud organizations may configure plugins, not install them")
 def test_admin_installs_a_plugin_from_the_repository(signed_in_admin, live_server):
     page = signed_in_admin
     page.goto(f"{live_server.url}/plugins/")
@@ -56,6 +57,7 @@ def test_admin_installs_a_plugin_from_the_repository(signed_in_admin, live_serve
     shot(page, "plugins-activity")
 
 
+@pytest.mark.profiles("legacy", reason="today's PostHog refuses plugin source to personal API keys (the scope wall)")
 def test_admin_reads_plugins_and_previews_a_source_edit(signed_in_admin, live_server):
     page = signed_in_admin
     page.goto(f"{live_server.url}/plugins/")

@@ -823,6 +823,29 @@ def test_capture_before_fetches_the_object(
     assert records[0].response == {"id": 5, "enabled": False}
 
 
+def test_a_measurement_posthog_computes_for_reads_only_is_not_recorded_as_changed(
+    make_client: Callable[..., PostHogClient], mocked: responses.RequestsMock
+) -> None:
+    """PostHog answers a config's delivery rate to list and retrieve, and null to a write (posthog/api/plugin.py
+    get_delivery_rate_24h): the record of the write must not claim the rate changed."""
+    records: list[WriteRecord] = []
+    client = make_client(on_write=records.append)
+    url = PROJECT + "plugin_configs/5/"
+    mocked.get(url, json={"id": 5, "enabled": True, "delivery_rate_24h": 0.98})
+    mocked.patch(url, json={"id": 5, "enabled": False, "delivery_rate_24h": None})
+
+    answer = client.patch(
+        api_path("projects", 1, "plugin_configs", 5),
+        json={"enabled": False},
+        capture_before=True,
+        measured=frozenset({"delivery_rate_24h"}),
+    )
+
+    assert answer["delivery_rate_24h"] is None  # the caller still gets PostHog's whole answer
+    assert records[0].before == {"id": 5, "enabled": True}
+    assert records[0].response == {"id": 5, "enabled": False}
+
+
 def test_capture_before_failure_is_swallowed_with_single_attempt(
     make_client: Callable[..., PostHogClient], mocked: responses.RequestsMock, sleeps: SleepRecorder
 ) -> None:

@@ -1,6 +1,5 @@
 """A plugin config's detail, activity, frontend, jobs and logs pages, against the simulator over HTTP."""
 
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -89,7 +88,9 @@ def test_viewer_sees_the_detail_without_operator_actions(client_as, viewer, demo
     assert "Edit settings" not in page and "Run job" not in page and "delete-dialog" not in page
 
 
-@pytest.mark.profiles("legacy")  # newer PostHog refuses a config's activity to personal API keys
+@pytest.mark.profiles(
+    "legacy", reason="today's PostHog refuses a config's activity to personal API keys (the scope wall)"
+)
 def test_activity_fragment_reads_as_a_timeline(operator_client, config_ids):
     page = operator_client.get(reverse("plugins:config_activity", args=[config_ids["S3 Export"]]), **HTMX)
     text = page.content.decode()
@@ -97,7 +98,9 @@ def test_activity_fragment_reads_as_a_timeline(operator_client, config_ids):
     assert " installed <strong>S3 Export</strong>" in text
 
 
-@pytest.mark.profiles("legacy")  # newer PostHog refuses a config's frontend to personal API keys
+@pytest.mark.profiles(
+    "legacy", reason="today's PostHog refuses a config's frontend to personal API keys (the scope wall)"
+)
 def test_frontend_is_shown_escaped_and_a_missing_one_is_said(operator_client, config_ids):
     with_frontend = operator_client.get(
         reverse("plugins:config_frontend", args=[config_ids["Snowflake Export"]]), **HTMX
@@ -114,7 +117,7 @@ def test_frontend_is_shown_escaped_and_a_missing_one_is_said(operator_client, co
 # Jobs --------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.profiles("legacy")  # newer PostHog has no plugin jobs: see test_posthog_versions
+@pytest.mark.profiles("legacy", reason="today's PostHog has no plugin jobs")
 def test_running_a_job_is_audited_and_logged(operator_client, operator, config_ids):
     config_id = config_ids["Zendesk Tickets → Events"]
     form_page = operator_client.get(reverse("plugins:config_job", args=[config_id])).content.decode()
@@ -155,7 +158,7 @@ def resync_job(simulator, config_ids):
     return config_id
 
 
-@pytest.mark.profiles("legacy")  # newer PostHog has no plugin jobs
+@pytest.mark.profiles("legacy", reason="today's PostHog has no plugin jobs")
 def test_a_payload_posthog_would_fail_on_is_refused_on_its_field_before_sending(operator_client, resync_job, simulator):
     """PostHog passes the payload to the job as an object and answers anything else with a server error: the form
     says so on the field, with what was typed kept, and nothing is sent."""
@@ -169,7 +172,7 @@ def test_a_payload_posthog_would_fail_on_is_refused_on_its_field_before_sending(
     assert not simulator.requests(method="POST") and not AuditEvent.objects.filter(area="plugin_configs").exists()
 
 
-@pytest.mark.profiles("legacy")  # newer PostHog has no plugin jobs
+@pytest.mark.profiles("legacy", reason="today's PostHog has no plugin jobs")
 def test_markup_in_a_job_payload_is_escaped_in_the_logs(operator_client, resync_job):
     response = operator_client.post(
         reverse("plugins:config_job", args=[resync_job]),
@@ -304,16 +307,19 @@ def test_load_older_pages_back_by_time_on_every_version(operator_client, simulat
     first = operator_client.get(logs_url(config_id, everything)).content.decode()
     assert "Load older entries" in first and "older_than=" in first and "offset=" not in first
     older_than = first.split("older_than=", 1)[1].split('"', 1)[0].replace("&amp;", "&")
-    older = operator_client.get(entries_url(config_id, everything + f"&older_than={older_than}"), **HTMX).content.decode()
+    older = operator_client.get(
+        entries_url(config_id, everything + f"&older_than={older_than}"), **HTMX
+    ).content.decode()
     assert "<html" not in older
     # The older page starts a microsecond after the oldest entry shown (entries may share it): the browser drops
     # the few shown twice by id.
     shown = list(dict.fromkeys(part.split('"', 1)[0] for part in (first + older).split('data-entry-id="')[1:]))
     stored = [entry["id"] for entry in simulator.state.plugin_configs.logs(config_id)]
     assert set(shown) == set(stored[: len(shown)]) and len(shown) > 100
-    assert simulator.requests(path_prefix=f"/api/projects/1/plugin_configs/{config_id}/logs/")[-1]["query"].get(
-        "offset"
-    ) is None
+    assert (
+        simulator.requests(path_prefix=f"/api/projects/1/plugin_configs/{config_id}/logs/")[-1]["query"].get("offset")
+        is None
+    )
 
 
 def test_live_tail_returns_only_newer_rows(operator_client, simulator, config_ids):

@@ -47,7 +47,7 @@ def test_every_row_has_a_portal_view(endpoint_rows):
     assert set(PORTAL_VIEW_OF_ROW) == endpoint_rows
 
 
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles("legacy", reason="today's PostHog refuses installs, source, activity and jobs to the demo key")
 def test_a_crawl_from_the_overview_reaches_every_view_and_read(client_as, admin_user, demo_connection, simulator, sim):
     # An installed version older than the newest one, so that an upgrade is offered somewhere.
     plugin = next(

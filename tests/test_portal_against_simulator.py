@@ -57,5 +57,5 @@ def test_simulator_faults_reach_the_user_as_messages(operator_client, simulator,
 
 def test_portal_sends_the_key_only_as_bearer_header(operator_client, simulator):
     operator_client.get(reverse("project_summary"), **HTMX)
-    logged = simulator.simulator.request_log()
+    logged = simulator.requests()
     assert logged and all(DEMO_KEY not in str(entry) for entry in logged)

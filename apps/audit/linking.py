@@ -33,6 +33,8 @@ def area_of_entry(scope: str, activity: str) -> str | None:
     if scope == "Plugin" and activity in CONFIG_ACTIVITIES_AS_PLUGIN:
         return "plugin_configs"
     return AREA_OF_SCOPE.get(scope)
+
+
 LINK_WINDOW = timedelta(minutes=2)
 CLOCK_TOLERANCE = timedelta(seconds=10)
 

@@ -78,16 +78,29 @@ def capability_record(*, connection: Connection, action: str, state: str, detail
     cache.set(key, marker, CACHE_SECONDS)
 
 
+def capability_forget_retired(*, connection: Connection, action: str) -> None:
+    """The endpoint exists after all (PostHog was upgraded): what was learned of its absence no longer holds."""
+    Capability.objects.filter(connection=connection, action=action, state=Capability.RETIRED).delete()
+    cache.delete(_cache_key(connection, action))
+
+
 @transaction.atomic
 def capabilities_forget(*, connection: Connection) -> None:
     """A new key or host: what the old one was allowed says nothing about the new one."""
     Capability.objects.filter(connection=connection).delete()
     CapabilityReport.objects.filter(connection=connection).delete()
-    transaction.on_commit(lambda: cache.delete_many([_cache_key(connection, action) for action in BY_KEY]))
+    keys = [_cache_key(connection, action) for action in BY_KEY]
+    # Now, so this request's own answers are written again, and after the commit, so a concurrent answer that
+    # cached the old key's state in between is forgotten too.
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def _cache_key(connection: Connection, action: str) -> str:
-    return f"capability:{connection.pk}:{action}"
+    # The row's creation instant as well as its id: a database made afresh (ids from 1 again) beside a cache that
+    # outlived it must not find the old connections' markers and skip writing the new ones.
+    created = connection.created_at.timestamp() if connection.created_at else ""
+    return f"capability:{connection.pk}:{created}:{action}"
 
 
 @dataclass(frozen=True)
@@ -138,7 +151,10 @@ class Unavailable:
             state=row.state,
             reason=_reason(row),
             detail=row.detail,
-            app_url=app_url(host=self._connection.host, action=registered, project_id=self._project_id),
+            # A retired action is gone from PostHog's app too: pointing there would send people looking for it.
+            app_url=""
+            if row.state == Capability.RETIRED
+            else app_url(host=self._connection.host, action=registered, project_id=self._project_id),
             learned_at=row.learned_at,
             learned_from=row.get_learned_from_display(),
         )

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from apps.connections.capabilities import capability_record, learned_state
+from apps.connections.capabilities import capability_forget_retired, capability_record, learned_state
 from apps.connections.models import Capability, CapabilityReport, Connection
 from apps.posthog.actions import ACTIONS
 from apps.posthog.client import PostHogClient, api_path
@@ -106,9 +106,10 @@ class _Checker:
         self.user()
         for label, scope_object, where, params in AREA_READS:
             self.area(label, scope_object, where, params)
-        self.scope_wall()
+        # What this version lacks first: an endpoint it does not have is not one the scope wall refuses.
         self.plugin_configs()
         self.endpoints()
+        self.scope_wall()
 
     # Steps -------------------------------------------------------------------------------------------------
 
@@ -189,19 +190,23 @@ class _Checker:
         answer = self._try(lambda: self.client.get(path))
         walled = [action for action in ACTIONS if not action.declares_scope]
         if isinstance(answer, PersonalKeyRefused):
-            self.note(
-                "Actions PostHog refuses to personal API keys",
-                WARN,
-                f"{len(walled)} (whatever the key's scopes): " + ", ".join(action.label for action in walled) + ".",
-            )
-            for action in walled:
-                self._settle(
+            refused = [
+                action
+                for action in walled
+                if self._settle(
                     action.key,
                     Capability.PERSONAL_KEY_REFUSED,
                     "PostHog refused the check's request of the same kind (an action that declares no scope): "
                     f"“{answer.detail}”",
                     keep_known=True,
                 )
+                == Capability.PERSONAL_KEY_REFUSED
+            ]
+            self.note(
+                "Actions PostHog refuses to personal API keys",
+                WARN,
+                f"{len(refused)} (whatever the key's scopes): " + ", ".join(action.label for action in refused) + ".",
+            )
         elif isinstance(answer, PostHogError):
             self.note("Actions without a declared scope", INFO, f"Could not tell: {answer.user_message}")
         else:
@@ -307,7 +312,10 @@ class _Checker:
                     self._settle(key, *learned)
                 self.note(label, REFUSED, answer.user_message)
             else:
-                if key not in ("plugin_config_job", "plugin_config_migrate"):  # OPTIONS: it exists, nothing more
+                if key in ("plugin_config_job", "plugin_config_migrate"):
+                    # OPTIONS: the endpoint exists (an upgraded PostHog may have it again), nothing more.
+                    capability_forget_retired(connection=self.connection, action=key)
+                else:
                     self._settle(key, Capability.ALLOWED, "")
                 self.note(label, OK, "Offered by this PostHog.")
 
@@ -330,16 +338,18 @@ class _Checker:
         answer = self._try(lambda: self.client.get(logs_path, params={"limit": 2}))
         return isinstance(answer, dict) and len(answer.get("results") or []) == 2
 
-    def _settle(self, action: str, state: str, detail: str, *, keep_known: bool = False) -> None:
-        """Record what the check found; an inference never overrides what PostHog said of that very action."""
+    def _settle(self, action: str, state: str, detail: str, *, keep_known: bool = False) -> str:
+        """Record what the check found, and answer the state the action is in now: an inference never overrides
+        what PostHog said of that very action."""
         if keep_known:
             known = Capability.objects.filter(connection=self.connection, action=action).first()
             if known is not None and known.state != state:
                 if known.state == Capability.RETIRED:
-                    return  # no endpoint at all: nothing about the key matters
+                    return known.state  # no endpoint at all: nothing about the key matters
                 if known.state == Capability.MISSING_SCOPE and known.learned_from == Capability.REQUEST:
-                    return  # PostHog said so of this very action
+                    return known.state  # PostHog said so of this very action
                 if known.state == Capability.ACCESS_LEVEL and state == Capability.ALLOWED:
-                    return  # past the scope wall, the access level still refuses it
+                    return known.state  # past the scope wall, the access level still refuses it
         source = Capability.INFERRED if keep_known else Capability.PROBE
         capability_record(connection=self.connection, action=action, state=state, detail=detail, source=source)
+        return state

@@ -73,18 +73,43 @@ def project_get(*, context: PostHogContext) -> dict:
     return context.client.get(api_path("projects", context.project_id))
 
 
+# The capabilities page's sections, in order: what stops people most first.
+STATE_ORDER = (
+    Capability.PERSONAL_KEY_REFUSED,
+    Capability.MISSING_SCOPE,
+    Capability.ACCESS_LEVEL,
+    Capability.RETIRED,
+    Capability.ALLOWED,
+)
+
+
+@dataclass(frozen=True)
+class CapabilityGroup:
+    state: str
+    title: str
+    reason: str  # said once for the group (empty for what is allowed)
+    items: list[dict[str, Any]]
+
+
 def capabilities_page(*, connection: Connection) -> dict[str, Any]:
-    """The last check's findings and every action the connection has learned about, for the capabilities page."""
+    """The last check's findings and every action the connection has learned about, grouped by why it is
+    unavailable (the reason said once per group), for the capabilities page."""
     report = CapabilityReport.objects.filter(connection=connection).first()
     unavailable = Unavailable(connection=connection, project_id=connection.project_id)
-    learned = [
-        {
-            "label": BY_KEY[row.action].label,
-            "row": row,
-            "refusal": unavailable.get(row.action),
-        }
-        for row in Capability.objects.filter(connection=connection)
-        if row.action in BY_KEY
+    by_state: dict[str, list[dict[str, Any]]] = {}
+    for row in Capability.objects.filter(connection=connection):
+        if row.action in BY_KEY:
+            item = {"label": BY_KEY[row.action].label, "row": row, "refusal": unavailable.get(row.action)}
+            by_state.setdefault(row.state, []).append(item)
+    titles = dict(Capability.STATES)
+    groups = [
+        CapabilityGroup(
+            state=state,
+            title=titles[state],
+            reason=items[0]["refusal"].reason if items[0]["refusal"] and state != Capability.MISSING_SCOPE else "",
+            items=sorted(items, key=lambda item: item["label"]),
+        )
+        for state in STATE_ORDER
+        if (items := by_state.get(state))
     ]
-    learned.sort(key=lambda item: (not item["row"].refused, item["label"]))
-    return {"connection": connection, "report": report, "learned": learned}
+    return {"connection": connection, "report": report, "groups": groups}

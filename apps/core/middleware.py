@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django_htmx.http import trigger_client_event
 
 from apps.core.toasts import toast_payload
-from apps.posthog.errors import NotFound, PermissionDenied, PostHogError
+from apps.posthog.errors import EndpointNotFound, NotFound, PermissionDenied, PostHogError
 
 logger = logging.getLogger("portal.upstream")
 
@@ -54,6 +54,17 @@ class UpstreamErrorMiddleware:
             if not request.headers.get("X-Portal-Background"):
                 trigger_client_event(response, "toasts", [{"level": "error", "message": exception.user_message}])
             return response
-        # PostHog answered: a refusal is a 403 (or a 404 for what it does not have), not a gateway failure.
-        status = 404 if isinstance(exception, NotFound) else 403 if isinstance(exception, PermissionDenied) else 502
-        return render(request, "core/upstream_error.html", {**context, "refused": status != 502}, status=status)
+        # PostHog answered: a refusal is a 403, what it does not have a 404; only a failure to answer is a 502.
+        kind, status = _page_failure(exception)
+        return render(request, "core/upstream_error.html", {**context, "kind": kind}, status=status)
+
+
+def _page_failure(exception: PostHogError) -> tuple[str, int]:
+    """What a full page tells about an upstream error (the heading it shows) and the status it answers."""
+    if isinstance(exception, EndpointNotFound):
+        return "retired", 404
+    if isinstance(exception, NotFound):
+        return "missing", 404
+    if isinstance(exception, PermissionDenied):
+        return "refused", 403
+    return "failed", 502

@@ -7,6 +7,9 @@ from apps.connections.context import PostHogContext
 from apps.plugins.kept import config_write_unkept
 from apps.posthog.client import Files, api_path
 
+# What PostHog computes for a config's reads only (null in a write's answer): never recorded as a change.
+CONFIG_MEASURED = frozenset({"delivery_rate_24h"})
+
 
 def _plugins_path(context: PostHogContext, *rest) -> str:
     return api_path("organizations", context.organization_id, "plugins", *rest)
@@ -88,6 +91,7 @@ def plugin_config_update(
         form=True,
         capture_before=True,
         secret_keys=secret_keys,
+        measured=CONFIG_MEASURED,
         verify=config_write_unkept(sent=data, files=files, secret_keys=secret_keys),
     )
 
@@ -97,13 +101,14 @@ def plugin_config_enabled_set(*, context: PostHogContext, config_id: int, enable
         _configs_path(context, config_id),
         json={"enabled": enabled},
         capture_before=True,
+        measured=CONFIG_MEASURED,
         verify=config_write_unkept(sent={"enabled": enabled}, files=None, secret_keys=frozenset()),
     )
 
 
 def plugin_config_delete(*, context: PostHogContext, config_id: int) -> None:
     """PostHog only disables the config; it stays in the list."""
-    context.client.delete(_configs_path(context, config_id), capture_before=True)
+    context.client.delete(_configs_path(context, config_id), capture_before=True, measured=CONFIG_MEASURED)
 
 
 def plugin_config_rearrange(*, context: PostHogContext, orders: dict[int, int]) -> list[dict]:

@@ -163,8 +163,8 @@ class PostHogClient:
     def put(self, path: str, *, json: Any = None, capture_before: bool = False) -> Any:
         return self.request("PUT", path, json=json, capture_before=capture_before)
 
-    def delete(self, path: str, *, json: Any = None, capture_before: bool = False) -> Any:
-        return self.request("DELETE", path, json=json, capture_before=capture_before)
+    def delete(self, path: str, *, json: Any = None, capture_before: bool = False, **options: Any) -> Any:
+        return self.request("DELETE", path, json=json, capture_before=capture_before, **options)
 
     def request(
         self,
@@ -178,16 +178,20 @@ class PostHogClient:
         capture_before: bool = False,
         before_path: str | None = None,
         secret_keys: frozenset[str] = frozenset(),
+        measured: frozenset[str] = frozenset(),
         reads_only: bool = False,
         verify: Callable[[Any], list[Unkept]] | None = None,
     ) -> Any:
         """`verify` is given PostHog's answer to a write and names what it did not keep of what was sent; the write
-        is then recorded as not kept and ChangeNotKept raised, so nothing calls it saved. `files` or `form=True` turn the body into multipart form data: `json`'s fields, objects encoded as JSON
-        text, beside any files, as PostHog's own app sends a plugin config (whose `config` PostHog reads only from
-        such a body). `secret_keys` name body keys the
-        write record must treat as secrets. `before_path` is where the before-state is read when the write's
-        own URL serves none (a POST action such as groups' update_property). `reads_only` marks a POST that changes
-        nothing (file system's count_by_path): it is sent, retried and logged as a read, and not audited."""
+        is then recorded as not kept and ChangeNotKept raised, so nothing calls it saved. `files` or `form=True`
+        turn the body into multipart form data: `json`'s fields, objects encoded as JSON text, beside any files, as
+        PostHog's own app sends a plugin config (whose `config` PostHog reads only from such a body). `secret_keys`
+        name body keys the write record must treat as secrets; `measured` names answer fields PostHog computes for
+        reads only (a plugin config's delivery rate: null in a write's answer), left out of the before and after a
+        write records so a record never shows them as changed. `before_path` is where the before-state is read
+        when the write's own URL serves none (a POST action such as groups' update_property). `reads_only` marks a
+        POST that changes nothing (file system's count_by_path): it is sent, retried and logged as a read, and not
+        audited."""
         method = method.upper()
         url = self._url(path)
         multipart = (files or {}) if form else files
@@ -204,8 +208,9 @@ class PostHogClient:
             params=params,
             json=json,
             files=multipart,
-            before=before,
+            before=_without(before, measured),
             secret_keys=secret_keys,
+            measured=measured,
             verify=verify,
         )
 
@@ -242,6 +247,7 @@ class PostHogClient:
         files: Files | None,
         before: Any,
         secret_keys: frozenset[str],
+        measured: frozenset[str] = frozenset(),
         verify: Callable[[Any], list[Unkept]] | None = None,
     ) -> Any:
         started = time.monotonic()
@@ -262,9 +268,9 @@ class PostHogClient:
         unkept = verify(data) if verify is not None else []
         if unkept:
             not_kept = ChangeNotKept(unkept, answer=data, status=status)
-            record(status=status, error=not_kept, response=data, unkept=tuple(unkept))
+            record(status=status, error=not_kept, response=_without(data, measured), unkept=tuple(unkept))
             raise not_kept
-        record(status=status, error=None, response=data)
+        record(status=status, error=None, response=_without(data, measured))
         return data
 
     def _record(
@@ -507,3 +513,10 @@ def _log_attempt(method: str, path: str, outcome: str, started: float, attempt: 
             "posthog_attempt": attempt,
         },
     )
+
+
+def _without(answer: Any, keys: frozenset[str]) -> Any:
+    """A copy of an object answer without `keys` (any other answer as it is)."""
+    if not keys or not isinstance(answer, dict):
+        return answer
+    return {key: value for key, value in answer.items() if key not in keys}

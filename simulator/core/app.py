@@ -75,6 +75,11 @@ class Simulator:
         with self._requests_lock:
             self._scripted.append(ScriptedAnswer(method.upper(), re.compile(path), response, times))
 
+    def scripts_clear(self) -> None:
+        """Forget every scripted answer not yet given: the endpoint answers as PostHog does again."""
+        with self._requests_lock:
+            self._scripted.clear()
+
     # WSGI -----------------------------------------------------------------------------------
 
     def __call__(self, environ, start_response):

@@ -144,6 +144,10 @@ class SimulatorServer:
         handler runs."""
         self.simulator.script(method, path, Response(status, body, headers or {}), times=times)
 
+    def scripts_clear(self) -> None:
+        """Forget the scripted answers not yet given (an outage over)."""
+        self.simulator.scripts_clear()
+
     def faults_set(self, **faults: Any) -> None:
         self.simulator.faults.configure(faults)
 

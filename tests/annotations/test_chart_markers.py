@@ -71,7 +71,7 @@ def annotate(sim, content: str, at: datetime, scope: str = "project") -> None:
 
 
 def annotation_reads(simulator) -> list[dict]:
-    return [e for e in simulator.simulator.request_log() if e["method"] == "GET" and e["path"] == ANNOTATIONS]
+    return [e for e in simulator.requests() if e["method"] == "GET" and e["path"] == ANNOTATIONS]
 
 
 @pytest.mark.django_db

@@ -36,9 +36,7 @@ def sim_create(sim, content: str, *, at: datetime | None = None, scope: str = "p
 
 def served(simulator, method: str, path_start: str) -> list[dict]:
     return [
-        entry
-        for entry in simulator.simulator.request_log()
-        if entry["method"] == method and entry["path"].startswith(path_start)
+        entry for entry in simulator.requests() if entry["method"] == method and entry["path"].startswith(path_start)
     ]
 
 
@@ -48,12 +46,7 @@ def triggers(response) -> dict:
 
 def other_environment_insight(simulator) -> dict:
     """An insight that project 1's insight list shows but that lives in another of its environments."""
-    return next(
-        insight
-        for insight in simulator.simulator.store.all("insight")
-        if insight["team_id"] != 1
-        and insight["team_id"] in {e["id"] for e in simulator.simulator.store.all("environment", parent=1)}
-    )
+    return next(insight for insight in simulator.state.sharing.insights(1) if insight["team_id"] != 1)
 
 
 # List ------------------------------------------------------------------------------------------------------
@@ -171,7 +164,7 @@ def test_a_deleted_annotation_is_not_found(operator_client, sim):
     annotation = sim_find(sim, "Pricing page")
     sim.call("PATCH", f"{ANNOTATIONS}{annotation['id']}/", json={"deleted": True})
     response = operator_client.get(reverse("annotations:detail", args=[annotation["id"]]))
-    assert response.status_code == 404 and "could not answer" in text(response)
+    assert response.status_code == 404 and "Not found in PostHog" in text(response)
 
 
 # Create ----------------------------------------------------------------------------------------------------

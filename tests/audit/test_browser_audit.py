@@ -8,7 +8,9 @@ from apps.audit.models import AuditEvent
 from apps.connections.services import client_for
 from apps.history.activity import activity_snapshot_poll
 from apps.history.models import ActivitySnapshot
+from apps.plugins.services import CONFIG_MEASURED
 from apps.posthog.errors import ValidationError
+from simulator.profiles import PLUGINS_ACCESS_ROOT
 from tests.audit.conftest import CONFIGS, PLUGINS, sim_config
 from tests.browser import shot, sign_in
 
@@ -19,13 +21,17 @@ LONG_URL = "https://hooks.hedgehog.example/services/" + "/".join(f"segment-{n:03
 
 
 @pytest.fixture
-def trail(demo_connection, operator, admin_user, sim):
+def trail(demo_connection, operator, admin_user, sim, simulator):
     """Otto switches a config off and back on, Ada renames a plugin, and a refused uninstall; then the poller runs.
     One older write changed a long nested setting."""
+    # Plugin edits need the Install level, which cloud organizations lack: the trail is the subject here.
+    simulator.state.plugins.set_access_level(PLUGINS_ACCESS_ROOT)
     config = sim_config(sim, "Internal IP Filter")
     otto = client_for(connection=demo_connection, actor=operator)
     for enabled in (False, True):
-        otto.patch(f"{CONFIGS}{config['id']}/", json={"enabled": enabled}, capture_before=True)
+        otto.patch(
+            f"{CONFIGS}{config['id']}/", json={"enabled": enabled}, capture_before=True, measured=CONFIG_MEASURED
+        )
     ada = client_for(connection=demo_connection, actor=admin_user)
     ada.patch(f"{PLUGINS}{S3_EXPORT}/", json={"name": "S3 Export (archive)"}, capture_before=True)
     with pytest.raises(ValidationError):
@@ -60,6 +66,9 @@ def trail(demo_connection, operator, admin_user, sim):
     return config
 
 
+@pytest.mark.profiles(
+    "legacy", reason="today's PostHog refuses plugin config activity to personal keys: no entries to link"
+)
 def test_viewer_filters_the_trail_opens_a_diff_and_reads_a_history_tab(page, live_server, trail, viewer):
     sign_in(page, live_server, viewer.username)
     page.get_by_role("link", name="Audit trail", exact=True).click()

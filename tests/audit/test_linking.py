@@ -52,7 +52,7 @@ def stored_entry(connection, *, activity_id: str, at, item_id="7", scope="Plugin
     )
 
 
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles("legacy", reason="today's PostHog refuses plugin activity to personal API keys (the scope wall)")
 def test_a_write_recorded_after_the_poller_stored_its_entry_is_linked_then(demo_connection, sim, poll_activity):
     poll_activity()  # what PostHog held before
     config = sim_config(sim, "Internal IP Filter")
@@ -122,7 +122,7 @@ def test_entries_that_no_portal_write_explains_stay_unlinked(demo_connection, ad
     assert entry.audit_event is None
 
 
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles("legacy", reason="today's PostHog refuses reordering and plugin activity to personal API keys")
 def test_one_reordering_links_the_entries_of_every_config_it_moved(
     signed_in, operator, demo_connection, sim, poll_activity
 ):
@@ -168,7 +168,7 @@ def test_a_group_property_edit_is_linked_though_posthog_names_the_group_by_its_o
     assert "(PostHog: Dana)" in page
 
 
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles("legacy", reason="today's PostHog no longer creates plugin configs")
 def test_a_create_is_named_by_the_object_posthog_answered_with(demo_connection, operator, sim):
     plugin = sim_config(sim, "Internal IP Filter")["plugin"]
     created = client_for(connection=demo_connection, actor=operator).post(

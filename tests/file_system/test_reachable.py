@@ -47,6 +47,6 @@ def test_a_crawl_from_the_file_system_page_reaches_every_view_and_read(
     assert not unlinked_views(found, PORTAL_VIEW_OF_ROW), "not linked from any page"
     assert set(OTHER_VIEWS) <= set(found)
     assert not unread_rows(simulator, PORTAL_VIEW_OF_ROW), "never read"
-    served = {(e["method"], e["path"]) for e in simulator.simulator.request_log()}
+    served = {(e["method"], e["path"]) for e in simulator.requests()}
     assert ("POST", "/api/projects/1/file_system/log_view/") in served
     assert ("POST", "/api/projects/1/file_system/count_by_path/") in served

@@ -1,7 +1,6 @@
 """The groups list, find and create pages, over the Django test client, against the PostHog simulator."""
 
 import json
-
 from urllib.parse import unquote
 
 import pytest

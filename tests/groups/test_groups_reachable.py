@@ -34,7 +34,7 @@ def test_every_row_has_a_portal_view():
     assert set(PORTAL_VIEW_OF_ROW) == area_rows("groups")
 
 
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles("legacy", reason="today's PostHog has no groups property_definitions for the crawl to reach")
 def test_a_crawl_reaches_every_view_and_read_under_both_prefixes(admin, sim, simulator, development, pick_environment):
     found = crawl(admin, namespaces=("groups",), start="/groups/", per_view=4)
     assert not unlinked_views(found, PORTAL_VIEW_OF_ROW), "not linked from any page"

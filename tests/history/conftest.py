@@ -47,9 +47,7 @@ def simulator_logs(simulator):
         state = simulator.state.plugin_configs
         return {
             config["id"]: {
-                entry["id"]: entry
-                for entry in state.logs(config["id"])
-                if entry["team_id"] == SIMULATOR_PROJECT
+                entry["id"]: entry for entry in state.logs(config["id"]) if entry["team_id"] == SIMULATOR_PROJECT
             }
             for config in state.all(SIMULATOR_PROJECT)
             if not config.get("deleted")

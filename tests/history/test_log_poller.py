@@ -13,7 +13,6 @@ from apps.history.log_poller import ACTIVE_INTERVAL, log_batch_store, log_poll_c
 from apps.history.models import LogCursor, PluginLogEntry
 from apps.history.polling import BUDGET_SPENT
 from apps.posthog.errors import ServerError
-from simulator.core.http import Response
 from tests.history.conftest import SIMULATOR_PROJECT
 
 LOGS_PATH = re.compile(r"^/api/projects/[^/]+/plugin_configs/(\d+)/logs/$")
@@ -217,17 +216,10 @@ def test_entries_arriving_late_inside_the_overlap_are_stored(demo_connection, si
 
 
 def test_a_failing_log_read_is_kept_on_its_cursor_and_caught_up_later(
-    demo_connection, simulator, simulator_logs, stored_logs, monkeypatch
+    demo_connection, simulator, simulator_logs, stored_logs
 ):
-    dispatch = simulator.simulator._dispatch
-    failing = {"on": True}
-
-    def logs_unavailable(request):
-        if failing["on"] and LOGS_PATH.match(request.path):
-            return Response(503, {"type": "server_error", "detail": "Service unavailable.", "attr": None})
-        return dispatch(request)
-
-    monkeypatch.setattr(simulator.simulator, "_dispatch", logs_unavailable)
+    unavailable = {"type": "server_error", "detail": "Service unavailable.", "attr": None}
+    simulator.script("GET", LOGS_PATH.pattern.strip("^$"), status=503, body=unavailable, times=100)
     now = timezone.now()
 
     result = log_poll_connection(connection=demo_connection, now=now)
@@ -239,7 +231,7 @@ def test_a_failing_log_read_is_kept_on_its_cursor_and_caught_up_later(
     [failed] = LogCursor.objects.filter(consecutive_failures=1)
     assert "HTTP 503" in failed.last_error and failed.next_poll_at > now
 
-    failing["on"] = False
+    simulator.scripts_clear()
     result = log_poll_connection(connection=demo_connection, now=now + timedelta(minutes=1))
 
     assert result.errors == []

@@ -54,7 +54,7 @@ def all_configs(sim) -> list[dict]:
 
 
 @pytest.mark.django_db
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles("legacy", reason="today's PostHog no longer reports delivery_rate_24h")
 def test_a_snapshot_per_config_holds_its_rate_and_state_as_posthog_reports_them(simulator, sim, demo_connection):
     result = delivery_snapshot_take(connection=demo_connection, now=NOW)
 
@@ -72,7 +72,7 @@ def test_a_snapshot_per_config_holds_its_rate_and_state_as_posthog_reports_them(
 
 
 @pytest.mark.django_db
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles("legacy", reason="today's PostHog no longer reports delivery_rate_24h")
 def test_a_retried_poll_at_the_same_moment_adds_nothing_and_a_later_one_adds_a_row_per_config(
     simulator, sim, demo_connection
 ):
@@ -89,7 +89,7 @@ def test_a_retried_poll_at_the_same_moment_adds_nothing_and_a_later_one_adds_a_r
 
 
 @pytest.mark.django_db
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles("legacy", reason="today's PostHog no longer reports delivery_rate_24h")
 def test_every_page_of_configs_is_read_with_one_request_each(simulator, sim, demo_connection, monkeypatch):
     monkeypatch.setattr(delivery, "CONFIG_PAGE_SIZE", 5)
     configs = all_configs(sim)
@@ -103,7 +103,7 @@ def test_every_page_of_configs_is_read_with_one_request_each(simulator, sim, dem
 
 
 @pytest.mark.django_db
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles("legacy", reason="today's PostHog neither creates plugin configs nor reports delivery_rate_24h")
 def test_more_than_a_hundred_configs_still_cost_one_request(simulator, sim, demo_connection):
     plugin = all_configs(sim)[0]["plugin"]
     for order in range(110):
@@ -119,7 +119,7 @@ def test_more_than_a_hundred_configs_still_cost_one_request(simulator, sim, demo
 
 
 @pytest.mark.django_db
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles("legacy", reason="today's PostHog no longer reports delivery_rate_24h")
 def test_a_spent_budget_stops_the_poll_and_keeps_the_pages_read(
     simulator, sim, demo_connection, monkeypatch, budget_of
 ):
@@ -169,7 +169,7 @@ def all_groups(sim) -> set[tuple[str, str]]:
 
 
 @pytest.mark.django_db
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles("legacy", reason="today's PostHog refuses plugin activity to personal API keys (the scope wall)")
 def test_plugin_and_config_activity_is_stored_once_with_who_did_it(simulator, sim, demo_connection):
     entries = plugin_activity(sim)
 
@@ -182,7 +182,10 @@ def test_plugin_and_config_activity_is_stored_once_with_who_did_it(simulator, si
     assert (person.user_name, person.user_email) == (by_person["user"]["first_name"], by_person["user"]["email"])
     # PostHog's own changes name no user.
     system = activity._snapshot(
-        connection=demo_connection, entry={**by_person, "id": "system-1", "user": None, "is_system": True}, scope="", now=NOW
+        connection=demo_connection,
+        entry={**by_person, "id": "system-1", "user": None, "is_system": True},
+        scope="",
+        now=NOW,
     )
     assert (system.user_name, system.user_email) == ("PostHog", "")
     assert person.entry == by_person
@@ -195,7 +198,7 @@ def test_plugin_and_config_activity_is_stored_once_with_who_did_it(simulator, si
 
 
 @pytest.mark.django_db
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles("legacy", reason="today's PostHog refuses plugin activity to personal API keys (the scope wall)")
 def test_a_second_poll_costs_one_request_per_source_and_stores_nothing(simulator, sim, demo_connection, monkeypatch):
     monkeypatch.setattr(activity, "GROUPS_PER_POLL", 100)  # every demo group on every poll
     activity_snapshot_poll(connection=demo_connection)
@@ -211,7 +214,7 @@ def test_a_second_poll_costs_one_request_per_source_and_stores_nothing(simulator
 
 
 @pytest.mark.django_db
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles("legacy", reason="today's PostHog refuses plugin activity to personal API keys (the scope wall)")
 def test_a_change_made_in_posthog_appears_after_the_next_poll(simulator, sim, demo_connection, monkeypatch):
     monkeypatch.setattr(activity, "GROUPS_PER_POLL", 100)  # every demo group on every poll: none left to find
     activity_snapshot_poll(connection=demo_connection)
@@ -242,7 +245,7 @@ def test_every_group_is_visited_over_a_few_polls_and_its_activity_kept(simulator
 
 
 @pytest.mark.django_db
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles("legacy", reason="today's PostHog refuses plugin activity to personal API keys (the scope wall)")
 def test_a_poll_cut_short_by_the_budget_is_completed_by_the_next(
     simulator, sim, demo_connection, monkeypatch, budget_of, clock
 ):
@@ -269,7 +272,7 @@ def test_a_poll_cut_short_by_the_budget_is_completed_by_the_next(
 
 
 @pytest.mark.django_db
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles("legacy", reason="today's PostHog refuses plugin activity to personal API keys (the scope wall)")
 def test_a_failure_mid_way_raises_and_the_next_poll_fills_the_gap(simulator, sim, demo_connection, monkeypatch, clock):
     monkeypatch.setattr(activity, "PAGE_SIZE", 50)
     faults(simulator, rate_limit_per_minute=1)  # the first page is answered, the second throttled
@@ -289,7 +292,7 @@ def test_a_failure_mid_way_raises_and_the_next_poll_fills_the_gap(simulator, sim
 
 
 @pytest.mark.django_db
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles("legacy", reason="today's PostHog refuses plugin activity to personal API keys (the scope wall)")
 def test_posthog_failing_raises_and_stores_nothing_that_stops_the_next_poll(simulator, sim, demo_connection):
     faults(simulator, error_rate=1.0, error_status=503)
 
@@ -324,10 +327,11 @@ def test_a_key_refused_both_sources_says_why_for_each_and_stores_nothing(simulat
     assert not sent(simulator, PLUGIN_ACTIVITY)
 
 
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles("legacy", reason="today's PostHog no longer reports delivery_rate_24h")
 def test_each_snapshot_keeps_its_hours_mean_current_and_a_retry_does_not_count_twice(demo_connection, sim, simulator):
     config = sim.call("GET", "/api/projects/1/plugin_configs/?limit=500").json()["results"][0]
     hour = datetime(2026, 3, 2, 10, tzinfo=UTC)
+
     def poll_with_rate(rate, minute):
         simulator.state.plugin_configs.update(config["id"], delivery_rate=rate)
         delivery_snapshot_take(connection=demo_connection, now=hour + timedelta(minutes=minute))
@@ -343,7 +347,7 @@ def test_each_snapshot_keeps_its_hours_mean_current_and_a_retry_does_not_count_t
 
 
 @pytest.mark.django_db
-@pytest.mark.profiles("current")
+@pytest.mark.profiles("current", reason="only today's PostHog leaves delivery_rate_24h out of plugin configs")
 def test_where_posthog_reports_no_delivery_rate_nothing_is_stored_and_the_page_says_why(
     simulator, demo_connection, client_as, viewer
 ):
@@ -363,7 +367,9 @@ def test_where_posthog_reports_no_delivery_rate_nothing_is_stored_and_the_page_s
 
 
 @pytest.mark.django_db
-@pytest.mark.profiles("current")
+@pytest.mark.profiles(
+    "current", reason="only today's PostHog refuses plugin activity to personal API keys (the scope wall)"
+)
 def test_where_posthog_refuses_plugin_activity_group_activity_is_still_kept(simulator, demo_connection, monkeypatch):
     monkeypatch.setattr(activity, "GROUPS_PER_POLL", 100)
 

@@ -15,7 +15,6 @@ from apps.history.tasks import (
     prune_history,
     take_delivery_snapshots,
 )
-from simulator.core.http import Response
 from simulator.core.seed import DEMO_KEY
 
 pytestmark = pytest.mark.usefixtures("clock")
@@ -58,7 +57,7 @@ def test_a_poll_is_recorded_with_what_it_stored_and_cost(demo_connection, simula
     [run] = runs()
     assert run.status == PollRun.Status.OK and run.connection == demo_connection and run.error == ""
     assert run.items_stored == PluginLogEntry.objects.count() > 0
-    assert run.requests_made == len(simulator.simulator.request_log())
+    assert run.requests_made == len(simulator.requests())
     assert run.finished_at >= run.started_at
 
 
@@ -69,7 +68,7 @@ def test_a_connection_being_polled_is_not_polled_again_at_the_same_time(demo_con
 
     [run] = runs()
     assert run.status == PollRun.Status.SKIPPED and "still running" in run.error
-    assert simulator.simulator.request_log() == [] and not PluginLogEntry.objects.exists()
+    assert simulator.requests() == [] and not PluginLogEntry.objects.exists()
 
     poll_logs_for_connection.apply(args=[demo_connection.pk])
     assert runs()[-1].status == PollRun.Status.OK
@@ -100,19 +99,10 @@ def test_a_rejected_key_fails_the_run_and_is_not_retried(simulator, admin_user, 
     assert countdowns == []
 
 
-def test_a_server_error_is_retried_after_a_backoff_then_the_poll_succeeds(
-    demo_connection, simulator, monkeypatch, countdowns
-):
-    dispatch = simulator.simulator._dispatch
-    answered = []
-
-    def unavailable_twice(request):  # the client's own retry included
-        answered.append(request.path)
-        if len(answered) <= 2:
-            return Response(503, {"type": "server_error", "detail": "Service unavailable.", "attr": None})
-        return dispatch(request)
-
-    monkeypatch.setattr(simulator.simulator, "_dispatch", unavailable_twice)
+def test_a_server_error_is_retried_after_a_backoff_then_the_poll_succeeds(demo_connection, simulator, countdowns):
+    # The first two answers fail, whatever is asked: the client's own retry included.
+    unavailable = {"type": "server_error", "detail": "Service unavailable.", "attr": None}
+    simulator.script("GET", r"/api/.*", status=503, body=unavailable, times=2)
 
     outcome = poll_logs_for_connection.apply(args=[demo_connection.pk])
 

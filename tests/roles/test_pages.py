@@ -145,7 +145,7 @@ def test_the_delete_button_confirms_with_htmx_and_falls_back_to_the_page(admin, 
 
 def test_a_role_that_is_gone_answers_a_polite_not_found(admin):
     response = admin.get(reverse("roles:detail", args=["00000000-0000-4000-8000-000000000000"]))
-    assert response.status_code == 404 and "could not answer" in text(response)
+    assert response.status_code == 404 and "Not found in PostHog" in text(response)
 
 
 def test_an_upstream_failure_is_a_polite_page(admin, simulator):

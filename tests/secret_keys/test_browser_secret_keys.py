@@ -22,7 +22,7 @@ def test_admin_creates_and_rolls_a_secret_key(signed_in_admin, live_server, sim)
     page = signed_in_admin
     page.goto(f"{live_server.url}/secret-keys/")
     expect(page.get_by_role("heading", name="Secret API keys")).to_be_visible()
-    expect(page.locator(".key-quota")).to_have_text("4 of 10 keys in use; 6 more can be created.")
+    expect(page.locator(".key-quota")).to_contain_text("4 keys in this environment.")
     shot(page, "secret-keys-list")
 
     page.get_by_role("link", name="New secret key").click()
@@ -71,21 +71,26 @@ def test_admin_creates_and_rolls_a_secret_key(signed_in_admin, live_server, sim)
     expect(page.locator("tr", has_text=LONG_LABEL)).to_have_count(0)
 
 
-def test_secret_key_pages_when_full_and_when_empty(signed_in_admin, live_server, sim):
+def test_secret_key_pages_when_full_and_when_empty(signed_in_admin, live_server, sim, simulator):
     page = signed_in_admin
-    for number in range(6):
-        sim.call(
-            "POST", KEYS, json={"label": f"Worker {number} «edge»", "scopes": ["endpoint:read"]}
-        ).raise_for_status()
-    page.goto(f"{live_server.url}/secret-keys/")
-    expect(page.locator("#keys-full")).to_contain_text("All 10 keys PostHog allows per environment are in use")
-    expect(page.get_by_role("button", name="New secret key")).to_be_disabled()
+    keys = simulator.state.secret_keys
+    for number in range(keys.limit - len(keys.all(1))):
+        keys.add(1, f"Worker {number} «edge»", ["endpoint:read"])
+    # The portal does not guess this PostHog's limit (10, or 50 in newer versions): PostHog's refusal says it.
+    page.goto(f"{live_server.url}/secret-keys/new/")
+    page.get_by_label("Label").fill("One too many")
+    page.get_by_role("checkbox", name="feature_flag:read").check()
+    page.get_by_role("button", name="Create key").click()
+    expect(page.locator("#secret-key-form")).to_contain_text(f"You can only have {keys.limit} project secret API keys")
+    expect(page.get_by_label("Label")).to_have_value("One too many")
     shot(page, "secret-keys-full")
+
+    page.goto(f"{live_server.url}/secret-keys/")
 
     page.locator("tr", has_text="Endpoints – data team").get_by_role("link", name="Edit").click()
     page.get_by_label("Label").fill("Edge flag evaluation (prod)")
     page.get_by_role("button", name="Save").click()
-    expect(page.locator("#id_label_error")).to_contain_text("already exists")
+    expect(page.locator("#id_label_error")).to_contain_text("Another secret key of this environment has this label")
     shot(page, "secret-keys-edit-invalid")
 
     for key in sim.call("GET", KEYS).json()["results"]:
@@ -95,6 +100,7 @@ def test_secret_key_pages_when_full_and_when_empty(signed_in_admin, live_server,
     shot(page, "secret-keys-empty")
 
 
+@pytest.mark.profiles("legacy", reason="today's PostHog refuses token resets to personal API keys (the scope wall)")
 def test_admin_resets_the_project_token_after_typing_the_name(signed_in_admin, live_server, sim):
     page = signed_in_admin
     old = sim.call("GET", "/api/projects/1/").json()["api_token"]

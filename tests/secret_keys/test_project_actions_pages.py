@@ -66,7 +66,7 @@ def test_a_wrong_project_name_changes_nothing_and_keeps_what_was_typed(admin, si
     assert text(confirm(admin, "rotate_secret_token", typed="")).count("This field is required.") == 1
 
 
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles("legacy", reason="today's PostHog refuses token resets to personal API keys (the scope wall)")
 def test_reset_token_shows_the_new_token_once(admin, admin_user, sim, all_logs):
     old = sim_project(sim)["api_token"]
     response = confirm(admin, "reset_token", **HTMX)
@@ -87,7 +87,7 @@ def test_reset_token_shows_the_new_token_once(admin, admin_user, sim, all_logs):
     assert_kept_nowhere(old, client=admin, logs=all_logs)
 
 
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles("legacy", reason="today's PostHog refuses token rotation to personal API keys (the scope wall)")
 def test_rotate_then_delete_the_backup(admin, admin_user, sim, all_logs):
     response = confirm(admin, "rotate_secret_token", **HTMX)
     secret = shown_token(text(response))
@@ -110,7 +110,9 @@ def test_rotate_then_delete_the_backup(admin, admin_user, sim, all_logs):
     assert "Deleted the secret token backup" in text(admin.get(reverse("project_actions:index")))
 
 
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles(
+    "legacy", reason="today's PostHog refuses conversations tokens to personal API keys (the scope wall)"
+)
 def test_generate_the_conversations_token(admin, admin_user, sim, all_logs):
     response = confirm(admin, "generate_conversations_public_token")  # a plain form post: the whole page
     page = text(response)
@@ -146,7 +148,9 @@ def test_onboarding_needs_a_product(admin, sim):
     assert not project_events().exists()
 
 
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles(
+    "legacy", reason="today's PostHog refuses is_generating_demo_data to personal API keys (the scope wall)"
+)
 def test_demo_data_generation_is_shown_and_polled(admin, simulator):
     simulator.state.project_actions.set_generating_demo_data(1, True)
     page = text(admin.get(reverse("project_actions:index")))
@@ -157,7 +161,7 @@ def test_demo_data_generation_is_shown_and_polled(admin, simulator):
     assert "<html" not in fragment and "Not being generated." in fragment and "every 5s" not in fragment
 
 
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles("legacy", reason="today's PostHog refuses token resets to personal API keys (the scope wall)")
 def test_a_refused_token_reset_is_a_banner_and_audited(admin, admin_user, sim, simulator):
     old = sim_project(sim)["api_token"]
     # One request a minute: the page's read of the project passes, PostHog throttles the reset itself.

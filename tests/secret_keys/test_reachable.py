@@ -43,7 +43,9 @@ def served(simulator, path_start: str) -> bool:
     return bool(simulator.requests(path_prefix=path_start))
 
 
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles(
+    "legacy", reason="today's PostHog refuses token actions to personal API keys and the environments list"
+)
 def test_a_crawl_from_the_overview_reaches_every_view_and_read(client_as, admin_user, demo_connection, simulator, sim):
     # A backup exists only after a rotation; its delete button is shown only then.
     sim.call("PATCH", "/api/organizations/@current/projects/1/rotate_secret_token/").raise_for_status()

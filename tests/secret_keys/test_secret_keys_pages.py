@@ -61,7 +61,7 @@ def test_an_empty_environment_says_what_a_key_is_for(admin, sim):
     assert "in this environment." not in page and 'href="/secret-keys/new/"' in page
 
 
-@pytest.mark.profiles("legacy")  # newer PostHog has one environment per project
+@pytest.mark.profiles("legacy", reason="today's PostHog refuses the environments list (one environment per project)")
 def test_the_picked_environment_is_the_one_listed_and_written(admin, sim, demo_connection, simulator):
     development = next(
         env

@@ -53,5 +53,5 @@ def test_a_crawl_reaches_every_view_and_both_path_forms(client_as, admin_user, d
     found = crawl(client, namespaces=("sharing",), start=reverse("sharing:insights"))
     assert not unlinked_views(found, PORTAL_VIEW_OF_ROW), "not linked from any page"
     assert not unread_rows(simulator, PORTAL_VIEW_OF_ROW), "never read"
-    served = {entry["path"] for entry in simulator.simulator.request_log()}
+    served = {entry["path"] for entry in simulator.requests()}
     assert any(path.startswith(f"/api/environments/{DEVELOPMENT}/insights/") for path in served)

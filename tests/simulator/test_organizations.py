@@ -31,7 +31,7 @@ def test_projects_and_environments_by_id(sim):
     assert sim.call("GET", "/api/environments/2/").status_code == 404
 
 
-@pytest.mark.profiles("current")
+@pytest.mark.profiles("current", reason="only today's PostHog refuses the environments list")
 def test_the_environments_list_is_gone_in_the_newest(sim, simulator):
     # posthog/api/project.py ProjectEnvironmentsViewSet.initial
     answer = sim.call("GET", "/api/projects/1/environments/")
@@ -48,7 +48,7 @@ def test_the_environments_list_is_gone_in_the_newest(sim, simulator):
     assert [e["name"] for e in simulator.state.organizations.environments(1)] == ["Production", "Development"]
 
 
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles("legacy", reason="today's PostHog refuses the environments list")
 def test_the_environments_list_in_older_versions(sim):
     page = sim.call("GET", "/api/projects/1/environments/").json()
     assert [e["name"] for e in page["results"]] == ["Production", "Development"]

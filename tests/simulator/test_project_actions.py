@@ -31,7 +31,9 @@ def call_as(simulator, key: str, method: str, path: str, **kwargs):
     )
 
 
-@pytest.mark.profiles("current")
+@pytest.mark.profiles(
+    "current", reason="only today's PostHog refuses token actions to personal API keys (the scope wall)"
+)
 @pytest.mark.parametrize("method, action", TOKEN_ACTIONS)
 def test_token_actions_refuse_scoped_keys(sim, simulator, method, action):
     # posthog/api/project.py: these actions declare no scope, and every key made today is scoped (`*` included).
@@ -41,7 +43,7 @@ def test_token_actions_refuse_scoped_keys(sim, simulator, method, action):
     assert simulator.state.project_actions.activity(1) == []
 
 
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles("legacy", reason="today's PostHog refuses token rotation to personal API keys (the scope wall)")
 def test_rotate_secret_token_shows_the_new_token_once_and_keeps_the_old_one_as_backup(sim, simulator):
     before = simulator.state.organizations.projects.get(1)["secret_api_token"]  # masked, as reads show it
     answer = sim.call("PATCH", f"{BASE}/rotate_secret_token/")
@@ -62,7 +64,7 @@ def test_rotate_secret_token_shows_the_new_token_once_and_keeps_the_old_one_as_b
     assert new_token not in str(change)  # activity never holds a secret in full
 
 
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles("legacy", reason="today's PostHog refuses token backups to personal API keys (the scope wall)")
 def test_delete_secret_token_backup_clears_it_and_is_harmless_twice(sim, simulator):
     sim.call("PATCH", f"{BASE}/rotate_secret_token/")
     cleared = sim.call("PATCH", f"{BASE}/delete_secret_token_backup/")
@@ -74,7 +76,7 @@ def test_delete_secret_token_backup_clears_it_and_is_harmless_twice(sim, simulat
     assert again.status_code == 200 and len(simulator.state.project_actions.activity(1)) == entries
 
 
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles("legacy", reason="today's PostHog refuses token rotation to personal API keys (the scope wall)")
 def test_rotating_without_any_secret_token_mints_one_in_older_versions(sim, simulator):
     simulator.state.organizations.projects.update(1, secret_api_token=None, secret_api_token_backup=None)
     answer = sim.call("PATCH", f"{BASE}/rotate_secret_token/")
@@ -100,7 +102,7 @@ def test_minting_a_first_secret_token_is_refused_in_the_newest_only():
     }
 
 
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles("legacy", reason="today's PostHog refuses token resets to personal API keys (the scope wall)")
 def test_reset_token_gives_a_new_public_token_that_reads_and_the_environment_see(sim, simulator):
     old = sim.call("GET", "/api/projects/1/").json()["api_token"]
     answer = sim.call("PATCH", f"{BASE}/reset_token/").json()
@@ -118,7 +120,9 @@ def test_reset_token_gives_a_new_public_token_that_reads_and_the_environment_see
     }
 
 
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles(
+    "legacy", reason="today's PostHog refuses conversations tokens to personal API keys (the scope wall)"
+)
 def test_generate_conversations_public_token_lives_in_conversations_settings(sim, simulator):
     assert "conversations_public_token" not in sim.call("GET", "/api/projects/1/").json()
     first = sim.call("POST", f"{BASE}/generate_conversations_public_token/")
@@ -161,7 +165,9 @@ def test_complete_product_onboarding_needs_a_known_product_type(sim):
     assert unknown.status_code == 400 and unknown.json()["error"].startswith("invalid product_type, expected one of")
 
 
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles(
+    "legacy", reason="today's PostHog refuses is_generating_demo_data to personal API keys (the scope wall)"
+)
 def test_is_generating_demo_data(sim, simulator):
     answer = sim.call("GET", f"{BASE}/is_generating_demo_data")
     assert answer.status_code == 200 and answer.json() == {"is_generating_demo_data": False}
@@ -173,7 +179,7 @@ def test_is_generating_demo_data(sim, simulator):
     assert sim.call("GET", f"{BASE}/is_generating_demo_data").json() == {"is_generating_demo_data": False}
 
 
-@pytest.mark.profiles("legacy")
+@pytest.mark.profiles("legacy", reason="today's PostHog refuses token actions to personal API keys (the scope wall)")
 def test_current_organization_and_unknown_projects(sim):
     assert sim.call("GET", "/api/organizations/@current/projects/@current/is_generating_demo_data/").status_code == 200
     assert sim.call("PATCH", f"/api/organizations/{ORGANIZATION_ID}/projects/999/reset_token/").status_code == 404

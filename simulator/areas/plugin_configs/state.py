@@ -12,7 +12,7 @@ from typing import Any
 
 from simulator.areas.plugin_configs.messages import LOG_TYPES, instance_ids, log_entry, stamp
 from simulator.areas.plugins.state import SECRET_MASK, plugin_view, secret_fields
-from simulator.core.store import Store
+from simulator.core.store import Store, now_iso
 from simulator.profiles import Profile
 
 KIND = "plugin_config"
@@ -105,6 +105,24 @@ class State:
         found = self.get(id)
         return config_view(self._store, found, self._profile, detail=detail, rates=True) if found else None
 
+    def add(self, plugin_id: int, *, project_id: int = 1, enabled: bool = True, config: dict | None = None) -> dict:
+        """A config of the plugin stored as an older PostHog's create stores it, last in the pipeline, whatever the
+        profile (where PostHog no longer creates configs, organizations still run the ones made before)."""
+        if self._store.get("plugin", plugin_id) is None:
+            raise KeyError(f"no plugin {plugin_id}")
+        now = now_iso()
+        order = max((c["order"] for c in self.all(project_id)), default=0) + 1
+        fields = {
+            "plugin": plugin_id,
+            "enabled": enabled,
+            "order": order,
+            "team_id": project_id,
+            "name": None,
+        }  # a project's id is its first environment's
+        fields |= {"description": None, "deleted": False, "config": config or {}, "created_at": now}
+        fields |= {"updated_at": now, "_attachments": {}, "_health": None, "_delivery_rate": None}
+        return self._store.insert(KIND, fields, parent=project_id)
+
     def update(self, id: int, **changes: Any) -> dict:
         """Changes stored fields; `delivery_rate` (or `delivery_rate_24h`) and `health` name the internal ones."""
         config = self.get(id)
@@ -151,6 +169,10 @@ class State:
             moment = moment.replace(tzinfo=UTC)
         instance = instance_id or instance_ids(config["team_id"])[0]
         return log_entry(config, instance, moment, source, type, message, id or str(uuid.uuid4()))
+
+    def logs_clear(self) -> None:
+        """Forgets every log entry of every config (the seeded ones included)."""
+        self._store.logs_prune(older_than="9999")
 
     def logs_add(self, entries: list[dict]) -> None:
         """Stores entries (as reaching PostHog now, whatever their timestamps); an entry's id is stored once."""
