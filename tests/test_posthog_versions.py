@@ -212,6 +212,7 @@ def test_creating_a_config_newer_posthog_turns_into_a_hog_function_says_so(opera
     assert len(simulator.state.hog_functions.all(1)) == before + 1
     listing = text(operator_client.get(reverse("plugins:configs")))
     assert "PostHog did not add a plugin config: it made a hog function from Taxonomy instead" in listing
+    assert f'<a href="{simulator.url}/project/1/data-management/destinations" target="_blank"' in listing
 
 
 # Migrating a plugin config to a hog function -------------------------------------------------------------------
@@ -232,7 +233,8 @@ def test_migrating_a_config_with_a_key_that_may_makes_a_hog_function(client_as, 
     assert not simulator.state.plugin_configs.get(hubspot["id"])["enabled"]
     assert any(f["name"].startswith("Hubspot") or "HubSpot" in f["name"] for f in simulator.state.hog_functions.all(1))
     page = text(client.get(reverse("plugins:config_detail", args=[hubspot["id"]])))
-    assert "PostHog made the hog function" in page and "/data-management/destinations" in page
+    assert "PostHog made the hog function" in page
+    assert f'<a href="{simulator.url}/project/1/data-management/destinations" target="_blank"' in page
 
 
 # Logs, paged back by time ---------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ its button. So a view that offers an action answers its htmx request itself inst
 from dataclasses import asdict, dataclass
 
 from django.contrib import messages
+from django.utils.html import strip_tags
 
 ACTION_METHODS = frozenset({"get", "post", "put", "patch", "delete"})
 
@@ -31,7 +32,8 @@ def toast_with_action(request, message: str, *, action: ToastAction, level: int 
 
 def toast_payload(request, message) -> dict:
     """What the page's `toasts` event handler takes: {level, message} and, when the view gave one, action."""
-    toast = {"level": message.level_tag, "message": str(message)}
+    # A message may hold a link (made with format_html) for the next full page; a toast shows text only.
+    toast = {"level": message.level_tag, "message": strip_tags(str(message))}
     action = getattr(request, "toast_actions", {}).get(str(message))
     if action is not None:
         toast["action"] = asdict(action)

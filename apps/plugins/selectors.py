@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.utils.dateparse import parse_datetime
 
 from apps.connections.context import PostHogContext
+from apps.posthog.actions import BY_KEY, app_url
 from apps.posthog.client import api_path
 from apps.posthog.errors import EndpointNotFound
 from apps.posthog.log_paging import older_page_start, one_instant
@@ -322,3 +323,8 @@ def delivery_rate(value) -> float | None:
         return None if value is None else float(value)
     except (TypeError, ValueError):
         return None
+
+
+def destinations_app_url(*, context: PostHogContext) -> str:
+    """Where PostHog's app lists the project's hog functions (destinations): where a migrated or newly made one is."""
+    return app_url(host=context.connection.host, action=BY_KEY["hog_functions"], project_id=context.project_id)

@@ -4,6 +4,7 @@ import pytest
 from django.contrib import messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.test import RequestFactory
+from django.utils.html import format_html
 
 from apps.core.toasts import ToastAction, toast_payload, toast_with_action
 
@@ -37,3 +38,10 @@ def test_a_toast_carries_its_action_and_others_do_not(request_with_messages):
 def test_an_action_goes_only_to_this_portal_with_an_htmx_method(url, method):
     with pytest.raises(ValueError):
         ToastAction("Undo", url, method)
+
+
+def test_a_message_with_a_link_for_the_next_page_is_plain_text_in_a_toast(request_with_messages):
+    request = request_with_messages
+    messages.warning(request, format_html('Made it. <a href="{}">Open it ↗</a>', "https://app.example/x"))
+    [payload] = [toast_payload(request, message) for message in messages.get_messages(request)]
+    assert payload["message"] == "Made it. Open it ↗"

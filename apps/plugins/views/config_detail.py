@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.activity import activity_items
@@ -19,7 +20,6 @@ from apps.core.roles import OPERATE, VIEW
 from apps.plugins import selectors, services
 from apps.plugins.job_form import job_forms
 from apps.plugins.schema import SECRET_MASKS, SchemaEntry, schema_entries
-from apps.posthog.actions import BY_KEY, app_url
 from apps.posthog.errors import EndpointNotFound, PersonalKeyRefused, ValidationError
 
 FRONTEND_LIMIT = 100_000
@@ -155,19 +155,14 @@ def config_migrate(request: HttpRequest, config_id: int) -> HttpResponse:
         messages.error(request, error.user_message)
         return htmx_redirect(request, "plugins:config_detail", config_id=config_id)
     name = function.get("name") if isinstance(function, dict) else None
-    link = (
-        app_url(
-            host=request.posthog.connection.host,
-            action=BY_KEY["hog_functions"],
-            project_id=request.posthog.project_id,
-        )
-        if isinstance(function, dict)
-        else ""
-    )
     messages.success(
         request,
-        f"PostHog made the hog function “{name or 'unnamed'}” from this config and disabled the config."
-        + (f" It is among the destinations in PostHog: {link}" if link else ""),
+        format_html(
+            'PostHog made the hog function “{}” from this config and disabled the config. <a href="{}" '
+            'target="_blank" rel="noopener">Open the destinations in PostHog ↗</a>',
+            name or "unnamed",
+            selectors.destinations_app_url(context=request.posthog),
+        ),
     )
     return htmx_redirect(request, "plugins:config_detail", config_id=config_id)
 

@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.shortcuts import render
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
 from apps.core.http import htmx_redirect
@@ -41,8 +42,13 @@ def config_create(request):
             # Newer PostHog makes a hog function instead and answers a config it never saved.
             messages.warning(
                 request,
-                f"PostHog did not add a plugin config: it made a hog function from {plugin.get('name') or 'the plugin'} "
-                "instead (plugin configs are retired in this PostHog). Find it among the destinations in PostHog.",
+                format_html(
+                    "PostHog did not add a plugin config: it made a hog function from {} instead (plugin configs are "
+                    'retired in this PostHog). <a href="{}" target="_blank" rel="noopener">Find it among the '
+                    "destinations in PostHog ↗</a>",
+                    plugin.get("name") or "the plugin",
+                    selectors.destinations_app_url(context=request.posthog),
+                ),
             )
             return htmx_redirect(request, "plugins:configs")
         if config is not None:
