@@ -4,10 +4,12 @@ The action rides along with its message for this request only: the next full pag
 its button. So a view that offers an action answers its htmx request itself instead of redirecting.
 """
 
+import html
 from dataclasses import asdict, dataclass
 
 from django.contrib import messages
 from django.utils.html import strip_tags
+from django.utils.safestring import SafeData
 
 ACTION_METHODS = frozenset({"get", "post", "put", "patch", "delete"})
 
@@ -32,8 +34,11 @@ def toast_with_action(request, message: str, *, action: ToastAction, level: int 
 
 def toast_payload(request, message) -> dict:
     """What the page's `toasts` event handler takes: {level, message} and, when the view gave one, action."""
-    # A message may hold a link (made with format_html) for the next full page; a toast shows text only.
-    toast = {"level": message.level_tag, "message": strip_tags(str(message))}
+    # A message may hold a link (made with format_html, so marked safe) for the next full page; a
+    # toast shows text only. Plain messages stay as written: "<access>" in a name is text, not a tag.
+    # (The toast sets it as text, so the escapes format_html made are undone.)
+    text = html.unescape(strip_tags(str(message))) if isinstance(message.message, SafeData) else str(message)
+    toast = {"level": message.level_tag, "message": text}
     action = getattr(request, "toast_actions", {}).get(str(message))
     if action is not None:
         toast["action"] = asdict(action)

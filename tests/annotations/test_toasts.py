@@ -45,3 +45,14 @@ def test_a_message_with_a_link_for_the_next_page_is_plain_text_in_a_toast(reques
     messages.warning(request, format_html('Made it. <a href="{}">Open it ↗</a>', "https://app.example/x"))
     [payload] = [toast_payload(request, message) for message in messages.get_messages(request)]
     assert payload["message"] == "Made it. Open it ↗"
+
+
+def test_a_name_that_looks_like_markup_stays_in_a_toast_as_written(request_with_messages):
+    request = request_with_messages
+    messages.success(request, "Password “Agency <access>” added.")
+    messages.warning(request, format_html("Made “{}”. <a href='/x'>Open it</a>", "Agency <access>"))
+    payloads = [toast_payload(request, message) for message in messages.get_messages(request)]
+    assert [payload["message"] for payload in payloads] == [
+        "Password “Agency <access>” added.",
+        "Made “Agency <access>”. Open it",
+    ]
