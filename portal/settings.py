@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "apps.annotations",
     "apps.cohorts",
     "apps.file_system",
+    "apps.overview",
 ]
 # The PostHog simulator stands in for PostHog in the demo and the tests. It is a package of its own, left out of
 # the production image; its `manage.py simulator` command is installed only in demo mode (DEBUG by default).

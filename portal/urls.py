@@ -4,9 +4,7 @@ from django.urls import include, path
 from apps.core import views as core_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
-    path("overview/project/", core_views.project_summary, name="project_summary"),
-    path("overview/plugins/", core_views.plugin_health, name="plugin_health"),
+    path("", include("apps.overview.urls")),
     path("healthz/", core_views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

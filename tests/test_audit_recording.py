@@ -5,7 +5,7 @@ import responses
 
 from apps.audit.masking import MASK
 from apps.audit.models import AuditEvent
-from apps.audit.services import area_and_object_from_path
+from apps.audit.naming import area_and_object_from_path
 from apps.connections.services import client_for
 from apps.posthog.client import api_path
 from apps.posthog.errors import ValidationError

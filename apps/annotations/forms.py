@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time
 from django import forms
 
 from apps.annotations.selectors import Annotation
-from apps.plugins.job_form import UtcDateTimeField
+from apps.core.forms import UtcDateTimeField
 
 SCOPE_CHOICES = [
     ("project", "This project"),

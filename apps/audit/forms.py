@@ -7,8 +7,8 @@ from django.http import QueryDict
 
 from apps.audit.models import AuditEvent
 from apps.audit.selectors import METHODS, PORTAL, POSTHOG, FilterChoices, TrailFilters, TrailPosition
+from apps.core.forms import UtcDateTimeField
 from apps.history.forms import LOG_RANGES
-from apps.plugins.job_form import UtcDateTimeField
 
 DAMAGED_CURSOR = "This page link is damaged: start again from the newest entries."
 

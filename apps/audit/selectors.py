@@ -18,11 +18,11 @@ from django.db.models.fields.json import KT
 from django.shortcuts import get_object_or_404
 
 from apps.audit.diff import FieldChange, activity_field_changes, field_changes
-from apps.audit.linking import AREA_OF_SCOPE, CONFIG_ACTIVITIES_AS_PLUGIN, SCOPE_OF_AREA, area_of_entry
 from apps.audit.masking import mask_secrets
 from apps.audit.models import AuditEvent
 from apps.core.activity import VERBS, ActivityItem, activity_items
 from apps.core.navigation import AREAS_BY_SLUG
+from apps.history.linking import AREA_OF_SCOPE, CONFIG_ACTIVITIES_AS_PLUGIN, SCOPE_OF_AREA, area_of_entry
 from apps.history.models import ActivitySnapshot
 
 PORTAL = "portal"

@@ -1,43 +1,12 @@
 """Recording of audit events. The PostHog client calls `audit_record_write` for every write."""
 
-import re
 from typing import Any
 
-from apps.audit.linking import audit_event_link, write_object_id
 from apps.audit.masking import mask_secrets
 from apps.audit.models import AuditEvent
+from apps.audit.naming import area_and_object_from_path, write_object_id
+from apps.audit.signals import audit_event_recorded
 from apps.posthog.client import WriteRecord
-
-# Path segments that name an action on a collection rather than an object.
-COLLECTION_ACTIONS = {
-    "rearrange",
-    "find",
-    "activity",
-    "delete_property",
-    "update_property",
-    "count_by_path",
-    "log_view",
-    "undo_delete",
-    "unfiled",
-    "repository",
-    "property_definitions",
-    "property_values",
-}
-PARENT_PATH = re.compile(r"^/?api/(?:organizations|projects|environments)/[^/]+/(?P<rest>.*)$")
-
-
-def area_and_object_from_path(path: str) -> tuple[str, str]:
-    """`/api/projects/1/plugin_configs/7/job/` -> ("plugin_configs", "7")."""
-    path = path.split("?", 1)[0]
-    if "://" in path:
-        path = "/" + path.split("://", 1)[1].split("/", 1)[-1]
-    match = PARENT_PATH.match(path)
-    segments = [s for s in (match["rest"] if match else path.removeprefix("/api/")).split("/") if s]
-    if not segments:
-        return "", ""
-    area = segments[0]
-    object_id = segments[1] if len(segments) > 1 and segments[1] not in COLLECTION_ACTIONS else ""
-    return area, object_id
 
 
 def _who(actor, connection) -> dict:
@@ -69,8 +38,9 @@ def audit_record_write(*, actor, connection, record: WriteRecord) -> AuditEvent:
         error=record.error.user_message if record.error else "",
         duration_ms=record.duration_ms,
     )
-    # The activity poller may have stored PostHog's entry of this write while it was under way.
-    audit_event_link(event=event)
+    # The activity poller may have stored PostHog's entry of this write while it was under way: history,
+    # which keeps those entries, links them (apps/history/apps.py listens; audit never imports history).
+    audit_event_recorded.send(sender=AuditEvent, event=event)
     return event
 
 

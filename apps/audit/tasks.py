@@ -4,7 +4,7 @@ from celery import shared_task
 from django.db import DatabaseError
 
 from apps.audit.prune import audit_prune
-from apps.history.locks import cache_lock
+from apps.core.locks import cache_lock
 
 PRUNE_TIME_LIMIT = 1900
 # The lock outlives the task's hard time limit: only a killed worker's lock is ever left to expire.

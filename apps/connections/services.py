@@ -12,7 +12,7 @@ from apps.connections.capabilities import capabilities_forget, capability_learn
 from apps.connections.models import Connection
 from apps.connections.probe import CheckResult, connection_check
 from apps.posthog.actions import action_for, app_url
-from apps.posthog.client import PostHogClient
+from apps.posthog.client import PostHogClient, pooled_session
 from apps.posthog.errors import PostHogError
 
 _sessions: dict[tuple[int, str], requests.Session] = {}
@@ -27,10 +27,7 @@ def _session_for(connection: Connection) -> requests.Session:
         if session is None:
             for stale in [k for k in _sessions if k[0] == connection.pk]:
                 _sessions.pop(stale).close()
-            session = _sessions[cache_key] = requests.Session()
-            adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=10)
-            session.mount("https://", adapter)
-            session.mount("http://", adapter)
+            session = _sessions[cache_key] = pooled_session()
         return session
 
 

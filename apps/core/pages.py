@@ -1,4 +1,5 @@
-"""Pieces every area's views share: the "which PostHog" guard and upstream errors landing on form fields."""
+"""Pieces every area's views share: the "which PostHog" guard, and a write from a form whose refusal lands on its
+fields."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -7,7 +8,7 @@ from django import forms
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 
-from apps.posthog.errors import ValidationError
+from apps.posthog.errors import ChangeNotKept, ValidationError
 
 
 def posthog_page(permission: str) -> Callable:
@@ -41,3 +42,28 @@ def form_error_from_upstream(
         return False
     form.add_error(name, error.detail or error.user_message)
     return True
+
+
+def form_write[T](
+    form: forms.Form,
+    write: Callable[[], T],
+    *,
+    fields: dict[str, str] | None = None,
+    prefix: str = "",
+    unnamed_on: str | None = None,
+) -> T | None:
+    """Run a PostHog write for a valid form: its answer, or None when PostHog refused or did not keep it.
+
+    Refused, PostHog's complaint lands on the field it names (see `form_error_from_upstream`), else on
+    `unnamed_on` (a field, or the top of the form when None), so the page shows the form again with what was
+    typed. Any other upstream failure propagates to the error middleware. A write whose answer is itself None
+    is checked with `form.errors`.
+    """
+    try:
+        return write()
+    except ValidationError as error:
+        if not form_error_from_upstream(form, error, fields=fields, prefix=prefix):
+            form.add_error(unnamed_on, error.user_message)
+    except ChangeNotKept as error:
+        form.add_error(None, error.user_message)
+    return None

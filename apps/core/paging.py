@@ -1,4 +1,4 @@
-"""One page of a PostHog list read by limit and offset, as the list pages show it."""
+"""One page of a PostHog list, as the list pages show it: by limit and offset, or by cursor (or time)."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +43,20 @@ class OffsetPage[T]:
             next_offset=_offset_in(answer.get("next"), default=offset + len(items)),
             previous_offset=_offset_in(answer.get("previous"), default=0),
         )
+
+
+@dataclass(frozen=True)
+class CursorPage[T, C]:
+    """One page of a list PostHog pages by a cursor it hands out, a page number, or a time: `next` is what to
+    ask with for the following page (PostHog's cursor, the next page's number, `before=` that time); None when
+    this is the last page."""
+
+    items: list[T]
+    next: C | None
+
+    @property
+    def has_next(self) -> bool:
+        return self.next is not None
 
 
 def _offset_in(url: Any, *, default: int) -> int | None:

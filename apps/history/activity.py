@@ -20,9 +20,10 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from apps.audit.linking import activity_snapshots_link, group_object_id
+from apps.audit.naming import group_object_id
 from apps.connections.capabilities import Unavailable
 from apps.connections.models import Connection
+from apps.history.linking import activity_snapshots_link
 from apps.history.models import ActivitySnapshot
 from apps.history.polling import budgeted_get, poll_client
 from apps.history.results import PollResult

@@ -7,9 +7,9 @@ from django.http import QueryDict
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from apps.audit.services import audit_record_local
+from apps.core.forms import UtcDateTimeField
 from apps.history.selectors import HISTORY_TASKS, LogPosition, Schedule
-from apps.plugins.job_form import UtcDateTimeField
-from apps.plugins.views.config_logs import LOG_TYPES, SOURCES
+from apps.plugins.forms.logs import LOG_TYPES, SOURCES
 
 CHART_RANGES = {"24h": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30)}
 CHART_RANGE_LABELS = {"24h": "24 hours", "7d": "7 days", "30d": "30 days"}

@@ -108,7 +108,7 @@ class ActivitySnapshot(models.Model):
     user_name = models.CharField(max_length=200, blank=True)
     user_email = models.CharField(max_length=254, blank=True)
     entry = models.JSONField()  # the whole entry as PostHog sent it
-    # The portal write that caused it (apps/audit/linking.py), when one did: PostHog credits it to the key's owner.
+    # The portal write that caused it (apps/history/linking.py), when one did: PostHog credits it to the key's owner.
     audit_event = models.ForeignKey(
         "audit.AuditEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="activity_entries"
     )

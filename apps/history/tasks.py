@@ -17,10 +17,10 @@ from contextlib import AbstractContextManager
 from celery import Task, shared_task
 
 from apps.connections.models import Connection
+from apps.core.locks import cache_lock, connection_lock
 from apps.history.activity import activity_snapshot_poll
 from apps.history.budget import throttled_for
 from apps.history.delivery import delivery_snapshot_take
-from apps.history.locks import cache_lock, connection_lock
 from apps.history.log_poller import log_poll_connection
 from apps.history.models import PollRun
 from apps.history.polling import THROTTLE_DEFAULT_SECONDS

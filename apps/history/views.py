@@ -28,7 +28,7 @@ from apps.core.roles import ADMINISTER, OPERATE, VIEW
 from apps.history import charts, last_errors, selectors
 from apps.history.forms import CHART_RANGE_LABELS, DeliveryRangeForm, LogExplorerForm, ScheduleForm, interval_words
 from apps.history.models import PluginLogEntry
-from apps.plugins.views.config_logs import LogRow
+from apps.plugins.presenters import LogRow
 from apps.posthog.errors import PostHogError
 from portal.celery import app as celery_app
 

@@ -5,34 +5,12 @@ number, boolean, date, daterange and json. A job without a schema gets one JSON 
 """
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC
 from functools import partial
 
 from django import forms
 
-from apps.core.forms import JSONTextField
-
-
-class UtcDateTimeField(forms.DateTimeField):
-    """A `datetime-local` input (or any ISO 8601 text) read as UTC, whatever the server's time zone."""
-
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"})
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if not isinstance(value, datetime):
-            try:
-                value = datetime.fromisoformat(str(value).strip())
-            except ValueError:
-                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-
-    def prepare_value(self, value):
-        if not isinstance(value, datetime):
-            return value
-        value = value.astimezone(UTC)
-        return value.strftime("%Y-%m-%dT%H:%M:%S" if value.second else "%Y-%m-%dT%H:%M")
+from apps.core.forms import JSONTextField, UtcDateTimeField
 
 
 class DateRangeWidget(forms.MultiWidget):

@@ -131,7 +131,7 @@ class PostHogClient:
         self.on_answer = on_answer
         self.sleep = sleep
         # The key lives only in the session's headers, so no attribute of ours can leak it.
-        self.session = session if session is not None else _pooled_session()
+        self.session = session if session is not None else pooled_session()
         self.session.headers.update(
             {
                 "Authorization": f"Bearer {api_key}",
@@ -472,7 +472,8 @@ def _files_summary(files: Files) -> dict[str, str]:
     return {field: f"<file {name!r}, {len(content)} bytes>" for field, (name, content, *_) in files.items()}
 
 
-def _pooled_session() -> requests.Session:
+def pooled_session() -> requests.Session:
+    """The one way the portal makes an HTTP session to PostHog: pooled, keep-alive, no urllib3 retries."""
     session = requests.Session()
     # Retries are ours (they respect Retry-After and method safety), so urllib3's are off.
     adapter = HTTPAdapter(pool_connections=POOL_SIZE, pool_maxsize=POOL_SIZE, max_retries=0)

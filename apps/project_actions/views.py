@@ -16,11 +16,11 @@ from apps.connections.selectors import project_get
 from apps.core.http import htmx_redirect
 from apps.core.outcome import attempt
 from apps.core.pages import posthog_page
+from apps.core.reveal import secret_shown_once
 from apps.core.roles import ADMINISTER
 from apps.posthog.errors import EndpointNotFound, MissingScope, PersonalKeyRefused, PostHogError, ValidationError
 from apps.project_actions import selectors, services
 from apps.project_actions.forms import PRODUCTS, OnboardingForm, ProjectNameConfirmForm
-from apps.secret_keys.reveal import secret_shown_once
 
 TEMPLATE = "project_actions/index.html"
 

@@ -9,11 +9,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.core.http import htmx_redirect
 from apps.core.pages import form_error_from_upstream, posthog_page
+from apps.core.reveal import secret_shown_once
 from apps.core.roles import ADMINISTER
 from apps.posthog.errors import ValidationError
 from apps.secret_keys import selectors, services
 from apps.secret_keys.forms import SecretKeyForm
-from apps.secret_keys.reveal import secret_shown_once
 
 
 def _form_error(form: SecretKeyForm, error: ValidationError) -> None:

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from apps.audit.services import area_and_object_from_path
+from apps.audit.naming import area_and_object_from_path
 from tests.groups.conftest import ACME, detail, edit
 
 pytestmark = pytest.mark.django_db

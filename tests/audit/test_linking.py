@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.audit.linking import activity_snapshots_link, audit_event_link
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record_write
 from apps.connections.services import client_for, connection_create
 from apps.history import activity
+from apps.history.linking import activity_snapshots_link, audit_event_link
 from apps.history.models import ActivitySnapshot
 from apps.posthog.client import WriteRecord
 from tests.audit.conftest import CONFIGS, HTMX, sim_config, text

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from apps.core.management.commands import runportal
+from apps.overview.management.commands import runportal
 from apps.history.embedded import EmbeddedScheduler
 from apps.history.schedules import DEFAULT_SCHEDULES, schedules_ensure
 

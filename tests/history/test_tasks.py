@@ -4,8 +4,8 @@ import pytest
 import requests
 
 from apps.connections.services import connection_create
+from apps.core.locks import cache_lock, connection_lock
 from apps.history import tasks
-from apps.history.locks import cache_lock, connection_lock
 from apps.history.models import PluginLogEntry, PollRun
 from apps.history.runs import INTERRUPTED
 from apps.history.tasks import (

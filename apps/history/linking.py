@@ -14,7 +14,6 @@ two processes at once) never moves a link or links an entry twice.
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from urllib.parse import parse_qs, urlsplit
 
 from django.db.models import Q
 
@@ -37,26 +36,6 @@ def area_of_entry(scope: str, activity: str) -> str | None:
 
 LINK_WINDOW = timedelta(minutes=2)
 CLOCK_TOLERANCE = timedelta(seconds=10)
-
-
-def group_object_id(group_type_index, group_key) -> str:
-    """How the audit trail names a group: PostHog's activity names it by an id its API never shows."""
-    return f"{group_type_index}:{group_key}"
-
-
-def write_object_id(*, area: str, path: str, body, response) -> str:
-    """The object a write without an id in its path is about: a group named in its query or body, or the object
-    PostHog's answer describes (one just created)."""
-    if area == "groups":
-        named = {key: values[0] for key, values in parse_qs(urlsplit(path).query).items()}
-        if "group_key" not in named and isinstance(body, dict):
-            named = body
-        if named.get("group_key") not in (None, "") and named.get("group_type_index") not in (None, ""):
-            return group_object_id(named["group_type_index"], named["group_key"])[:200]
-        return ""
-    if isinstance(response, dict) and response.get("id") not in (None, ""):
-        return str(response["id"])[:200]
-    return ""
 
 
 def activity_snapshots_link(*, connection, snapshots: Iterable[ActivitySnapshot], object_id: str = "") -> int:
@@ -112,6 +91,11 @@ def audit_event_link(*, event: AuditEvent) -> int:
         created_at__lte=event.created_at + LINK_WINDOW,
     ).only("pk", "scope", "activity", "activity_id", "item_id", "created_at")
     return _link(connection_id=event.connection_id, snapshots=list(snapshots), aliases=aliases)
+
+
+def audit_event_recorded_link(*, event: AuditEvent, **_signal) -> int:
+    """The receiver of `audit_event_recorded` (connected in apps/history/apps.py)."""
+    return audit_event_link(event=event)
 
 
 def _link(*, connection_id: int, snapshots: list[ActivitySnapshot], aliases: dict[str, str]) -> int:

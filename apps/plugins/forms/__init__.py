@@ -1,0 +1,1 @@
+"""The plugins area's forms, one module per page that has them."""
