@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.plugins",
     "apps.history",
+    "apps.trail",
     "apps.groups",
     "apps.sharing",
     "apps.secret_keys",

@@ -1,11 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from apps.core import views as core_views
-
 urlpatterns = [
     path("", include("apps.overview.urls")),
-    path("healthz/", core_views.healthz, name="healthz"),
+    path("", include("apps.core.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("connections/", include("apps.connections.urls")),
@@ -19,6 +17,5 @@ urlpatterns = [
     path("annotations/", include("apps.annotations.urls")),
     path("cohorts/", include("apps.cohorts.urls")),
     path("files/", include("apps.file_system.urls")),
-    path("audit/", include("apps.audit.urls")),
-    path("areas/<slug:slug>/", core_views.area_pending, name="area_pending"),
+    path("audit/", include("apps.trail.urls")),
 ]

@@ -7,6 +7,7 @@ is the same in both, because PostHog's code is.
 """
 
 from dataclasses import dataclass, fields
+from typing import Any
 
 # posthog/models/organization.py PluginsAccessLevel
 PLUGINS_ACCESS_NONE, PLUGINS_ACCESS_CONFIG, PLUGINS_ACCESS_INSTALL, PLUGINS_ACCESS_ROOT = 0, 3, 6, 9
@@ -95,31 +96,23 @@ CURRENT = Profile(
     hog_functions=True,
 )
 
-LEGACY = Profile(
+
+def _older(newest: Profile, **values: Any) -> Profile:
+    """A profile of an older PostHog that behaves the other way round in every respect a flag names, with its own
+    `values` for the rest (name, summary, scopes, access level, limits)."""
+    flipped = {f.name: not getattr(newest, f.name) for f in fields(newest) if isinstance(getattr(newest, f.name), bool)}
+    return Profile(**{**flipped, **values})
+
+
+# Every flag the other way round from today's: each behaviour a profile names changed between the two.
+LEGACY = _older(
+    CURRENT,
     name="legacy",
     summary="An older self-hosted PostHog, as the reference pages describe it: an unscoped key, plugin jobs and "
     "delivery rates, logs paged only by time, roles filtered by every query parameter, 10 project secret keys",
     demo_key_scopes=None,
     plugins_access_level=PLUGINS_ACCESS_ROOT,
-    plugin_config_create_retired=False,
-    plugin_config_delivery_rate=True,
-    plugin_config_job=True,
-    plugin_config_migrate=False,
-    app_metrics=True,
-    plugin_logs_offset=False,
-    group_property_definitions=True,
-    group_property_values_envelope=False,
-    roles_filter_by_query=True,
     secret_keys_limit=10,
-    secret_keys_created_by_nested=False,
-    secret_keys_newest_scopes=False,
-    secret_token_deprecation_check=False,
-    groups_keyset_cursor=False,
-    group_find_skip_create_notebook=False,
-    file_system_action_scopes=False,
-    cohort_update_guards=False,
-    project_environments_list=True,
-    hog_functions=False,
 )
 
 PROFILES: dict[str, Profile] = {profile.name: profile for profile in (CURRENT, LEGACY)}

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from apps.audit.models import AuditEvent
-from apps.plugins.config_form import SECRET_SET_PLACEHOLDER, PluginConfigForm
+from apps.plugins.forms.config import SECRET_SET_PLACEHOLDER, PluginConfigForm
 from apps.plugins.schema import SECRET_MASK, schema_entries
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -7,7 +7,7 @@ import requests
 from django.urls import reverse
 
 from apps.audit.models import AuditEvent
-from apps.plugins.job_form import JobForm, job_forms
+from apps.plugins.forms.job import JobForm, job_forms
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}

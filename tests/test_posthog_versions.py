@@ -146,7 +146,7 @@ def test_every_page_an_admin_can_reach_answers_on_this_posthog(admin, demo_conne
     lacks, and none shows template text."""
     connection_test(connection=demo_connection)
     found = crawl(admin, namespaces=tuple(get_resolver().namespace_dict), start=reverse("home"), per_view=2)
-    assert {"plugins:configs", "connections:capabilities", "history:status", "audit:list"} <= set(found)
+    assert {"plugins:configs", "connections:capabilities", "history:status", "trail:list"} <= set(found)
 
 
 # Plugin config settings: multipart, and never "saved" without a change ----------------------------------------

@@ -2,10 +2,11 @@
 
 import re
 from datetime import UTC, date, datetime, time
+from typing import Any, cast
 
 from django import forms
 
-from apps.annotations.selectors import Annotation
+from apps.annotations.selectors import SCOPE_LABELS, Annotation
 from apps.core.forms import UtcDateTimeField
 
 SCOPE_CHOICES = [
@@ -14,8 +15,7 @@ SCOPE_CHOICES = [
     ("dashboard", "One dashboard"),
     ("dashboard_item", "One insight"),
 ]
-SCOPE_FILTERS = [("", "All scopes"), ("project", "Project"), ("organization", "Organization")]
-SCOPE_FILTERS += [("dashboard", "Dashboard"), ("dashboard_item", "Insight")]
+SCOPE_FILTERS = [("", "All scopes"), *SCOPE_LABELS.items()]
 # Where a scope needs one: (form field, PostHog field).
 TARGETS = {"dashboard": ("dashboard", "dashboard_id"), "dashboard_item": ("insight", "dashboard_item")}
 TARGET_MISSING = {
@@ -48,7 +48,7 @@ class AnnotationForm(forms.Form):
         help_text="The dashboard's number or its link, e.g. https://us.posthog.com/project/1/dashboard/12",
     )
 
-    def __init__(self, data=None, *, annotation: Annotation | None = None):
+    def __init__(self, data: Any = None, *, annotation: Annotation | None = None) -> None:
         self.annotation = annotation
         initial = None
         if annotation is not None:
@@ -62,11 +62,13 @@ class AnnotationForm(forms.Form):
         super().__init__(data, initial=initial)
         if annotation is not None and annotation.scope not in dict(SCOPE_CHOICES):
             # A scope PostHog no longer offers (recordings): kept as it is unless someone picks another.
-            self.fields["scope"].choices = [*SCOPE_CHOICES, (annotation.scope, annotation.scope_label)]
+            scope = cast(forms.ChoiceField, self.fields["scope"])  # declared a ChoiceField above
+            scope.choices = [*SCOPE_CHOICES, (annotation.scope, annotation.scope_label)]
 
-    def clean(self):
-        cleaned = super().clean()
-        needed = TARGETS.get(cleaned.get("scope"), ("", ""))[0]
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        needed = TARGETS.get(str(cleaned.get("scope")), ("", ""))[0]
         for field, parse in (("insight", _insight_short_id), ("dashboard", _dashboard_id)):
             text = (cleaned.get(field) or "").strip()
             untouched = self.annotation is not None and not {field, "scope"} & set(self.changed_data)
@@ -97,7 +99,11 @@ class AnnotationForm(forms.Form):
             changed.add(target[1])
         return fields & changed
 
-    def payload(self, *, insight_id: int | None = None) -> dict:
+    def insight_not_found(self, short_id: str) -> None:
+        """The insight lookup found nothing: said on the insight field, with what was typed."""
+        self.add_error("insight", f"No insight of this project has the short ID “{short_id}”.")
+
+    def payload(self, *, insight_id: int | None = None) -> dict[str, Any]:
         data = self.cleaned_data
         values = {
             "content": data["content"],
@@ -138,13 +144,14 @@ class AnnotationFilterForm(forms.Form):
     date_to = forms.DateField(required=False, label="To (UTC)", widget=forms.DateInput(attrs={"type": "date"}))
     deleted = forms.BooleanField(required=False, label="Show deleted")
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
             self.add_error("date_to", "“To” must be on or after “From”.")
         return cleaned
 
-    def filters(self) -> dict:
+    def filters(self) -> dict[str, Any]:
         """What PostHog filters by (annotation_page's arguments); the dates as whole UTC days, both included."""
         data = self.cleaned_data
         return {

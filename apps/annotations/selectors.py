@@ -2,15 +2,15 @@
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from django.utils.dateparse import parse_datetime
-
+from apps.annotations.paths import annotations_path
 from apps.audit.models import AuditEvent
 from apps.connections.context import PostHogContext
 from apps.connections.services import client_for
 from apps.core.paging import OffsetPage
-from apps.core.people import person_name
 from apps.posthog.client import api_path
+from apps.posthog.values import moment, person_name
 
 PAGE_SIZE = 25
 # A chart shows at most this many flags; more would cover it.
@@ -53,10 +53,6 @@ class Deleted:
     deleted_at: datetime
 
 
-def annotation_path(context: PostHogContext, *rest: int) -> str:
-    return api_path("projects", context.project_id, "annotations", *rest)
-
-
 def annotation_page(
     *,
     context: PostHogContext,
@@ -69,14 +65,14 @@ def annotation_page(
     """One page, newest first; PostHog does the searching and filtering."""
     params = {"limit": PAGE_SIZE, "offset": offset, "search": search, "scope": scope}
     params |= {"date_from": _iso(date_from), "date_to": _iso(date_to)}
-    answer = context.client.get(annotation_path(context), params={k: v for k, v in params.items() if v})
+    answer = context.client.get(annotations_path(context.project_id), params={k: v for k, v in params.items() if v})
     answer = answer if isinstance(answer, dict) else {}
     items = [annotation_from(item) for item in answer.get("results") or [] if isinstance(item, dict)]
     return OffsetPage.of_answer(answer, items=items, offset=offset)
 
 
 def annotation_get(*, context: PostHogContext, annotation_id: int) -> Annotation:
-    return annotation_from(context.client.get(annotation_path(context, annotation_id)))
+    return annotation_from(context.client.get(annotations_path(context.project_id, annotation_id)))
 
 
 def annotation_deleted_list(*, context: PostHogContext) -> list[Deleted]:
@@ -90,7 +86,7 @@ def annotation_deleted_list(*, context: PostHogContext) -> list[Deleted]:
         area="annotations",
         method="PATCH",
         outcome=AuditEvent.Outcome.SUCCESS,
-        path__startswith=annotation_path(context),
+        path__startswith=annotations_path(context.project_id),
         request_body__has_key="deleted",
     ).order_by("-created_at", "-id")[:DELETIONS_SCANNED]
     latest: dict[str, AuditEvent] = {}
@@ -99,7 +95,10 @@ def annotation_deleted_list(*, context: PostHogContext) -> list[Deleted]:
     return [
         Deleted(annotation_from(event.after), event.actor_name, event.created_at)
         for event in latest.values()
-        if event.request_body.get("deleted") is True and isinstance(event.after, dict) and "id" in event.after
+        if isinstance(event.request_body, dict)
+        and event.request_body.get("deleted") is True
+        and isinstance(event.after, dict)
+        and "id" in event.after
     ]
 
 
@@ -108,9 +107,11 @@ def annotation_chart_list(*, context: PostHogContext, since: datetime, until: da
 
     The chart they mark is drawn from the portal's own data, so PostHog gets one try: no retries to wait for.
     """
+    if context.connection is None:
+        return []
     client = client_for(connection=context.connection, actor=context.actor, max_retries=0)
     params = {"date_from": _iso(since), "date_to": _iso(until), "limit": CHART_LIMIT}
-    answer = client.get(annotation_path(context), params=params)
+    answer = client.get(annotations_path(context.project_id), params=params)
     results = answer.get("results") if isinstance(answer, dict) else []
     annotations = [annotation_from(item) for item in results or [] if isinstance(item, dict)]
     return [annotation for annotation in annotations if annotation.scope in CHART_SCOPES and annotation.at]
@@ -123,30 +124,26 @@ def insight_id_find(*, context: PostHogContext, short_id: str) -> int | None:
     )
     results = answer.get("results") if isinstance(answer, dict) else None
     found = next((item for item in results or [] if isinstance(item, dict) and item.get("short_id") == short_id), None)
-    return found.get("id") if found else None
+    insight_id = found.get("id") if found else None
+    return insight_id if isinstance(insight_id, int) else None
 
 
-def annotation_from(data: dict) -> Annotation:
+def annotation_from(data: dict[str, Any]) -> Annotation:
     dashboard_id = data.get("dashboard_id")
     return Annotation(
         id=data["id"],
         content=str(data.get("content") or ""),
-        at=_moment(data.get("date_marker")),
+        at=moment(data.get("date_marker")),
         scope=str(data.get("scope") or ""),
         target=str(data.get("insight_name") or data.get("insight_derived_name") or data.get("dashboard_name") or ""),
         created_by=person_name(data.get("created_by")),
-        created_at=_moment(data.get("created_at")),
-        updated_at=_moment(data.get("updated_at")),
+        created_at=moment(data.get("created_at")),
+        updated_at=moment(data.get("updated_at")),
         from_git=data.get("creation_type") == "GIT",
         insight_short_id=str(data.get("insight_short_id") or ""),
         dashboard_id=dashboard_id if isinstance(dashboard_id, int) else None,
     )
 
 
-def _moment(value) -> datetime | None:
-    moment = parse_datetime(value) if isinstance(value, str) else None
-    return moment.astimezone(UTC) if moment and moment.tzinfo else moment
-
-
-def _iso(moment: datetime | None) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else ""
+def _iso(at: datetime | None) -> str:
+    return at.astimezone(UTC).isoformat().replace("+00:00", "Z") if at else ""

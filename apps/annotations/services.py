@@ -1,6 +1,10 @@
-"""Writes to the project's annotations; the client audits each in the signed-in person's name."""
+"""Writes to the project's annotations; the client audits each in the signed-in person's name. Each answers the
+annotation as PostHog kept it."""
 
-from apps.annotations.selectors import annotation_path
+from typing import Any
+
+from apps.annotations.paths import annotations_path
+from apps.annotations.selectors import Annotation, annotation_from
 from apps.connections.context import PostHogContext
 from apps.posthog.kept import fields_unkept
 
@@ -9,24 +13,36 @@ from apps.posthog.kept import fields_unkept
 PLACED_BY = ("scope", "dashboard_item", "dashboard_id")
 
 
-def annotation_create(*, context: PostHogContext, data: dict) -> dict:
-    return context.client.post(annotation_path(context), json=data, verify=fields_unkept(data, fields=PLACED_BY))
+def annotation_create(*, context: PostHogContext, data: dict[str, Any]) -> Annotation:
+    answer = context.client.post(
+        annotations_path(context.project_id), json=data, verify=fields_unkept(data, fields=PLACED_BY)
+    )
+    return annotation_from(answer)
 
 
-def annotation_update(*, context: PostHogContext, annotation_id: int, data: dict) -> dict:
-    return context.client.patch(
-        annotation_path(context, annotation_id),
+def annotation_update(*, context: PostHogContext, annotation_id: int, data: dict[str, Any]) -> Annotation:
+    answer = context.client.patch(
+        annotations_path(context.project_id, annotation_id),
         json=data,
         capture_before=True,
         verify=fields_unkept(data, fields=PLACED_BY),
     )
+    return annotation_from(answer)
 
 
-def annotation_delete(*, context: PostHogContext, annotation_id: int) -> dict:
+def annotation_save(*, context: PostHogContext, annotation_id: int | None, data: dict[str, Any]) -> Annotation:
+    """The form's one write: a new annotation when there is no `annotation_id`, else an update of that one."""
+    if annotation_id is None:
+        return annotation_create(context=context, data=data)
+    return annotation_update(context=context, annotation_id=annotation_id, data=data)
+
+
+def annotation_delete(*, context: PostHogContext, annotation_id: int) -> Annotation:
     """A soft delete, as PostHog's own app does it: its API answers DELETE on an annotation with 405."""
     return annotation_update(context=context, annotation_id=annotation_id, data={"deleted": True})
 
 
-def annotation_restore(*, context: PostHogContext, annotation_id: int) -> dict:
+def annotation_restore(*, context: PostHogContext, annotation_id: int) -> Annotation:
     # No before-state to capture: PostHog answers a GET of a deleted annotation with 404 (the PATCH still works).
-    return context.client.patch(annotation_path(context, annotation_id), json={"deleted": False})
+    answer = context.client.patch(annotations_path(context.project_id, annotation_id), json={"deleted": False})
+    return annotation_from(answer)

@@ -1,5 +1,7 @@
 """The project's annotations: a searchable list, create, edit, and a soft delete that can be undone."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -9,56 +11,57 @@ from django_htmx.http import trigger_client_event
 
 from apps.annotations import selectors, services
 from apps.annotations.forms import UPSTREAM_FIELDS, AnnotationFilterForm, AnnotationForm
+from apps.annotations.presenters import annotation_label, page_url, with_deleted_shown
+from apps.annotations.selectors import Annotation
+from apps.connections.request import PortalRequest
+from apps.core.htmx import fragment_or_page, render_fragment_or_page, wants_fragment
 from apps.core.http import htmx_redirect
-from apps.core.pages import form_error_from_upstream, posthog_page
+from apps.core.pages import form_write, posthog_page
+from apps.core.params import offset
 from apps.core.roles import OPERATE, VIEW
 from apps.core.toasts import ToastAction, toast_with_action
-from apps.posthog.errors import ChangeNotKept, ValidationError
 
 # The list's results refresh themselves on this event (sent after a delete or a restore).
 CHANGED_EVENT = "annotations-changed"
-LABEL_LENGTH = 60
 
 
 @require_GET
 @posthog_page(VIEW)
-def annotation_list(request):
+def annotation_list(request: PortalRequest) -> HttpResponse:
     form = AnnotationFilterForm(request.GET)
-    context = {"form": form, "results_url": request.get_full_path()}
+    context: dict[str, Any] = {"form": form, "results_url": request.get_full_path()}
     if form.is_valid():
-        offset = _offset(request.GET.get("offset"))
-        context["page"] = selectors.annotation_page(context=request.posthog, **form.filters(), offset=offset)
-        context["page_url"] = _page_url(request)
-        context["filtered"] = any(form.filters().values())
+        page = selectors.annotation_page(
+            context=request.posthog, **form.filters(), offset=offset(request.GET.get("offset"))
+        )
+        context.update(page=page, page_url=page_url(request), filtered=any(form.filters().values()))
         if form.cleaned_data["deleted"]:
             deleted = selectors.annotation_deleted_list(context=request.posthog)
             context["deleted"] = [entry for entry in deleted if form.matches(entry.annotation)]
-    context["after_delete_url"] = _with_deleted_shown(request)
-    if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "annotations/list.html#results", {**context, "fragment": True})
-    return render(request, "annotations/list.html", context)
+    context.update(after_delete_url=with_deleted_shown(request), fragment=wants_fragment(request))
+    return render_fragment_or_page(request, "annotations/list.html", context, fragment="results")
 
 
 @require_GET
 @posthog_page(VIEW)
-def annotation_detail(request, annotation_id: int):
+def annotation_detail(request: PortalRequest, annotation_id: int) -> HttpResponse:
     annotation = selectors.annotation_get(context=request.posthog, annotation_id=annotation_id)
     return render(request, "annotations/detail.html", {"annotation": annotation})
 
 
 @require_http_methods(["GET", "POST"])
 @posthog_page(OPERATE)
-def annotation_create(request):
+def annotation_create(request: PortalRequest) -> HttpResponse:
     form = AnnotationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and (created := _save(request, form)):
-        messages.success(request, f"Created “{_label(created.get('content'))}”.")
-        return htmx_redirect(request, "annotations:detail", annotation_id=created["id"])
-    return render(request, _form_template(request), {"form": form})
+        messages.success(request, f"Created “{annotation_label(created.content)}”.")
+        return htmx_redirect(request, "annotations:detail", annotation_id=created.id)
+    return render(request, fragment_or_page(request, "annotations/form.html", "form"), {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
 @posthog_page(OPERATE)
-def annotation_edit(request, annotation_id: int):
+def annotation_edit(request: PortalRequest, annotation_id: int) -> HttpResponse:
     annotation = selectors.annotation_get(context=request.posthog, annotation_id=annotation_id)
     form = AnnotationForm(request.POST if request.method == "POST" else None, annotation=annotation)
     if request.method == "POST" and form.is_valid():
@@ -66,21 +69,22 @@ def annotation_edit(request, annotation_id: int):
             messages.info(request, "Nothing was changed.")
             return htmx_redirect(request, "annotations:detail", annotation_id=annotation_id)
         if saved := _save(request, form, annotation_id=annotation_id):
-            messages.success(request, f"Saved “{_label(saved.get('content'))}”.")
+            messages.success(request, f"Saved “{annotation_label(saved.content)}”.")
             return htmx_redirect(request, "annotations:detail", annotation_id=annotation_id)
-    return render(request, _form_template(request), {"form": form, "annotation": annotation})
+    context = {"form": form, "annotation": annotation}
+    return render(request, fragment_or_page(request, "annotations/form.html", "form"), context)
 
 
 @require_POST
 @posthog_page(OPERATE)
-def annotation_delete(request, annotation_id: int):
+def annotation_delete(request: PortalRequest, annotation_id: int) -> HttpResponse:
     """A soft delete, PATCH `deleted: true`: PostHog answers DELETE on an annotation with 405, so it is never sent.
 
     From the list (htmx) the answer comes in place, with an Undo in its toast; otherwise the list opens with the
     deleted annotations shown, each with a Restore button.
     """
     deleted = services.annotation_delete(context=request.posthog, annotation_id=annotation_id)
-    label = _label(deleted.get("content"))
+    label = annotation_label(deleted.content)
     if request.htmx:
         undo = ToastAction("Undo", reverse("annotations:restore", args=[annotation_id]))
         toast_with_action(request, f"Deleted “{label}”.", action=undo)
@@ -92,63 +96,31 @@ def annotation_delete(request, annotation_id: int):
 
 @require_POST
 @posthog_page(OPERATE)
-def annotation_restore(request, annotation_id: int):
+def annotation_restore(request: PortalRequest, annotation_id: int) -> HttpResponse:
     restored = services.annotation_restore(context=request.posthog, annotation_id=annotation_id)
-    messages.success(request, f"Restored “{_label(restored.get('content'))}”.")
+    messages.success(request, f"Restored “{annotation_label(restored.content)}”.")
     if request.htmx:
         return _changed_in_place()
     return htmx_redirect(request, "annotations:list", next_url=request.POST.get("next", ""))
 
 
-def _save(request, form: AnnotationForm, *, annotation_id: int | None = None) -> dict | None:
-    """Create or update from a valid form; None when PostHog (or the insight lookup) put an error on it."""
+def _save(request: PortalRequest, form: AnnotationForm, *, annotation_id: int | None = None) -> Annotation | None:
+    """Create or update from a valid form; None when PostHog (or the insight lookup) put an error on it. Where the
+    annotation shows, when PostHog answered without keeping it, is said on the form too (ChangeNotKept)."""
     insight_id = None
     if short_id := form.insight_needed():
         insight_id = selectors.insight_id_find(context=request.posthog, short_id=short_id)
         if insight_id is None:
-            form.add_error("insight", f"No insight of this project has the short ID “{short_id}”.")
+            form.insight_not_found(short_id)
             return None
     data = form.payload(insight_id=insight_id)
-    try:
-        if annotation_id is None:
-            return services.annotation_create(context=request.posthog, data=data)
-        return services.annotation_update(context=request.posthog, annotation_id=annotation_id, data=data)
-    except ValidationError as error:
-        if not form_error_from_upstream(form, error, fields=UPSTREAM_FIELDS):
-            raise
-    except ChangeNotKept as error:
-        # PostHog answered without keeping where the annotation shows: said on the form, with what was typed.
-        form.add_error(None, error.user_message)
-    return None
+    return form_write(
+        form,
+        lambda: services.annotation_save(context=request.posthog, annotation_id=annotation_id, data=data),
+        fields=UPSTREAM_FIELDS,
+    )
 
 
 def _changed_in_place() -> HttpResponse:
     """No content for htmx: the list refreshes itself on the event, and the toast rides on this answer."""
     return trigger_client_event(HttpResponse(status=204), CHANGED_EVENT)
-
-
-def _form_template(request) -> str:
-    return "annotations/form.html#form" if request.htmx else "annotations/form.html"
-
-
-def _label(content) -> str:
-    text = " ".join(str(content or "").split()) or "annotation without text"
-    return text if len(text) <= LABEL_LENGTH else text[: LABEL_LENGTH - 1] + "…"
-
-
-def _offset(value) -> int:
-    return int(value) if value and value.isdigit() else 0
-
-
-def _page_url(request) -> str:
-    """This list's URL without its offset, ready for `&offset=`."""
-    query = request.GET.copy()
-    query.pop("offset", None)
-    return f"{request.path}?{query.urlencode()}"
-
-
-def _with_deleted_shown(request) -> str:
-    """Where a delete without JavaScript leads: this list, with the deleted annotations (and their Restore) shown."""
-    query = request.GET.copy()
-    query["deleted"] = "on"
-    return f"{request.path}?{query.urlencode()}"

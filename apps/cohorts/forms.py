@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from typing import Any
 
 from django import forms
 
@@ -70,8 +71,17 @@ class CohortForm(forms.Form):
         "Unfiled/Cohorts.",
     )
 
-    def _common(self) -> dict:
-        data = {"name": self.cleaned_data["name"], "description": self.cleaned_data["description"]}
+    # PostHog's names of fields that have another name here, and the field its refusals naming none go on (None:
+    # the top of the form); see apps.core.pages.form_write.
+    UPSTREAM_FIELDS: dict[str, str] = {}
+    UNNAMED_ERRORS_ON: str | None = None
+
+    def payload(self) -> dict[str, Any]:
+        """The cohort to create, as PostHog takes it."""
+        raise NotImplementedError
+
+    def _common(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"name": self.cleaned_data["name"], "description": self.cleaned_data["description"]}
         if self.cleaned_data["folder"]:
             data["_create_in_folder"] = self.cleaned_data["folder"]
         return data
@@ -92,9 +102,7 @@ class StaticCohortForm(CohortForm):
         widget=forms.FileInput(attrs={"accept": ".csv,.txt,text/csv,text/plain"}),
     )
 
-    # PostHog's names of fields that have another name here; where errors naming no field go.
     UPSTREAM_FIELDS = {"_create_static_person_ids": "person_ids", "_create_in_folder": "folder"}
-    UNNAMED_ERRORS_ON = None
 
     def clean_person_ids(self) -> list[str]:
         return person_ids_read(self.cleaned_data["person_ids"])
@@ -113,8 +121,9 @@ class StaticCohortForm(CohortForm):
             ) from None
         return person_ids_read(text)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if "person_ids" not in cleaned or "csv_file" not in cleaned:
             return cleaned
         ids = list(dict.fromkeys([*cleaned["person_ids"], *cleaned["csv_file"]]))
@@ -125,7 +134,7 @@ class StaticCohortForm(CohortForm):
         cleaned["ids"] = ids
         return cleaned
 
-    def payload(self) -> dict:
+    def payload(self) -> dict[str, Any]:
         return {**self._common(), "is_static": True, "_create_static_person_ids": self.cleaned_data["ids"]}
 
 
@@ -142,7 +151,7 @@ class DynamicCohortForm(CohortForm):
     # PostHog's refusals that name no field ("Invalid Cohort ID in filter", loops) are about the filters.
     UNNAMED_ERRORS_ON = "filters"
 
-    def clean_filters(self) -> dict:
+    def clean_filters(self) -> dict[str, Any]:
         filters = json.loads(self.cleaned_data["filters"])
         if not isinstance(filters, dict) or not isinstance(filters.get("properties"), dict):
             raise forms.ValidationError(
@@ -151,5 +160,5 @@ class DynamicCohortForm(CohortForm):
             )
         return filters
 
-    def payload(self) -> dict:
+    def payload(self) -> dict[str, Any]:
         return {**self._common(), "is_static": False, "filters": self.cleaned_data["filters"]}

@@ -142,7 +142,7 @@ class Unavailable:
 
     def get(self, action: str) -> Refusal | None:
         row = self._known().get(action)
-        if row is None or not row.refused:
+        if row is None or not row.refused or self._connection is None:
             return None
         registered = BY_KEY[action]
         return Refusal(

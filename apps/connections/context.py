@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.http import HttpRequest
+
 from apps.connections.capabilities import Unavailable
 from apps.connections.models import Connection
 from apps.connections.services import client_for, connection_ensure_default
@@ -54,7 +56,7 @@ class PostHogContext:
         return Unavailable(connection=self.connection, project_id=self.project_id)
 
 
-def context_for_request(request) -> PostHogContext:
+def context_for_request(request: HttpRequest) -> PostHogContext:
     connection = _selected_connection(request)
     if connection is None:
         return PostHogContext(connection=None, project_id="", environment_id="", actor=request.user)
@@ -69,14 +71,16 @@ def context_for_request(request) -> PostHogContext:
     )
 
 
-def _selected_connection(request) -> Connection | None:
+def _selected_connection(request: HttpRequest) -> Connection | None:
     selected = request.session.get(SESSION_CONNECTION)
     if selected and (connection := Connection.objects.filter(pk=selected).first()):
         return connection
     return Connection.objects.first() or connection_ensure_default()
 
 
-def context_select(request, *, connection: Connection, project_id: str = "", environment_id: str = "") -> None:
+def context_select(
+    request: HttpRequest, *, connection: Connection, project_id: str = "", environment_id: str = ""
+) -> None:
     request.session[SESSION_CONNECTION] = connection.pk
     request.session[SESSION_PROJECT] = project_id
     request.session[SESSION_ENVIRONMENT] = environment_id

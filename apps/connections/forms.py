@@ -1,3 +1,7 @@
+"""The connection pages' forms: a connection, a new API key, and the switcher's choice of connection and project."""
+
+from typing import Any
+
 from django import forms
 
 from apps.connections.models import EU_CLOUD, US_CLOUD, Connection
@@ -12,7 +16,7 @@ HOST_CHOICES = [
 class ApiKeyField(forms.CharField):
     widget = forms.PasswordInput(attrs={"autocomplete": "off", "spellcheck": "false"})
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", "Personal API key")
         kwargs.setdefault("min_length", 8)
         kwargs.setdefault("max_length", 200)
@@ -22,7 +26,7 @@ class ApiKeyField(forms.CharField):
         )
         super().__init__(strip=True, **kwargs)
 
-    def validate(self, value):
+    def validate(self, value: Any) -> None:
         super().validate(value)
         if value and any(ch.isspace() for ch in value):
             raise forms.ValidationError("An API key has no spaces; check what was pasted.")
@@ -46,7 +50,7 @@ class ConnectionForm(forms.Form):
         max_length=64, required=False, help_text="Empty uses the project's default environment."
     )
 
-    def __init__(self, *args, instance: Connection | None = None, **kwargs):
+    def __init__(self, *args: Any, instance: Connection | None = None, **kwargs: Any) -> None:
         self.instance = instance
         if instance is not None:
             kwargs.setdefault(
@@ -65,7 +69,7 @@ class ConnectionForm(forms.Form):
             # The key is write-only: editing never shows or asks for it; "Replace key" changes it.
             del self.fields["api_key"]
 
-    def clean_name(self):
+    def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         clash = Connection.objects.filter(name__iexact=name)
         if self.instance is not None:
@@ -74,8 +78,9 @@ class ConnectionForm(forms.Form):
             raise forms.ValidationError("Another connection has this name.")
         return name
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("host_choice") == "self":
             if not cleaned.get("self_hosted_url"):
                 self.add_error("self_hosted_url", "Enter the address of your PostHog.")

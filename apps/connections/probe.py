@@ -16,6 +16,7 @@ from apps.connections.models import Capability, CapabilityReport, Connection
 from apps.posthog.actions import ACTIONS
 from apps.posthog.client import PostHogClient, api_path
 from apps.posthog.errors import EndpointNotFound, PermissionDenied, PersonalKeyRefused, PostHogError
+from apps.posthog.paths import plugin_configs_path
 
 # posthog/models/organization.py PluginsAccessLevel
 ACCESS_LEVELS = {0: "None", 3: "Configure", 6: "Install", 9: "Root"}
@@ -221,12 +222,11 @@ class _Checker:
 
     def plugin_configs(self) -> None:
         """Whether PostHog reports delivery rates, and how its plugin logs page."""
-        if self.config_id is None:
+        config_id = self.config_id
+        if config_id is None:
             self.note("Plugin config behaviour", INFO, "No plugin config to look at.")
             return
-        config = self._try(
-            lambda: self.client.get(api_path("projects", self.project_id, "plugin_configs", self.config_id))
-        )
+        config = self._try(lambda: self.client.get(plugin_configs_path(self.project_id, config_id)))
         if isinstance(config, dict):
             reported = "delivery_rate_24h" in config
             self.result.facts["delivery_rate_reported"] = reported
@@ -242,7 +242,7 @@ class _Checker:
                 if reported
                 else "Not reported: this PostHog no longer sends delivery_rate_24h; the portal shows none.",
             )
-        logs_path = api_path("projects", self.project_id, "plugin_configs", self.config_id, "logs")
+        logs_path = plugin_configs_path(self.project_id, config_id, "logs")
         first = self._try(lambda: self.client.get(logs_path, params={"limit": 1}))
         if isinstance(first, PostHogError) or not isinstance(first, dict):
             return
@@ -283,19 +283,20 @@ class _Checker:
                 lambda: self.client.get(api_path("projects", self.project_id, "environments")),
             ),
         ]
-        if self.config_id is not None:
-            config_path = api_path("projects", self.project_id, "plugin_configs", self.config_id)
+        if (config_id := self.config_id) is not None:
+            job_path = plugin_configs_path(self.project_id, config_id, "job")
+            migrate_path = plugin_configs_path(self.project_id, config_id, "migrate")
             probes += [
-                ("plugin_config_job", "Plugin jobs", lambda: self.client.request("OPTIONS", config_path + "job/")),
+                ("plugin_config_job", "Plugin jobs", lambda: self.client.request("OPTIONS", job_path)),
                 (
                     "plugin_config_migrate",
                     "Migrating plugin configs to hog functions",
-                    lambda: self.client.request("OPTIONS", config_path + "migrate/"),
+                    lambda: self.client.request("OPTIONS", migrate_path),
                 ),
                 (
                     "app_metrics",
                     "App metrics of plugin configs",
-                    lambda: self.client.get(api_path("projects", self.project_id, "app_metrics", self.config_id)),
+                    lambda: self.client.get(api_path("projects", self.project_id, "app_metrics", config_id)),
                 ),
             ]
         for key, label, ask in probes:

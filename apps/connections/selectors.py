@@ -1,9 +1,12 @@
+"""Reads of the portal's connections and of what PostHog offers through them: the switcher's projects and
+environments, the current project, and what each connection's key was found to be allowed."""
+
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
 
-from apps.connections.capabilities import Unavailable, capability_record
+from apps.connections.capabilities import Refusal, Unavailable, capability_record
 from apps.connections.context import PostHogContext
 from apps.connections.models import Capability, CapabilityReport, Connection
 from apps.posthog.actions import BY_KEY
@@ -20,9 +23,16 @@ class ScopeOptions:
     error: PostHogError | None = None
 
 
+def connection_list() -> list[Connection]:
+    return list(Connection.objects.all())
+
+
 def scope_options(*, context: PostHogContext) -> ScopeOptions:
-    """Projects of the connection's organization and environments of the current project, cached briefly."""
+    """Projects of the connection's organization and environments of the current project, cached briefly; only
+    what is configured when there is no connection."""
     connection = context.connection
+    if connection is None:
+        return ScopeOptions(projects=[], environments=[])
     cache_key = f"scope-options:{connection.pk}:{connection.updated_at.timestamp()}:{context.project_id}"
     if (cached := cache.get(cache_key)) is not None:
         return cached
@@ -33,7 +43,7 @@ def scope_options(*, context: PostHogContext) -> ScopeOptions:
                 api_path("organizations", context.organization_id, "projects"), max_items=200
             )
         ]
-        environments = _environments(context, projects)
+        environments = _environments(context, connection, projects)
     except PostHogError as error:
         # Keep the page working on what is configured; say why the lists are missing.
         return ScopeOptions(
@@ -46,7 +56,9 @@ def scope_options(*, context: PostHogContext) -> ScopeOptions:
     return options
 
 
-def _environments(context: PostHogContext, projects: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _environments(
+    context: PostHogContext, connection: Connection, projects: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
     """The project's environments; newer PostHog has one per project and refuses the list ("Multiple environments
     per project are no longer available"), which is then the project's own."""
     path = api_path("projects", context.project_id, "environments")
@@ -57,7 +69,7 @@ def _environments(context: PostHogContext, projects: list[tuple[str, str]]) -> l
             if "no longer available" not in error.detail:
                 raise
             capability_record(
-                connection=context.connection,
+                connection=connection,
                 action="project_environments",
                 state=Capability.RETIRED,
                 detail=error.detail,
@@ -68,7 +80,7 @@ def _environments(context: PostHogContext, projects: list[tuple[str, str]]) -> l
     return [(str(context.project_id), str(name or dict(projects).get(str(context.project_id), context.project_id)))]
 
 
-def project_get(*, context: PostHogContext) -> dict:
+def project_get(*, context: PostHogContext) -> dict[str, Any]:
     """The current project as PostHog describes it."""
     return context.client.get(api_path("projects", context.project_id))
 
@@ -84,32 +96,56 @@ STATE_ORDER = (
 
 
 @dataclass(frozen=True)
+class CapabilityItem:
+    """One action on the capabilities page: what was learned of it, and why it is refused (None: it is not)."""
+
+    label: str
+    row: Capability
+    refusal: Refusal | None
+
+
+@dataclass(frozen=True)
 class CapabilityGroup:
+    """The actions in one state, under its title."""
+
     state: str
     title: str
     reason: str  # said once for the group (empty for what is allowed)
-    items: list[dict[str, Any]]
+    items: list[CapabilityItem]
 
 
-def capabilities_page(*, connection: Connection) -> dict[str, Any]:
+@dataclass(frozen=True)
+class CapabilitiesPage:
+    """What the last "Test connection" found (None: never tested), and what each action was found to be."""
+
+    report: CapabilityReport | None
+    groups: list[CapabilityGroup]
+
+
+def capabilities_page(*, connection: Connection) -> CapabilitiesPage:
     """The last check's findings and every action the connection has learned about, grouped by why it is
     unavailable (the reason said once per group), for the capabilities page."""
     report = CapabilityReport.objects.filter(connection=connection).first()
     unavailable = Unavailable(connection=connection, project_id=connection.project_id)
-    by_state: dict[str, list[dict[str, Any]]] = {}
+    by_state: dict[str, list[CapabilityItem]] = {}
     for row in Capability.objects.filter(connection=connection):
         if row.action in BY_KEY:
-            item = {"label": BY_KEY[row.action].label, "row": row, "refusal": unavailable.get(row.action)}
+            item = CapabilityItem(label=BY_KEY[row.action].label, row=row, refusal=unavailable.get(row.action))
             by_state.setdefault(row.state, []).append(item)
     titles = dict(Capability.STATES)
     groups = [
         CapabilityGroup(
             state=state,
             title=titles[state],
-            reason=items[0]["refusal"].reason if items[0]["refusal"] and state != Capability.MISSING_SCOPE else "",
-            items=sorted(items, key=lambda item: item["label"]),
+            reason=_group_reason(state, items[0]),
+            items=sorted(items, key=lambda item: item.label),
         )
         for state in STATE_ORDER
         if (items := by_state.get(state))
     ]
-    return {"connection": connection, "report": report, "groups": groups}
+    return CapabilitiesPage(report=report, groups=groups)
+
+
+def _group_reason(state: str, first: CapabilityItem) -> str:
+    """The reason a group's actions share, said once; a missing scope names a scope per action, so none."""
+    return first.refusal.reason if first.refusal and state != Capability.MISSING_SCOPE else ""

@@ -2,9 +2,11 @@
 
 import threading
 from functools import partial
+from typing import Any
 
 import requests
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 
 from apps.audit.services import audit_record_local, audit_record_write
@@ -12,8 +14,11 @@ from apps.connections.capabilities import capabilities_forget, capability_learn
 from apps.connections.models import Connection
 from apps.connections.probe import CheckResult, connection_check
 from apps.posthog.actions import action_for, app_url
-from apps.posthog.client import PostHogClient, pooled_session
+from apps.posthog.client import PostHogClient, WriteRecord, pooled_session
 from apps.posthog.errors import PostHogError
+
+# Who a change to a connection is recorded for: the signed-in person, or nobody (the server's own settings).
+type Actor = User | AnonymousUser | None
 
 _sessions: dict[tuple[int, str], requests.Session] = {}
 _sessions_lock = threading.Lock()
@@ -34,7 +39,7 @@ def _session_for(connection: Connection) -> requests.Session:
 def client_for(
     *,
     connection: Connection,
-    actor=None,
+    actor: object = None,
     max_retries: int = 3,
     max_total_wait: float | None = None,
     project_id: str = "",
@@ -48,9 +53,13 @@ def client_for(
         max_retries=max_retries,
         timeout=(settings.POSTHOG_CONNECT_TIMEOUT, settings.POSTHOG_READ_TIMEOUT),
         max_total_wait=settings.POSTHOG_MAX_RETRY_WAIT if max_total_wait is None else max_total_wait,
-        on_write=lambda record: audit_record_write(actor=actor, connection=connection, record=record),
+        on_write=partial(_written, actor, connection),
         on_answer=partial(_answered, connection, project_id),
     )
+
+
+def _written(actor: object, connection: Connection, record: WriteRecord) -> None:
+    audit_record_write(actor=actor, connection=connection, record=record)
 
 
 def _answered(connection: Connection, project_id: str, method: str, path: str, error: PostHogError | None) -> None:
@@ -60,7 +69,9 @@ def _answered(connection: Connection, project_id: str, method: str, path: str, e
     capability_learn(connection=connection, method=method, path=path, error=error)
 
 
-def _audit(actor, connection: Connection, method: str, description: str, before=None, after=None) -> None:
+def _audit(
+    actor: Actor, connection: Connection, method: str, description: str, before: Any = None, after: Any = None
+) -> None:
     audit_record_local(
         actor=actor,
         area="connections",
@@ -76,7 +87,7 @@ def _audit(actor, connection: Connection, method: str, description: str, before=
 @transaction.atomic
 def connection_create(
     *,
-    actor,
+    actor: Actor,
     name: str,
     host: str,
     api_key: str,
@@ -90,7 +101,7 @@ def connection_create(
         organization_id=organization_id or "@current",
         project_id=project_id,
         environment_id=environment_id,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor if isinstance(actor, User) else None,
     )
     connection.set_api_key(api_key)
     connection.save()
@@ -99,7 +110,7 @@ def connection_create(
 
 
 @transaction.atomic
-def connection_update(*, actor, connection: Connection, data: dict) -> Connection:
+def connection_update(*, actor: Actor, connection: Connection, data: dict[str, str]) -> Connection:
     before = Connection.objects.get(pk=connection.pk).audit_state()
     for name in ("name", "host", "organization_id", "project_id", "environment_id"):
         if name in data:
@@ -119,7 +130,7 @@ def connection_update(*, actor, connection: Connection, data: dict) -> Connectio
 
 
 @transaction.atomic
-def connection_replace_key(*, actor, connection: Connection, api_key: str) -> Connection:
+def connection_replace_key(*, actor: Actor, connection: Connection, api_key: str) -> Connection:
     before = connection.audit_state()
     connection.set_api_key(api_key)
     connection.save()
@@ -136,7 +147,7 @@ def connection_replace_key(*, actor, connection: Connection, api_key: str) -> Co
 
 
 @transaction.atomic
-def connection_delete(*, actor, connection: Connection) -> None:
+def connection_delete(*, actor: Actor, connection: Connection) -> None:
     _audit(actor, connection, "DELETE", f"deleted connection {connection.name!r}", before=connection.audit_state())
     connection.delete()
 

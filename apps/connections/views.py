@@ -1,14 +1,17 @@
+"""The portal's connections to PostHog: list, add, edit, replace the key, delete, test, what the key may do; and
+the switcher's choice of connection, project and environment."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.connections import services
+from apps.connections import selectors, services
 from apps.connections.context import context_select
 from apps.connections.forms import ConnectionForm, ReplaceKeyForm, SwitchForm
 from apps.connections.models import Connection
-from apps.connections.selectors import capabilities_page, scope_options
+from apps.connections.request import PortalRequest
 from apps.core.http import htmx_redirect
 from apps.core.roles import ADMINISTER, VIEW
 
@@ -16,12 +19,12 @@ FORM_FIELDS = ("name", "host", "organization_id", "project_id", "environment_id"
 
 
 @permission_required(VIEW, raise_exception=True)
-def connection_list(request):
-    return render(request, "connections/list.html", {"connections": Connection.objects.all()})
+def connection_list(request: PortalRequest) -> HttpResponse:
+    return render(request, "connections/list.html", {"connections": selectors.connection_list()})
 
 
 @permission_required(ADMINISTER, raise_exception=True)
-def connection_create(request):
+def connection_create(request: PortalRequest) -> HttpResponse:
     form = ConnectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -35,13 +38,13 @@ def connection_create(request):
 
 
 @permission_required(VIEW, raise_exception=True)
-def connection_detail(request, pk: int):
+def connection_detail(request: PortalRequest, pk: int) -> HttpResponse:
     connection = get_object_or_404(Connection, pk=pk)
     return render(request, "connections/detail.html", {"connection": connection, "key_form": ReplaceKeyForm()})
 
 
 @permission_required(ADMINISTER, raise_exception=True)
-def connection_edit(request, pk: int):
+def connection_edit(request: PortalRequest, pk: int) -> HttpResponse:
     connection = get_object_or_404(Connection, pk=pk)
     form = ConnectionForm(request.POST or None, instance=connection)
     if request.method == "POST" and form.is_valid():
@@ -59,7 +62,7 @@ def connection_edit(request, pk: int):
 
 @require_POST
 @permission_required(ADMINISTER, raise_exception=True)
-def connection_replace_key(request, pk: int):
+def connection_replace_key(request: PortalRequest, pk: int) -> HttpResponse:
     connection = get_object_or_404(Connection, pk=pk)
     form = ReplaceKeyForm(request.POST)
     if form.is_valid():
@@ -69,20 +72,20 @@ def connection_replace_key(request, pk: int):
     return render(request, "connections/detail.html#replace-key", {"connection": connection, "key_form": form})
 
 
-def _checked(request: HttpRequest, connection: Connection, saved: str) -> None:
+def _checked(request: PortalRequest, connection: Connection, saved: str) -> None:
     """A new connection, key or host is tested at once, so pages know what this key may do before anyone tries."""
     result = services.connection_test(connection=connection)
-    if result.ok:
-        refused = result.count("warn") + result.count("refused") + result.count("absent")
-        found = f" Tested: the key works; {refused} limit{'s' if refused != 1 else ''} found." if refused else ""
-        messages.success(request, saved + (found or " Tested: the key works."))
-    else:
+    if result.error is not None:
         messages.warning(request, f"{saved} The test failed: {result.error.user_message}")
+        return
+    refused = result.count("warn") + result.count("refused") + result.count("absent")
+    found = f" Tested: the key works; {refused} limit{'s' if refused != 1 else ''} found." if refused else ""
+    messages.success(request, saved + (found or " Tested: the key works."))
 
 
 @require_POST
 @permission_required(ADMINISTER, raise_exception=True)
-def connection_delete(request, pk: int):
+def connection_delete(request: PortalRequest, pk: int) -> HttpResponse:
     connection = get_object_or_404(Connection, pk=pk)
     services.connection_delete(actor=request.user, connection=connection)
     messages.success(request, f"Connection “{connection.name}” deleted.")
@@ -91,7 +94,7 @@ def connection_delete(request, pk: int):
 
 @require_POST
 @permission_required(ADMINISTER, raise_exception=True)
-def connection_test(request: HttpRequest, pk: int) -> HttpResponse:
+def connection_test(request: PortalRequest, pk: int) -> HttpResponse:
     connection = get_object_or_404(Connection, pk=pk)
     result = services.connection_test(connection=connection)
     return render(request, "connections/detail.html#test-result", {"connection": connection, "result": result})
@@ -99,14 +102,16 @@ def connection_test(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @permission_required(VIEW, raise_exception=True)
-def connection_capabilities(request: HttpRequest, pk: int) -> HttpResponse:
+def connection_capabilities(request: PortalRequest, pk: int) -> HttpResponse:
     connection = get_object_or_404(Connection, pk=pk)
-    return render(request, "connections/capabilities.html", capabilities_page(connection=connection))
+    page = selectors.capabilities_page(connection=connection)
+    context = {"connection": connection, "report": page.report, "groups": page.groups}
+    return render(request, "connections/capabilities.html", context)
 
 
 @require_POST
 @permission_required(VIEW, raise_exception=True)
-def context_switch(request):
+def context_switch(request: PortalRequest) -> HttpResponse:
     form = SwitchForm(request.POST)
     if not form.is_valid():
         messages.error(request, "That connection no longer exists.")
@@ -126,7 +131,9 @@ def context_switch(request):
 
 @require_GET
 @permission_required(VIEW, raise_exception=True)
-def scope_picker(request):
+def scope_picker(request: PortalRequest) -> HttpResponse:
     if not request.posthog.configured:
         return render(request, "connections/switcher.html#scope", {"options": None})
-    return render(request, "connections/switcher.html#scope", {"options": scope_options(context=request.posthog)})
+    return render(
+        request, "connections/switcher.html#scope", {"options": selectors.scope_options(context=request.posthog)}
+    )

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.utils.dateparse import parse_datetime
+from apps.posthog.values import moment
 
 # How PostHog's activity names read after a person's name; anything else reads as its words.
 VERBS = {
@@ -48,15 +48,17 @@ class ActivityItem:
     trigger: str = ""
 
 
-def activity_items(entries: list[dict]) -> list[ActivityItem]:
+def activity_items(entries: list[Any]) -> list[ActivityItem]:
     return [_item(entry) for entry in entries if isinstance(entry, dict)]
 
 
-def _item(entry: dict) -> ActivityItem:
-    detail = entry.get("detail") if isinstance(entry.get("detail"), dict) else {}
+def _item(entry: dict[str, Any]) -> ActivityItem:
+    detail = entry.get("detail")
+    if not isinstance(detail, dict):
+        detail = {}
     activity = str(entry.get("activity") or "")
     return ActivityItem(
-        when=parse_datetime(entry["created_at"]) if isinstance(entry.get("created_at"), str) else None,
+        when=moment(entry.get("created_at")),
         who=_who(entry),
         verb=VERBS.get(activity, activity.replace("_", " ")),
         name=str(detail.get("name") or entry.get("item_id") or ""),
@@ -67,14 +69,14 @@ def _item(entry: dict) -> ActivityItem:
     )
 
 
-def _who(entry: dict) -> str:
+def _who(entry: dict[str, Any]) -> str:
     if entry.get("is_system") or not isinstance(entry.get("user"), dict):
         return "PostHog"
     user = entry["user"]
     return str(user.get("first_name") or user.get("email") or "Someone")
 
 
-def _change(change: dict) -> Change:
+def _change(change: dict[str, Any]) -> Change:
     return Change(
         field=str(change.get("field") or change.get("type") or ""),
         action=str(change.get("action") or "changed"),

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -15,7 +17,7 @@ class CoreConfig(AppConfig):
         post_migrate.connect(_ensure_roles, sender=self)
 
 
-def _ensure_roles(sender, **kwargs) -> None:
+def _ensure_roles(sender: AppConfig, **kwargs: Any) -> None:
     from apps.core.roles import roles_ensure
 
     roles_ensure()

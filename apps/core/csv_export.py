@@ -10,6 +10,6 @@ class Echo:
         return value
 
 
-def csv_safe(cell):
+def csv_safe[T](cell: T) -> T | str:
     """A spreadsheet runs a cell starting with = + - @ as a formula; a leading quote keeps it text."""
     return f"'{cell}" if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell

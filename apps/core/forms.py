@@ -2,6 +2,7 @@
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 from django import forms
 
@@ -11,10 +12,10 @@ class JSONTextField(forms.CharField):
 
     widget = forms.Textarea(attrs={"rows": 4, "class": "code", "spellcheck": "false"})
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         return value if value is None or isinstance(value, str) else json.dumps(value, indent=2, ensure_ascii=False)
 
-    def validate(self, value):
+    def validate(self, value: Any) -> None:
         super().validate(value)
         if value:
             try:
@@ -30,7 +31,7 @@ class UtcDateTimeField(forms.DateTimeField):
 
     widget = forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"})
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> datetime | None:
         if value in self.empty_values:
             return None
         if not isinstance(value, datetime):
@@ -40,7 +41,7 @@ class UtcDateTimeField(forms.DateTimeField):
                 raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         if not isinstance(value, datetime):
             return value
         value = value.astimezone(UTC)

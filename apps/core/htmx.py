@@ -10,7 +10,9 @@ def wants_fragment(request: HttpRequest) -> bool:
     """An htmx request that swaps part of the page; a history restore (Back after the cache dropped the page)
     asks for the whole page, as does any request without htmx."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    if not htmx:
+        return False
+    return not htmx.history_restore_request
 
 
 def fragment_or_page(request: HttpRequest, template: str, fragment: str) -> str:

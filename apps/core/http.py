@@ -1,9 +1,12 @@
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
 
-def htmx_redirect(request, to: str, *, next_url: str = "", **kwargs):
+def htmx_redirect(request: HttpRequest, to: str, *, next_url: str = "", **kwargs: Any) -> HttpResponse:
     """Redirect after a write; htmx requests get HX-Redirect so the whole page (and its toasts) reloads."""
     url = resolve_url(to, **kwargs)
     if next_url and url_has_allowed_host_and_scheme(

@@ -1,6 +1,9 @@
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_htmx.http import trigger_client_event
 
@@ -13,10 +16,10 @@ logger = logging.getLogger("portal.upstream")
 class HtmxMessagesMiddleware:
     """On htmx responses, hand queued messages to the page as toasts through HX-Trigger."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if not getattr(request, "htmx", False) or 300 <= response.status_code < 400:
             return response
@@ -24,20 +27,20 @@ class HtmxMessagesMiddleware:
             return response  # the next full page shows them
         toasts = [toast_payload(request, message) for message in messages.get_messages(request)]
         if toasts:
-            trigger_client_event(response, "toasts", toasts)
+            _trigger_toasts(response, toasts)
         return response
 
 
 class UpstreamErrorMiddleware:
     """Any PostHog failure a view lets through becomes a polite message on the page, never a 500."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, PostHogError):
             return None
         logger.warning("upstream error on %s %s: %s", request.method, request.path, type(exception).__name__)
@@ -52,11 +55,17 @@ class UpstreamErrorMiddleware:
                 response["HX-Reswap"] = "innerHTML"
             # Background refreshes show the error in place only; a toast every few seconds is noise.
             if not request.headers.get("X-Portal-Background"):
-                trigger_client_event(response, "toasts", [{"level": "error", "message": exception.user_message}])
+                _trigger_toasts(response, [{"level": "error", "message": exception.user_message}])
             return response
         # PostHog answered: a refusal is a 403, what it does not have a 404; only a failure to answer is a 502.
         kind, status = _page_failure(exception)
         return render(request, "core/upstream_error.html", {**context, "kind": kind}, status=status)
+
+
+def _trigger_toasts(response: HttpResponse, toasts: list[dict[str, Any]]) -> None:
+    """The page's `toasts` event (static/js/portal.js), its detail the list of toasts."""
+    # django-htmx types an event's params as a dict, but HX-Trigger carries any JSON value; the page reads a list.
+    trigger_client_event(response, "toasts", toasts)  # type: ignore[arg-type]
 
 
 def _page_failure(exception: PostHogError) -> tuple[str, int]:

@@ -3,25 +3,34 @@ fields."""
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 
 from apps.posthog.errors import ChangeNotKept, ValidationError
 
 
-def posthog_page(permission: str) -> Callable:
+class _ConnectedRequest(HttpRequest):
+    """For annotations only: `posthog` is the connection context apps/connections/middleware.py sets (a layer above
+    this one; views see it typed as `apps.connections.request.PortalRequest`)."""
+
+    posthog: Any
+
+
+def posthog_page[V: Callable[..., HttpResponseBase]](permission: str) -> Callable[[V], V]:
     """Permission check, then a polite page instead of the view when no PostHog connection is configured."""
 
-    def decorate(view: Callable) -> Callable:
+    def decorate(view: V) -> V:
         @wraps(view)
-        def guarded(request, *args, **kwargs):
+        def guarded(request: _ConnectedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.posthog.configured:
                 return render(request, "core/no_connection.html", status=200)
             return view(request, *args, **kwargs)
 
-        return permission_required(permission, raise_exception=True)(guarded)
+        return cast(V, permission_required(permission, raise_exception=True)(guarded))
 
     return decorate
 

@@ -22,7 +22,9 @@ class OffsetPage[T]:
         return self.offset + len(self.items)
 
     @classmethod
-    def of_answer(cls, answer: dict, *, items: list[T], offset: int, limit: int | None = None) -> "OffsetPage[T]":
+    def of_answer(
+        cls, answer: dict[str, Any], *, items: list[T], offset: int, limit: int | None = None
+    ) -> "OffsetPage[T]":
         """From a DRF list answer ({count, next, previous, results}) and its results turned into `items`; or from an
         answer that only says whether more follow ({results, has_next}: PostHog's session recordings list), paged by
         the `limit` it was asked with."""

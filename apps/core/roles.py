@@ -1,5 +1,10 @@
 """The three roles are Django groups; views check the permissions they grant."""
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the auth models load only once Django's apps are ready
+    from django.contrib.auth.models import AnonymousUser, User
+
 VIEW = "core.view_portal"
 OPERATE = "core.operate"
 ADMINISTER = "core.administer"
@@ -11,7 +16,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
-def role_of(user) -> str | None:
+def role_of(user: "User | AnonymousUser") -> str | None:
     """The strongest role a user holds, for display."""
     if user.is_superuser or user.has_perm(ADMINISTER):
         return "Admin"

@@ -6,12 +6,17 @@ its button. So a view that offers an action answers its htmx request itself inst
 
 import html
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from django.contrib import messages
+from django.contrib.messages.storage.base import Message
+from django.http import HttpRequest
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeData
 
 ACTION_METHODS = frozenset({"get", "post", "put", "patch", "delete"})
+# The request's attribute holding {message: action} for this request only; `toast_payload` reads it.
+_ACTIONS = "toast_actions"
 
 
 @dataclass(frozen=True)
@@ -20,26 +25,28 @@ class ToastAction:
     url: str  # a path on this portal; the button sends it with htmx, CSRF token included
     method: str = "post"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.method not in ACTION_METHODS:
             raise ValueError(f"Not an htmx method: {self.method}")
         if not self.url.startswith("/") or self.url.startswith("//"):
             raise ValueError("A toast action's URL must be a path on this portal")
 
 
-def toast_with_action(request, message: str, *, action: ToastAction, level: int = messages.SUCCESS) -> None:
+def toast_with_action(
+    request: HttpRequest, message: str, *, action: ToastAction, level: int = messages.SUCCESS
+) -> None:
     messages.add_message(request, level, message)
-    request.toast_actions = {**getattr(request, "toast_actions", {}), message: action}
+    setattr(request, _ACTIONS, {**getattr(request, _ACTIONS, {}), message: action})
 
 
-def toast_payload(request, message) -> dict:
+def toast_payload(request: HttpRequest, message: Message) -> dict[str, Any]:
     """What the page's `toasts` event handler takes: {level, message} and, when the view gave one, action."""
     # A message may hold a link (made with format_html, so marked safe) for the next full page; a
     # toast shows text only. Plain messages stay as written: "<access>" in a name is text, not a tag.
     # (The toast sets it as text, so the escapes format_html made are undone.)
     text = html.unescape(strip_tags(str(message))) if isinstance(message.message, SafeData) else str(message)
-    toast = {"level": message.level_tag, "message": text}
-    action = getattr(request, "toast_actions", {}).get(str(message))
+    toast: dict[str, Any] = {"level": message.level_tag, "message": text}
+    action = getattr(request, _ACTIONS, {}).get(str(message))
     if action is not None:
         toast["action"] = asdict(action)
     return toast

@@ -1,3 +1,7 @@
+"""The file system's forms: a folder path as typed, and where an item is moved (or a shortcut to it made)."""
+
+from typing import Any
+
 from django import forms
 
 from apps.file_system.paths import is_within, join_path, split_path
@@ -11,13 +15,13 @@ class FolderPathField(forms.CharField):
     """A folder path typed as "Marketing/Campaigns 2025" ("\\/" inside a name), cleaned to PostHog's form;
     empty for the top level."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 2000)
         kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
         super().__init__(**kwargs)
 
-    def clean(self, value) -> str:
+    def clean(self, value: Any) -> str:
         typed = super().clean(value).strip().strip("/")
         if not typed:
             return ""
@@ -37,15 +41,16 @@ class DestinationForm(forms.Form):
     )
     name = forms.CharField(label="Name", max_length=400, strip=True)
 
-    def __init__(self, *args, item: Item, action: str, **kwargs):
+    def __init__(self, *args: Any, item: Item, action: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.item = item
         self.action = action
         if action == LINK:
             self.fields["name"].help_text = "The shortcut's name; the original keeps its own."
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if "folder" not in cleaned or not cleaned.get("name"):
             return cleaned
         new_path = self.new_path()

@@ -1,4 +1,12 @@
-"""PostHog's file-system paths: "/"-separated segments, a "/" inside a name written as "\\/"."""
+"""PostHog's file-system paths: "/"-separated segments, a "/" inside a name written as "\\/"; and, written once for
+the reads and the writes, where PostHog's API serves the file system itself."""
+
+from apps.posthog.client import api_path
+
+
+def file_system_api_path(project_id: str | int, *rest: str | int) -> str:
+    """`/api/projects/<project>/file_system/…`: the project's file system in PostHog's API (not a path inside it)."""
+    return api_path("projects", project_id, "file_system", *rest)
 
 
 def split_path(path: str) -> list[str]:

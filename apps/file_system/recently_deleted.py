@@ -6,19 +6,21 @@ the newest first, a few at most. Only type, ref and path are kept: nothing secre
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
-from apps.file_system.paths import name_of, parent_of
-from apps.file_system.selectors import type_label
+from apps.connections.request import PortalRequest
+from apps.file_system.paths import name_of
+from apps.file_system.selectors import Filed
+from apps.posthog.values import moment
 
 SESSION_KEY = "file_system_recently_deleted"
 KEPT = 20
 
 
 @dataclass(frozen=True)
-class Deleted:
+class Deleted(Filed):
     type: str
     ref: str
     path: str
@@ -32,33 +34,26 @@ class Deleted:
     def name(self) -> str:
         return name_of(self.path) or self.ref
 
-    @property
-    def folder(self) -> str:
-        return parent_of(self.path)
-
-    @property
-    def type_label(self) -> str:
-        return type_label(self.type)
-
-    def undo_item(self) -> dict:
+    def undo_item(self) -> dict[str, str]:
         return {"type": self.type, "ref": self.ref, "path": self.path}
 
 
-def _bucket(request) -> str:
-    return f"{request.posthog.connection.pk}:{request.posthog.project_id}"
+def _bucket(request: PortalRequest) -> str:
+    connection = request.posthog.connection
+    return f"{connection.pk if connection else ''}:{request.posthog.project_id}"
 
 
-def _stored(request) -> list[dict]:
+def _stored(request: PortalRequest) -> list[dict[str, Any]]:
     return request.session.get(SESSION_KEY, {}).get(_bucket(request), [])
 
 
-def _store(request, entries: list[dict]) -> None:
+def _store(request: PortalRequest, entries: list[dict[str, Any]]) -> None:
     buckets = request.session.get(SESSION_KEY, {})
     buckets[_bucket(request)] = entries[:KEPT]
     request.session[SESSION_KEY] = buckets
 
 
-def deleted_remember(request, *, deleted: list[dict]) -> list[Deleted]:
+def deleted_remember(request: PortalRequest, *, deleted: list[dict[str, Any]]) -> list[Deleted]:
     """Keeps the restorable items of a delete's answer; returns them."""
     now = timezone.now().isoformat()
     kept = [
@@ -72,19 +67,17 @@ def deleted_remember(request, *, deleted: list[dict]) -> list[Deleted]:
     return [_deleted(entry) for entry in kept]
 
 
-def deleted_list(request) -> list[Deleted]:
+def deleted_list(request: PortalRequest) -> list[Deleted]:
     return [_deleted(entry) for entry in _stored(request)]
 
 
-def deleted_find(request, *, key: str) -> Deleted | None:
+def deleted_find(request: PortalRequest, *, key: str) -> Deleted | None:
     return next((item for item in deleted_list(request) if item.key == key), None)
 
 
-def deleted_forget(request, *, key: str) -> None:
+def deleted_forget(request: PortalRequest, *, key: str) -> None:
     _store(request, [entry for entry in _stored(request) if f"{entry['type']}:{entry['ref']}" != key])
 
 
-def _deleted(entry: dict) -> Deleted:
-    return Deleted(
-        type=entry["type"], ref=entry["ref"], path=entry["path"], deleted_at=parse_datetime(entry["deleted_at"])
-    )
+def _deleted(entry: dict[str, Any]) -> Deleted:
+    return Deleted(type=entry["type"], ref=entry["ref"], path=entry["path"], deleted_at=moment(entry["deleted_at"]))

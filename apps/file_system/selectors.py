@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-
-from django.utils.dateparse import parse_datetime
+from typing import Any
 
 from apps.connections.context import PostHogContext
-from apps.file_system.paths import name_of, parent_of, split_path
-from apps.posthog.client import api_path
+from apps.core.paging import OffsetPage
+from apps.file_system.paths import file_system_api_path, name_of, parent_of, split_path
+from apps.posthog.values import moment, person_name
 
 CHILDREN_PAGE_SIZE = 100
 SEARCH_LIMIT = 100
@@ -53,8 +53,25 @@ RESTORABLE_TYPES = frozenset(
 HARD_DELETED_TYPES = frozenset({"link", "survey", "early_access_feature"})
 
 
+class Filed:
+    """What an entry's path and type tell, whether it is listed (Item) or remembered as deleted
+    (recently_deleted.Deleted)."""
+
+    path: str
+    type: str
+
+    @property
+    def folder(self) -> str:
+        """The path of the folder it lies in; "" at the top level."""
+        return parent_of(self.path)
+
+    @property
+    def type_label(self) -> str:
+        return type_label(self.type)
+
+
 @dataclass(frozen=True)
-class Item:
+class Item(Filed):
     """A file-system entry: a folder, or a shortcut or the home of a PostHog object."""
 
     id: str
@@ -72,16 +89,8 @@ class Item:
         return name_of(self.path) or self.path
 
     @property
-    def folder(self) -> str:
-        return parent_of(self.path)
-
-    @property
     def is_folder(self) -> bool:
         return self.type == "folder"
-
-    @property
-    def type_label(self) -> str:
-        return type_label(self.type)
 
     @property
     def undoable(self) -> bool:
@@ -91,13 +100,6 @@ class Item:
     @property
     def hard_deleted(self) -> bool:
         return self.type in HARD_DELETED_TYPES and not self.shortcut
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Item]
-    count: int
-    next_offset: int | None
 
 
 @dataclass(frozen=True)
@@ -120,26 +122,15 @@ def undoable_type(kind: str) -> bool:
     return kind in RESTORABLE_TYPES or kind.startswith("hog_function/")
 
 
-def _path(context: PostHogContext, *rest) -> str:
-    return api_path("projects", context.project_id, "file_system", *rest)
-
-
-def _moment(value) -> datetime | None:
-    return parse_datetime(value) if isinstance(value, str) else None
-
-
-def _user_names(answer: dict) -> dict[int, str]:
+def _user_names(answer: dict[str, Any]) -> dict[Any, str]:
     """{user id: name} from the `users` PostHog sends beside a list page."""
-    names = {}
-    for user in answer.get("users") or []:
-        if isinstance(user, dict) and "id" in user:
-            full = f"{user.get('first_name') or ''} {user.get('last_name') or ''}".strip()
-            names[user["id"]] = full or str(user.get("email") or "")
-    return names
+    users = answer.get("users") or []
+    return {user["id"]: person_name(user) for user in users if isinstance(user, dict) and "id" in user}
 
 
-def item_from(entry: dict, users: dict[int, str] | None = None) -> Item:
-    meta = entry.get("meta") if isinstance(entry.get("meta"), dict) else {}
+def item_from(entry: dict[str, Any], users: dict[Any, str] | None = None) -> Item:
+    meta = entry.get("meta")
+    creator = meta.get("created_by") if isinstance(meta, dict) else None
     return Item(
         id=str(entry["id"]),
         path=str(entry.get("path") or ""),
@@ -147,66 +138,65 @@ def item_from(entry: dict, users: dict[int, str] | None = None) -> Item:
         ref=str(entry.get("ref") or ""),
         href=str(entry.get("href") or ""),
         shortcut=bool(entry.get("shortcut")),
-        created_at=_moment(entry.get("created_at")),
-        last_viewed_at=_moment(entry.get("last_viewed_at")),
-        created_by=(users or {}).get(meta.get("created_by"), ""),
+        created_at=moment(entry.get("created_at")),
+        last_viewed_at=moment(entry.get("last_viewed_at")),
+        created_by=(users or {}).get(creator, ""),
     )
 
 
-def _page(context: PostHogContext, params: dict, offset: int = 0) -> Page:
-    answer = context.client.get(_path(context), params={**params, "offset": offset})
+def _page(context: PostHogContext, params: dict[str, Any], offset: int = 0) -> OffsetPage[Item]:
+    answer = context.client.get(file_system_api_path(context.project_id), params={**params, "offset": offset})
     answer = answer if isinstance(answer, dict) else {}
     users = _user_names(answer)
     items = [item_from(entry, users) for entry in answer.get("results") or [] if isinstance(entry, dict)]
-    limit = params["limit"]
-    return Page(
-        items=items,
-        count=answer.get("count") if isinstance(answer.get("count"), int) else len(items),
-        next_offset=offset + limit if answer.get("next") else None,
-    )
+    return OffsetPage.of_answer(answer, items=items, offset=offset, limit=params["limit"])
 
 
-def file_system_children(*, context: PostHogContext, folder: str, offset: int = 0) -> Page:
+def file_system_children(*, context: PostHogContext, folder: str, offset: int = 0) -> OffsetPage[Item]:
     """What lies directly in `folder` ("" for the top level): folders first, then by name."""
-    params = {"depth": len(split_path(folder)) + 1, "limit": CHILDREN_PAGE_SIZE}
+    params: dict[str, Any] = {"depth": len(split_path(folder)) + 1, "limit": CHILDREN_PAGE_SIZE}
     if folder:
         params["parent"] = folder
     return _page(context, params, offset)
 
 
-def file_system_search(*, context: PostHogContext, query: str) -> Page:
+def file_system_search(*, context: PostHogContext, query: str) -> OffsetPage[Item]:
     """PostHog's search: words, "quoted phrases", `-word`, and `type:`, `name:`, `path:`, `user:` filters."""
     return _page(context, {"search": query, "limit": SEARCH_LIMIT})
 
 
-def file_system_unfiled_items(*, context: PostHogContext) -> Page:
+def file_system_unfiled_items(*, context: PostHogContext) -> OffsetPage[Item]:
     """The newest items PostHog filed under "Unfiled" because nobody gave them a folder."""
     params = {"parent": UNFILED_FOLDER, "not_type": "folder", "order_by": "-created_at", "limit": UNFILED_SHOWN}
     return _page(context, params)
 
 
 def file_system_get(*, context: PostHogContext, entry_id: str) -> Item:
-    return item_from(context.client.get(_path(context, entry_id)))
+    return item_from(context.client.get(file_system_api_path(context.project_id, entry_id)))
 
 
 def file_system_folder(*, context: PostHogContext, path: str) -> Item | None:
     """The folder entry at exactly this path, if there is one."""
-    answer = context.client.get(_path(context), params={"path": path, "type": "folder", "limit": 1})
-    results = answer.get("results") if isinstance(answer, dict) else None
-    return item_from(results[0]) if results else None
+    return _first(context, {"path": path, "type": "folder"})
 
 
 def file_system_entry_for(*, context: PostHogContext, kind: str, ref: str) -> Item | None:
     """Where an object (a cohort, say) is filed; its original rather than a shortcut to it."""
-    answer = context.client.get(_path(context), params={"type": kind, "ref": ref, "limit": 1})
+    return _first(context, {"type": kind, "ref": ref})
+
+
+def _first(context: PostHogContext, params: dict[str, str]) -> Item | None:
+    answer = context.client.get(file_system_api_path(context.project_id), params={**params, "limit": 1})
     results = answer.get("results") if isinstance(answer, dict) else None
-    return item_from(results[0]) if results else None
+    return item_from(results[0]) if results and isinstance(results[0], dict) else None
 
 
 def file_system_folder_paths(*, context: PostHogContext) -> list[str]:
     """Every folder's path, for choosing where to move or link an item."""
     folders = context.client.paginate(
-        _path(context), params={"type": "folder", "limit": FOLDER_PAGE_SIZE}, max_items=MAX_FOLDERS
+        file_system_api_path(context.project_id),
+        params={"type": "folder", "limit": FOLDER_PAGE_SIZE},
+        max_items=MAX_FOLDERS,
     )
     return sorted({str(folder.get("path") or "") for folder in folders} - {""}, key=str.casefold)
 
@@ -214,20 +204,22 @@ def file_system_folder_paths(*, context: PostHogContext) -> list[str]:
 def file_system_count(*, context: PostHogContext, path: str) -> int:
     """How many entries lie below `path`, at any depth. PostHog answers this read to a POST, which reads the
     path from the query string."""
-    answer = context.client.post(_path(context, "count_by_path"), params={"path": path}, reads_only=True)
+    answer = context.client.post(
+        file_system_api_path(context.project_id, "count_by_path"), params={"path": path}, reads_only=True
+    )
     count = answer.get("count") if isinstance(answer, dict) else None
     return count if isinstance(count, int) else 0
 
 
 def file_system_recent_views(*, context: PostHogContext) -> list[RecentView]:
     """What the API key's user opened lately, newest first, each with where it is filed (if it still is)."""
-    answer = context.client.get(_path(context, "log_view"), params={"limit": RECENT_VIEWS})
+    answer = context.client.get(file_system_api_path(context.project_id, "log_view"), params={"limit": RECENT_VIEWS})
     views = [view for view in answer or [] if isinstance(view, dict) and view.get("type") and view.get("ref")]
     return [
         RecentView(
             type=str(view["type"]),
             ref=str(view["ref"]),
-            viewed_at=_moment(view.get("viewed_at")),
+            viewed_at=moment(view.get("viewed_at")),
             item=file_system_entry_for(context=context, kind=str(view["type"]), ref=str(view["ref"])),
         )
         for view in views[:RECENT_VIEWS]

@@ -1,6 +1,7 @@
 """The groups pages' forms: find a group, create one, set one of its properties."""
 
 import json
+from typing import Any, cast
 
 from django import forms
 
@@ -15,15 +16,16 @@ PROPERTY_FIELDS = {"key": "property"}
 
 
 class GroupTypeChoiceField(forms.TypedChoiceField):
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(label="Group type", coerce=int, **kwargs)
 
 
 class _GroupTypeForm(forms.Form):
-    def __init__(self, *args, group_types: list[GroupType], **kwargs):
+    def __init__(self, *args: Any, group_types: list[GroupType], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.group_types = {group_type.index: group_type for group_type in group_types}
-        self.fields["type"].choices = [(t.index, t.plural) for t in group_types]
+        field = cast(forms.ChoiceField, self.fields["type"])  # each subclass declares a GroupTypeChoiceField
+        field.choices = [(t.index, t.plural) for t in group_types]
 
     @property
     def group_type(self) -> GroupType:
@@ -34,7 +36,7 @@ class GroupFindForm(_GroupTypeForm):
     type = GroupTypeChoiceField()
     key = forms.CharField(label="Key", max_length=MAX_KEY_LENGTH)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Ids of its own: the form also sits on the list page beside the search.
         super().__init__(*args, auto_id="find-%s", **kwargs)
 
@@ -69,7 +71,7 @@ class PropertyValueForm(forms.Form):
         help_text="Numbers, true/false, [lists] and {objects} are saved as such; put text in quotes to keep it text.",
     )
 
-    def clean_value(self):
+    def clean_value(self) -> Any:
         return value_parse(self.cleaned_data["value"])
 
 

@@ -5,39 +5,34 @@ names the group of a property edit in the query string; it stays in the path the
 """
 
 from typing import Any
-from urllib.parse import urlencode
 
 from apps.audit.masking import is_secret_key
 from apps.connections.context import PostHogContext
+from apps.groups.paths import group_action_path, groups_path
 
 
-def group_create(*, context: PostHogContext, group_type_index: int, group_key: str, properties: dict) -> dict:
+def group_create(*, context: PostHogContext, group_type_index: int, group_key: str, properties: dict) -> Any:
     data = {"group_type_index": group_type_index, "group_key": group_key, "group_properties": properties}
-    return context.client.post(context.team_path("groups"), json=data)
+    return context.client.post(groups_path(context), json=data)
 
 
 def group_property_update(
     *, context: PostHogContext, group_type_index: int, group_key: str, key: str, value: Any
-) -> dict:
+) -> Any:
     """Sets (or adds) one property; answers the group as PostHog now holds it."""
     # A property named like a secret has its value masked in the audit trail, as PostHog's answer is.
     secret_keys = frozenset({"value"}) if is_secret_key(key) else frozenset()
     return context.client.post(
-        _property_action_path(context, "update_property", group_type_index, group_key),
+        group_action_path(context, "update_property", group_type_index=group_type_index, group_key=group_key),
         json={"key": key, "value": value},
-        before_path=_property_action_path(context, "find", group_type_index, group_key),
+        before_path=group_action_path(context, "find", group_type_index=group_type_index, group_key=group_key),
         secret_keys=secret_keys,
     )
 
 
-def group_property_delete(*, context: PostHogContext, group_type_index: int, group_key: str, key: str) -> dict:
+def group_property_delete(*, context: PostHogContext, group_type_index: int, group_key: str, key: str) -> Any:
     return context.client.post(
-        _property_action_path(context, "delete_property", group_type_index, group_key),
+        group_action_path(context, "delete_property", group_type_index=group_type_index, group_key=group_key),
         json={"$unset": key},
-        before_path=_property_action_path(context, "find", group_type_index, group_key),
+        before_path=group_action_path(context, "find", group_type_index=group_type_index, group_key=group_key),
     )
-
-
-def _property_action_path(context: PostHogContext, action: str, group_type_index: int, group_key: str) -> str:
-    query = urlencode({"group_type_index": group_type_index, "group_key": group_key})
-    return f"{context.team_path('groups', action)}?{query}"

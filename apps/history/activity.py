@@ -12,13 +12,12 @@ stopped (also kept in the cache), so every group is visited over time at a fixed
 
 import hashlib
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from django.core.cache import cache
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from apps.audit.naming import group_object_id
 from apps.connections.capabilities import Unavailable
@@ -36,6 +35,8 @@ from apps.posthog.errors import (
     PersonalKeyRefused,
     PostHogError,
 )
+from apps.posthog.paths import plugins_path
+from apps.posthog.values import moment
 
 PAGE_SIZE = 100
 # Group activity lists read per poll: 20 every 10 minutes visits 1,000 groups in about eight hours.
@@ -76,68 +77,82 @@ class Backlog:
             self.starts = sorted({*self.starts, index})
 
 
+@dataclass(frozen=True)
+class _Poll:
+    """What every request and store of one connection's poll shares."""
+
+    client: PostHogClient
+    connection: Connection
+    result: PollResult
+    now: datetime  # stands in for entries whose `created_at` PostHog left out or garbled
+
+    def get(self, path: str, params: dict | None) -> Any | None:
+        """One GET paid from the pollers' budget; None when the budget is spent."""
+        return budgeted_get(
+            client=self.client, connection=self.connection, path=path, params=params, result=self.result
+        )
+
+
 def activity_snapshot_poll(*, connection: Connection, now: datetime | None = None) -> PollResult:
     """Store new activity entries of the organization's plugins and configs, and of the next groups in turn.
 
     `now` stands in for entries whose `created_at` PostHog left out or garbled.
     """
-    now = now or timezone.now()
-    client = poll_client(connection=connection)
-    result = PollResult()
+    poll = _Poll(poll_client(connection=connection), connection, PollResult(), now or timezone.now())
     plugins = ActivitySource(
         key="plugins",
-        path=api_path("organizations", connection.organization_id or "@current", "plugins", "activity"),
+        path=plugins_path(connection.organization_id or "@current", "activity"),
         params={},
         scope="Plugin",
     )
-    if _plugins_poll(client=client, connection=connection, source=plugins, result=result, now=now):
+    if _plugins_poll(poll, plugins):
         try:
-            _groups_poll(client=client, connection=connection, result=result, now=now)
+            _groups_poll(poll)
         except PermissionDenied as error:
             # A key without the group scopes: plugin activity is still kept; the run says what is missing.
-            result.errors.append(f"Groups activity: {error.user_message}")
-    return result
+            poll.result.errors.append(f"Groups activity: {error.user_message}")
+    return poll.result
 
 
-def _plugins_poll(
-    *, client: PostHogClient, connection: Connection, source: ActivitySource, result: PollResult, now: datetime
-) -> bool:
+def _plugins_poll(poll: _Poll, source: ActivitySource) -> bool:
     """The organization's plugin activity, where PostHog gives it: current versions refuse it to every personal API
     key (its action declares no scope). That is said once per run, not counted a failure, and groups go on."""
-    if refusal := Unavailable(connection=connection).plugin_activity:
-        result.notes.append(f"Plugin activity is not kept: {refusal.reason}")
+    if refusal := Unavailable(connection=poll.connection).plugin_activity:
+        poll.result.notes.append(f"Plugin activity is not kept: {refusal.reason}")
         return True
     try:
-        return _source_poll(client=client, connection=connection, source=source, result=result, now=now)
+        return _source_poll(poll, source)
     except (PersonalKeyRefused, EndpointNotFound) as error:
-        result.notes.append(f"Plugin activity is not kept: {error.user_message}")
+        poll.result.notes.append(f"Plugin activity is not kept: {error.user_message}")
         return True
 
 
 # One list ------------------------------------------------------------------------------------------------
 
 
-def _source_poll(
-    *, client: PostHogClient, connection: Connection, source: ActivitySource, result: PollResult, now: datetime
-) -> bool:
+def _source_poll(poll: _Poll, source: ActivitySource) -> bool:
     """Read a list from the top down to known entries, then its backlog; False when the budget ran out."""
-    key = f"activity-backlog:{connection.pk}:{source.key}"
+    key = f"activity-backlog:{poll.connection.pk}:{source.key}"
     backlog = Backlog(**cache.get(key, {}))
     position, resumed, first_page = 0, False, True
     try:
         while True:
             page_number = position // PAGE_SIZE + 1
             params = {**source.params, "page": page_number, "limit": PAGE_SIZE}
-            answer = budgeted_get(client=client, connection=connection, path=source.path, params=params, result=result)
+            answer = poll.get(source.path, params)
             if answer is None:
                 backlog.cut_at(position)
                 return False
             entries, more, total = _activity_page(answer)
             backlog.list_grew_to(total)
             new = _entries_store(
-                connection=connection, entries=entries, scope=source.scope, now=now, object_id=source.object_id
+                connection=poll.connection,
+                entries=entries,
+                scope=source.scope,
+                now=poll.now,
+                object_id=source.object_id,
             )
-            result.items_stored += new
+            poll.result.items_stored += new
             # A backlog read may start on a page read before the cut (the list moved meanwhile): look further.
             if more and (new or (resumed and first_page)):
                 position, first_page = page_number * PAGE_SIZE, False
@@ -184,30 +199,21 @@ def _entries_store(*, connection: Connection, entries: list, scope: str, now: da
 
 
 def _snapshot(*, connection: Connection, entry: dict, scope: str, now: datetime) -> ActivitySnapshot:
-    user = entry.get("user") if isinstance(entry.get("user"), dict) else None
-    by_system = bool(entry.get("is_system")) or user is None
-    name = "" if by_system else " ".join(str(user.get(part) or "") for part in ("first_name", "last_name")).strip()
+    user = entry.get("user")
+    # PostHog's own changes name no user (or say `is_system`).
+    person = user if isinstance(user, dict) and not entry.get("is_system") else None
+    name = " ".join(str(person.get(part) or "") for part in ("first_name", "last_name")).strip() if person else ""
     return ActivitySnapshot(
         connection=connection,
         scope=str(entry.get("scope") or scope)[:40],
         activity_id=str(entry["id"])[:64],
         item_id=str(entry.get("item_id") or "")[:200],
         activity=str(entry.get("activity") or "")[:80],
-        created_at=_created_at(entry.get("created_at")) or now,
-        user_name=SYSTEM_USER if by_system else name[:200],
-        user_email="" if by_system else str(user.get("email") or "")[:254],
+        created_at=moment(entry.get("created_at")) or now,
+        user_name=SYSTEM_USER if person is None else name[:200],
+        user_email="" if person is None else str(person.get("email") or "")[:254],
         entry=entry,
     )
-
-
-def _created_at(value: Any) -> datetime | None:
-    try:
-        moment = parse_datetime(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-    if moment is not None and timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=UTC)
-    return moment
 
 
 # Groups ----------------------------------------------------------------------------------------------------
@@ -222,10 +228,9 @@ class GroupsPosition:
     offset: int = 0
 
 
-def _groups_poll(*, client: PostHogClient, connection: Connection, result: PollResult, now: datetime) -> None:
-    project_path = ("projects", connection.project_id or "@current")
-    types_path = api_path(*project_path, "groups_types")
-    types = budgeted_get(client=client, connection=connection, path=types_path, params=None, result=result)
+def _groups_poll(poll: _Poll) -> None:
+    project_path = ("projects", poll.connection.project_id or "@current")
+    types = poll.get(api_path(*project_path, "groups_types"), None)
     if types is None:
         return
     indexes = sorted(
@@ -233,36 +238,23 @@ def _groups_poll(*, client: PostHogClient, connection: Connection, result: PollR
     )
     if not indexes:
         return
-    key = f"activity-groups:{connection.pk}"
+    key = f"activity-groups:{poll.connection.pk}"
     position = GroupsPosition(**cache.get(key, {}))
     if position.type_index not in indexes:
         position = GroupsPosition(type_index=_following(indexes, position.type_index))
     first_type, visited = position.type_index, 0
     try:
         while visited < GROUPS_PER_POLL:
-            params = {"group_type_index": position.type_index}
+            params: dict[str, Any] = {"group_type_index": position.type_index}
             if position.cursor:
                 params["cursor"] = position.cursor
-            page = budgeted_get(
-                client=client,
-                connection=connection,
-                path=api_path(*project_path, "groups"),
-                params=params,
-                result=result,
-            )
+            page = poll.get(api_path(*project_path, "groups"), params)
             if page is None:
                 return
             groups = [g for g in _results(page) if isinstance(g, dict) and g.get("group_key") not in (None, "")]
             for group in groups[position.offset : position.offset + GROUPS_PER_POLL - visited]:
                 try:
-                    finished = _group_poll(
-                        client=client,
-                        connection=connection,
-                        project_path=project_path,
-                        group=group,
-                        result=result,
-                        now=now,
-                    )
+                    finished = _group_poll(poll, project_path, group)
                 except PostHogError:
                     position.offset += 1  # one failing group must not hold up the others on the next poll
                     raise
@@ -283,15 +275,7 @@ def _groups_poll(*, client: PostHogClient, connection: Connection, result: PollR
         cache.set(key, asdict(position), timeout=STATE_TIMEOUT)
 
 
-def _group_poll(
-    *,
-    client: PostHogClient,
-    connection: Connection,
-    project_path: tuple,
-    group: dict,
-    result: PollResult,
-    now: datetime,
-) -> bool:
+def _group_poll(poll: _Poll, project_path: tuple[str, str], group: dict) -> bool:
     group_type_index, group_key = group["group_type_index"], str(group["group_key"])
     source = ActivitySource(
         key="group:" + hashlib.sha1(f"{group_type_index}:{group_key}".encode()).hexdigest(),
@@ -301,7 +285,7 @@ def _group_poll(
         object_id=group_object_id(group_type_index, group_key),
     )
     try:
-        return _source_poll(client=client, connection=connection, source=source, result=result, now=now)
+        return _source_poll(poll, source)
     except NotFound:
         return True  # deleted since the list was read: nothing left to keep
 

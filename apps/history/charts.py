@@ -205,12 +205,15 @@ def line_chart(
     if samples and end - times[-1] > allowed[-1]:
         gaps.append(Band(xs[-1], round(x_at(end) - xs[-1], 1), _gap_title(times[-1], None)))
 
+    # Where each value lies (runs hold only samples with one; a sample without lies on the axis).
+    ys = [float(frame.plot_bottom) if sample.value is None else y_of(sample.value) for sample in samples]
+
     def marker(i: int) -> Marker:
-        return Marker(xs[i], y_of(samples[i].value), _title(samples[i], value_label))
+        return Marker(xs[i], ys[i], _title(samples[i], value_label))
 
     return LineChart(
         frame=frame,
-        segments=[" ".join(f"{xs[i]},{y_of(samples[i].value)}" for i in run) for run in runs if len(run) > 1],
+        segments=[" ".join(f"{xs[i]},{ys[i]}" for i in run) for run in runs if len(run) > 1],
         dots=[marker(run[0]) for run in runs if len(run) == 1],
         markers=[marker(i) for run in runs for i in run] if hover else [],
         nulls=_merged(nulls),

@@ -13,9 +13,9 @@ from django.utils import timezone
 from apps.connections.capabilities import capability_record
 from apps.connections.models import Capability, Connection
 from apps.history.models import DeliverySnapshot
-from apps.history.polling import budgeted_get, page_items, poll_client
+from apps.history.polling import budgeted_get, config_listed, page_items, poll_client
 from apps.history.results import PollResult
-from apps.posthog.client import api_path
+from apps.posthog.paths import plugin_configs_path
 
 # The whole project in one request where PostHog allows it; more configs cost a request per further page.
 CONFIG_PAGE_SIZE = 500
@@ -32,7 +32,7 @@ def delivery_snapshot_take(*, connection: Connection, now: datetime | None = Non
     project_id = connection.project_id or "@current"
     client = poll_client(connection=connection)
     result = PollResult()
-    path: str | None = api_path("projects", project_id, "plugin_configs")
+    path: str | None = plugin_configs_path(project_id)
     params: dict | None = {"limit": CONFIG_PAGE_SIZE}
     while path:
         page = budgeted_get(client=client, connection=connection, path=path, params=params, result=result)
@@ -72,7 +72,7 @@ def _snapshots_store(*, connection: Connection, project_id: str, taken_at: datet
             resolution=DeliverySnapshot.RAW,
         )
         for config in configs
-        if isinstance(config, dict) and _is_id(config.get("id")) and not config.get("deleted")
+        if config_listed(config)
     }
     already = set(
         DeliverySnapshot.objects.filter(
@@ -129,10 +129,6 @@ def delivery_hourly_rollup(*, snapshots: list[DeliverySnapshot]) -> None:
     """
     with database.cursor() as cursor:
         cursor.execute(sql, params)
-
-
-def _is_id(value: Any) -> bool:
-    return (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, str) and value.isdigit())
 
 
 def _rate(value: Any) -> float | None:

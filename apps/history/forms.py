@@ -1,14 +1,17 @@
 """The history pages' forms: a chart's time range, the log explorer's filters and a polling schedule."""
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, cast
 
 from django import forms
 from django.http import QueryDict
-from django_celery_beat.models import IntervalSchedule, PeriodicTask
+from django_celery_beat.models import IntervalSchedule
 
-from apps.audit.services import audit_record_local
 from apps.core.forms import UtcDateTimeField
-from apps.history.selectors import HISTORY_TASKS, LogPosition, Schedule
+from apps.history.kinds import HISTORY_TASKS
+from apps.history.presenters import interval_words
+from apps.history.selectors.logs import LogFilters, LogPosition
+from apps.history.selectors.status import Schedule
 from apps.plugins.forms.logs import LOG_TYPES, SOURCES
 
 CHART_RANGES = {"24h": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30)}
@@ -25,26 +28,38 @@ class DeliveryRangeForm(forms.Form):
     start = forms.DateField(required=False, label="From (UTC)", widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(required=False, label="To (UTC)", widget=forms.DateInput(attrs={"type": "date"}))
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:
             self.add_error("end", "“To” must be on or after “From”.")
-        elif (start or end) and _day_start(end or datetime.now(UTC).date()) - _day_start(start or end) > LONGEST_CHART:
-            self.add_error("start", f"Pick at most {LONGEST_CHART.days} days.")
+        elif first := start or end:
+            if _day_start(end or datetime.now(UTC).date()) - _day_start(first) > LONGEST_CHART:
+                self.add_error("start", f"Pick at most {LONGEST_CHART.days} days.")
         return cleaned
 
     @property
     def custom(self) -> bool:
         return bool(self.cleaned_data.get("start") or self.cleaned_data.get("end"))
 
+    @property
+    def quick_range(self) -> str:
+        """The quick range applied ("24h" by default); "" for a custom range or invalid input."""
+        if not self.is_valid() or self.custom:
+            return ""
+        return self.cleaned_data.get("range") or "24h"
+
     def bounds(self, *, now: datetime) -> tuple[datetime, datetime]:
-        """(since, until): a custom range covers its days whole; one side missing is a single day."""
+        """(since, until): a custom range covers its days whole; one side missing is a single day. Invalid input
+        shows the last 24 hours."""
+        if not self.is_valid():
+            return now - CHART_RANGES["24h"], now
         if self.custom:
             start = self.cleaned_data["start"] or self.cleaned_data["end"]
             end = self.cleaned_data["end"] or start
             return _day_start(start), _day_start(end) + timedelta(days=1)
-        return now - CHART_RANGES[self.cleaned_data.get("range") or "24h"], now
+        return now - CHART_RANGES[self.quick_range], now
 
 
 class LogExplorerForm(forms.Form):
@@ -62,7 +77,7 @@ class LogExplorerForm(forms.Form):
     before = UtcDateTimeField(required=False, label="To (UTC)")
     cursor = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, data, *, configs: dict[int, str]):
+    def __init__(self, data: QueryDict, *, configs: dict[int, str]) -> None:
         data = data.copy()
         if span := LOG_RANGES.get(data.get("range", "")):
             # A quick range fills in "From" as of now, so the form shows exactly what is applied.
@@ -73,7 +88,7 @@ class LogExplorerForm(forms.Form):
         if asked.isdigit() and int(asked) not in configs:
             # A link from a config whose logs the poller has not reached yet: an empty page says so.
             configs = {**configs, int(asked): f"Config {asked} (no logs stored)"}
-        self.fields["config"].choices = [("", "All configs")] + [
+        cast(forms.ChoiceField, self.fields["config"]).choices = [("", "All configs")] + [
             (config_id, name or f"Config {config_id}") for config_id, name in configs.items()
         ]
 
@@ -84,19 +99,23 @@ class LogExplorerForm(forms.Form):
             raise forms.ValidationError("This page link is damaged: start again from the newest entries.")
         return position
 
-    def filters(self) -> dict:
+    def filters(self) -> LogFilters:
         """The selectors' keyword arguments (without the cursor)."""
         data = self.cleaned_data
-        return {
-            "plugin_config_id": data["config"],
-            "types": data["types"] or None,
-            "sources": data["sources"] or None,
-            "after": data["after"],
-            "before": data["before"],
-            "search": data["search"],
-        }
+        return LogFilters(
+            plugin_config_id=data["config"],
+            types=data["types"] or None,
+            sources=data["sources"] or None,
+            after=data["after"],
+            before=data["before"],
+            search=data["search"],
+        )
 
-    def query(self, *, without: tuple[str, ...] = (), **extra) -> str:
+    @property
+    def cursor_position(self) -> LogPosition | None:
+        return self.cleaned_data["cursor"]
+
+    def query(self, *, without: tuple[str, ...] = (), **extra: object) -> str:
         """The applied filters as a query string (quick ranges resolved), with `extra` parameters added."""
         data = QueryDict(mutable=True)
         cleaned = self.cleaned_data
@@ -120,16 +139,17 @@ class ScheduleForm(forms.Form):
     unit = forms.ChoiceField(choices=[(unit, unit) for unit in UNITS], label="Unit")
     enabled = forms.BooleanField(required=False, label="Enabled", help_text="A disabled schedule stops this polling.")
 
-    def __init__(self, *args, schedule: Schedule, **kwargs):
+    def __init__(self, data: QueryDict | None = None, *, schedule: Schedule) -> None:
         self.schedule = schedule
         every = schedule.every
         seconds = int(every.total_seconds()) if every else 300
         unit = next(unit for unit, size in reversed(self.UNITS.items()) if seconds % size == 0)
         initial = {"every": seconds // self.UNITS[unit], "unit": unit}
-        super().__init__(*args, initial={**initial, "enabled": schedule.periodic_task.enabled}, **kwargs)
+        super().__init__(data, initial={**initial, "enabled": schedule.periodic_task.enabled})
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if "every" not in cleaned or "unit" not in cleaned:
             return cleaned
         seconds = cleaned["every"] * self.UNITS[cleaned["unit"]]
@@ -145,50 +165,6 @@ class ScheduleForm(forms.Form):
             )
         cleaned["seconds"] = seconds
         return cleaned
-
-    def save(self, *, actor) -> PeriodicTask:
-        """Point the beat schedule at the new interval (django-celery-beat notices the change) and audit it."""
-        task = self.schedule.periodic_task
-        before = _schedule_state(task)
-        every, period = self.cleaned_data["every"], self.cleaned_data["unit"]
-        # Intervals are not unique in django-celery-beat: reuse the first equal one.
-        task.interval = IntervalSchedule.objects.filter(every=every, period=period).order_by(
-            "pk"
-        ).first() or IntervalSchedule.objects.create(every=every, period=period)
-        task.crontab = task.solar = task.clocked = None
-        task.enabled = self.cleaned_data["enabled"]
-        task.save()
-        after = _schedule_state(task)
-        audit_record_local(
-            actor=actor,
-            area="history",
-            object_id=str(task.pk),
-            method="PATCH",
-            description=f"Schedule “{task.name}”: {before['schedule']}{'' if before['enabled'] else ' (disabled)'}"
-            f" → {after['schedule']}{'' if after['enabled'] else ' (disabled)'}",
-            before=before,
-            after=after,
-        )
-        return task
-
-
-def _schedule_state(task: PeriodicTask) -> dict:
-    interval = task.interval
-    return {
-        "schedule": str(interval or task.crontab or task.solar or task.clocked or "none"),
-        "interval_seconds": int(timedelta(**{interval.period: interval.every}).total_seconds()) if interval else None,
-        "enabled": task.enabled,
-    }
-
-
-def interval_words(span: timedelta) -> str:
-    """5 minutes, 1 hour, 10 seconds."""
-    seconds = int(span.total_seconds())
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds % size == 0:
-            count = seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''}"
-    return f"{seconds} seconds"
 
 
 def _day_start(day: date) -> datetime:

@@ -28,11 +28,13 @@ from django.utils import timezone
 from apps.connections.models import Connection
 from apps.history.budget import budget_per_minute
 from apps.history.models import LogCursor, PluginLogEntry
-from apps.history.polling import budgeted_get, page_items, poll_client
+from apps.history.polling import budgeted_get, config_listed, page_items, poll_client
 from apps.history.results import PollResult
-from apps.posthog.client import PostHogClient, api_path
+from apps.posthog.client import PostHogClient
 from apps.posthog.errors import PostHogError, ServerError, Throttled, Unreachable, UpstreamTimeout
 from apps.posthog.log_paging import older_page_start, one_instant
+from apps.posthog.paths import plugin_configs_path
+from apps.posthog.values import moment
 
 PAGE_SIZE = 500
 PAGES_PER_POLL = 20  # per config and poll: 10,000 entries
@@ -126,7 +128,7 @@ def _configs_list(
 ) -> dict[int, dict] | None:
     """The project's plugin configs by id; None when the budget ran out before all were read."""
     configs: dict[int, dict] = {}
-    path: str | None = api_path("projects", project_id, "plugin_configs")
+    path: str | None = plugin_configs_path(project_id)
     params: dict | None = {"limit": PAGE_SIZE}
     while path:
         page = budgeted_get(client=client, connection=connection, path=path, params=params, result=result)
@@ -135,7 +137,7 @@ def _configs_list(
         items, path = page_items(page, "plugin configs")
         params = None  # `next` carries the query
         for config in items:
-            if isinstance(config, dict) and _is_id(config.get("id")) and not config.get("deleted"):
+            if config_listed(config):
                 configs[int(config["id"])] = config
     return configs
 
@@ -160,7 +162,7 @@ def _cursor_poll(
         params["after"] = (cursor.newest_timestamp - overlap).isoformat()
     if cursor.catchup_before:
         params["before"] = cursor.catchup_before.isoformat()
-    path = api_path("projects", cursor.project_id, "plugin_configs", cursor.plugin_config_id, "logs")
+    path = plugin_configs_path(cursor.project_id, cursor.plugin_config_id, "logs")
     top = cursor.catchup_newest  # the newest entry of this read, or of the backlog it goes on with
     stored_before = result.items_stored
     saw_error, closed, budget_left = False, False, True
@@ -173,7 +175,7 @@ def _cursor_poll(
             break
         entries, next_url = page_items(page, "plugin log entries")
         entries = [e for e in entries if isinstance(e, dict)]
-        moments = [m for m in (_moment(e.get("timestamp")) for e in entries) if m]
+        moments = [m for m in (moment(e.get("timestamp")) for e in entries) if m]
         saw_error = saw_error or any(e.get("type") == "ERROR" for e in entries)
         if moments:
             top = max(top or moments[0], *moments)
@@ -256,20 +258,6 @@ def _cursor_failed(*, cursor: LogCursor, error: PostHogError, now: datetime) -> 
     )
 
 
-def _is_id(value: Any) -> bool:
-    return (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, str) and value.isdigit())
-
-
-def _moment(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 # Storing -------------------------------------------------------------------------------------------------
 
 
@@ -313,8 +301,8 @@ def _rows(*, cursor: LogCursor, entries: list[dict]) -> dict[str, tuple]:
     for entry in entries:
         if not isinstance(entry, dict) or entry.get("id") in (None, ""):
             continue
-        moment = _moment(entry.get("timestamp"))
-        if moment is None:
+        at = moment(entry.get("timestamp"))
+        if at is None:
             continue
         entry_id = str(entry["id"])[:64]
         rows[entry_id] = (
@@ -322,7 +310,7 @@ def _rows(*, cursor: LogCursor, entries: list[dict]) -> dict[str, tuple]:
             cursor.project_id,
             cursor.plugin_config_id,
             entry_id,
-            moment,
+            at,
             _text(entry.get("source"), 16),
             _text(entry.get("type"), 8),
             _text(entry.get("message")),  # whole, however long

@@ -43,3 +43,13 @@ def page_items(page: Any, what: str) -> tuple[list, str | None]:
         next_url = page.get("next")
         return page["results"], next_url if isinstance(next_url, str) and next_url else None
     raise BadResponse(f"Expected a list of {what} from PostHog.")
+
+
+def config_listed(config: Any) -> bool:
+    """A plugin config from PostHog's list that can be stored: an object with an id, not deleted."""
+    if not isinstance(config, dict) or config.get("deleted"):
+        return False
+    config_id = config.get("id")
+    return (isinstance(config_id, int) and not isinstance(config_id, bool)) or (
+        isinstance(config_id, str) and config_id.isdigit()
+    )

@@ -10,6 +10,7 @@ crash) finds nothing left to fold.
 """
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -76,7 +77,7 @@ def _fold(*, connection_id: int, start: datetime, end: datetime) -> int:
         connection_id=connection_id, resolution=DeliverySnapshot.RAW, taken_at__gte=start, taken_at__lt=end
     )
     hour = TruncHour("taken_at", tzinfo=UTC)
-    same_hour = {"partition_by": [F("project_id"), F("plugin_config_id"), hour]}
+    same_hour: dict[str, Any] = {"partition_by": [F("project_id"), F("plugin_config_id"), hour]}
     # One row per config and hour: the mean of its rates (NULLs ignored, so None when all are NULL), and the
     # enabled state and name of its last snapshot.
     hours = (

@@ -7,7 +7,9 @@ or a task renamed by an Admin stays as the Admin left it.
 
 from dataclasses import dataclass
 
-from django_celery_beat.models import DAYS, MINUTES, SECONDS
+from django_celery_beat.models import DAYS, MINUTES, SECONDS, IntervalSchedule
+
+from apps.history import kinds
 
 
 @dataclass(frozen=True)
@@ -19,38 +21,25 @@ class DefaultSchedule:
     description: str
 
 
-DEFAULT_SCHEDULES = (
-    DefaultSchedule(
-        name="Poll plugin logs",
-        task="apps.history.tasks.poll_logs",
-        every=30,
-        period=SECONDS,
-        description="Reads new plugin log entries of every connection, so logs outlive PostHog's week.",
+# What each schedule says of itself in the admin site.
+_DESCRIPTIONS = {
+    kinds.LOGS: "Reads new plugin log entries of every connection, so logs outlive PostHog's week.",
+    kinds.DELIVERY: "Stores every plugin config's 24-hour delivery rate and enabled state, for the charts.",
+    kinds.ACTIVITY: "Keeps PostHog's activity entries of plugins, plugin configs and groups.",
+    kinds.PRUNE: (
+        "Deletes history older than HISTORY_RETENTION_DAYS and folds delivery-rate snapshots older than "
+        "HISTORY_RAW_DELIVERY_DAYS into hourly means."
     ),
-    DefaultSchedule(
-        name="Take delivery-rate snapshots",
-        task="apps.history.tasks.take_delivery_snapshots",
-        every=5,
-        period=MINUTES,
-        description="Stores every plugin config's 24-hour delivery rate and enabled state, for the charts.",
-    ),
-    DefaultSchedule(
-        name="Poll activity",
-        task="apps.history.tasks.poll_activity",
-        every=10,
-        period=MINUTES,
-        description="Keeps PostHog's activity entries of plugins, plugin configs and groups.",
-    ),
-    DefaultSchedule(
-        name="Prune history",
-        task="apps.history.tasks.prune_history",
-        every=1,
-        period=DAYS,
-        description=(
-            "Deletes history older than HISTORY_RETENTION_DAYS and folds delivery-rate snapshots older than "
-            "HISTORY_RAW_DELIVERY_DAYS into hourly means."
-        ),
-    ),
+}
+
+DEFAULT_SCHEDULES = tuple(
+    DefaultSchedule(name=name, task=task.name, every=every, period=period, description=_DESCRIPTIONS[task])
+    for task, name, every, period in (
+        (kinds.LOGS, "Poll plugin logs", 30, SECONDS),
+        (kinds.DELIVERY, "Take delivery-rate snapshots", 5, MINUTES),
+        (kinds.ACTIVITY, "Poll activity", 10, MINUTES),
+        (kinds.PRUNE, "Prune history", 1, DAYS),
+    )
 )
 
 
@@ -65,10 +54,14 @@ def schedules_ensure(*, periodic_task_model, interval_model) -> list[str]:
         tasks = periodic_task_model.objects
         if tasks.filter(name=schedule.name).exists() or tasks.filter(task=schedule.task).exists():
             continue
-        # Intervals are not unique in django-celery-beat: reuse the first equal one.
-        interval = interval_model.objects.filter(every=schedule.every, period=schedule.period).order_by(
-            "pk"
-        ).first() or interval_model.objects.create(every=schedule.every, period=schedule.period)
+        interval = interval_for(interval_model=interval_model, every=schedule.every, period=schedule.period)
         tasks.create(name=schedule.name, task=schedule.task, interval=interval, description=schedule.description)
         created.append(schedule.name)
     return created
+
+
+def interval_for(*, interval_model: type[IntervalSchedule], every: int, period: str) -> IntervalSchedule:
+    """The interval schedule `every` `period`s. Intervals are not unique in django-celery-beat: the first equal one
+    is reused, else one is created. Takes the model class as `schedules_ensure` does."""
+    same = interval_model.objects.filter(every=every, period=period).order_by("pk").first()
+    return same or interval_model.objects.create(every=every, period=period)

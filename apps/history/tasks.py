@@ -13,11 +13,13 @@ import math
 import random
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from typing import Literal, TypedDict
 
 from celery import Task, shared_task
 
 from apps.connections.models import Connection
 from apps.core.locks import cache_lock, connection_lock
+from apps.history import kinds
 from apps.history.activity import activity_snapshot_poll
 from apps.history.budget import throttled_for
 from apps.history.delivery import delivery_snapshot_take
@@ -32,14 +34,23 @@ from apps.posthog.errors import PostHogError, ServerError, Throttled, Unreachabl
 RETRIED = (Throttled, ServerError, UpstreamTimeout, Unreachable)
 MAX_RETRIES = 5
 RETRY_BASE_SECONDS = 4  # 4, 8, 16, 32, 64 s, plus jitter: two minutes and more before giving up
-POLL_OPTIONS = {"bind": True, "max_retries": MAX_RETRIES, "soft_time_limit": 170, "time_limit": 200}
+
+
+class _TaskOptions(TypedDict):
+    bind: Literal[True]
+    max_retries: int
+    soft_time_limit: int
+    time_limit: int
+
+
+POLL_OPTIONS = _TaskOptions(bind=True, max_retries=MAX_RETRIES, soft_time_limit=170, time_limit=200)
 # Pruning millions of rows takes long; it deletes in chunks, so a run cut short loses nothing.
-PRUNE_OPTIONS = {**POLL_OPTIONS, "soft_time_limit": 1800, "time_limit": 1900}
+PRUNE_OPTIONS = _TaskOptions(bind=True, max_retries=MAX_RETRIES, soft_time_limit=1800, time_limit=1900)
 # Locks outlive the task's hard time limit: only a killed worker's lock is ever left to expire.
 LOCK_MARGIN_SECONDS = 60
 
 
-@shared_task
+@shared_task(name=kinds.LOGS.name)
 def poll_logs() -> None:
     """Poll every connection's plugin logs, each in a task of its own."""
     _fan_out(poll_logs_for_connection)
@@ -50,25 +61,17 @@ def poll_logs_for_connection(self: Task, connection_id: int) -> None:
     _connection_poll(self, kind=PollRun.Kind.LOGS, connection_id=connection_id, poll=log_poll_connection)
 
 
-@shared_task(**POLL_OPTIONS)
+@shared_task(name=kinds.DELIVERY.name, **POLL_OPTIONS)
 def take_delivery_snapshots(self: Task, connection_id: int | None = None) -> None:
-    """Without a connection: one task per connection."""
-    if connection_id is None:
-        _fan_out(take_delivery_snapshots)
-    else:
-        _connection_poll(self, kind=PollRun.Kind.DELIVERY, connection_id=connection_id, poll=delivery_snapshot_take)
+    _every_or_one_poll(self, kind=PollRun.Kind.DELIVERY, connection_id=connection_id, poll=delivery_snapshot_take)
 
 
-@shared_task(**POLL_OPTIONS)
+@shared_task(name=kinds.ACTIVITY.name, **POLL_OPTIONS)
 def poll_activity(self: Task, connection_id: int | None = None) -> None:
-    """Without a connection: one task per connection."""
-    if connection_id is None:
-        _fan_out(poll_activity)
-    else:
-        _connection_poll(self, kind=PollRun.Kind.ACTIVITY, connection_id=connection_id, poll=activity_snapshot_poll)
+    _every_or_one_poll(self, kind=PollRun.Kind.ACTIVITY, connection_id=connection_id, poll=activity_snapshot_poll)
 
 
-@shared_task(**PRUNE_OPTIONS)
+@shared_task(name=kinds.PRUNE.name, **PRUNE_OPTIONS)
 def prune_history(self: Task) -> None:
     lock = cache_lock(name=PollRun.Kind.PRUNE, ttl=_lock_ttl(self))
     _locked_poll(self, kind=PollRun.Kind.PRUNE, connection=None, lock=lock, poll=history_prune)
@@ -82,6 +85,14 @@ def retry_countdown(*, error: PostHogError, retries: int) -> float:
     else:
         wait = RETRY_BASE_SECONDS * 2**retries
     return wait + random.uniform(0, wait / 4)
+
+
+def _every_or_one_poll(task: Task, *, kind: str, connection_id: int | None, poll: Callable[..., PollResult]) -> None:
+    """Without a connection (as the schedules call it): one task per connection; with one, that connection's poll."""
+    if connection_id is None:
+        _fan_out(task)
+    else:
+        _connection_poll(task, kind=kind, connection_id=connection_id, poll=poll)
 
 
 def _fan_out(task: Task) -> None:
@@ -120,4 +131,4 @@ def _locked_poll(
 
 
 def _lock_ttl(task: Task) -> int:
-    return int(task.time_limit) + LOCK_MARGIN_SECONDS
+    return int(task.time_limit or 0) + LOCK_MARGIN_SECONDS

@@ -4,80 +4,70 @@ They read the portal's own database (what the pollers stored). The one thing ask
 a delivery chart marks, in a single request the chart does without when it fails.
 """
 
-import csv
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from importlib import import_module
+from datetime import timedelta
+from typing import TypedDict
 
-from celery.result import EagerResult
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_celery_beat.models import PeriodicTask
-from kombu.exceptions import OperationalError as BrokerError
 
-from apps.annotations.selectors import annotation_chart_list
-from apps.core.csv_export import Echo, csv_safe
+from apps.connections.request import PortalRequest
 from apps.core.http import htmx_redirect
 from apps.core.pages import posthog_page
 from apps.core.roles import ADMINISTER, OPERATE, VIEW
-from apps.history import charts, last_errors, selectors
-from apps.history.forms import CHART_RANGE_LABELS, DeliveryRangeForm, LogExplorerForm, ScheduleForm, interval_words
-from apps.history.models import PluginLogEntry
-from apps.plugins.presenters import LogRow
-from apps.posthog.errors import PostHogError
-from portal.celery import app as celery_app
+from apps.history import presenters, services
+from apps.history.charts import flags
+from apps.history.forms import CHART_RANGE_LABELS, DeliveryRangeForm, LogExplorerForm, ScheduleForm
+from apps.history.kinds import HISTORY_TASKS
+from apps.history.selectors import delivery
+from apps.history.selectors import logs as stored_logs
+from apps.history.selectors import status as polling
+from apps.history.selectors.delivery import ChartMoments
 
-OVERVIEW_DAYS = 7
 LOG_PAGE_SIZE = 100
-GAP_FACTOR = 2.5  # a line breaks after 2.5 expected intervals without a snapshot
-HOURLY_MAX_GAP = timedelta(hours=1) * GAP_FACTOR
-# PostHog's badge colours: green from 99 %, yellow from 75 %.
-DELIVERY_THRESHOLDS = ((0.99, "good"), (0.75, "warn"))
-CSV_COLUMNS = ["timestamp", "config_id", "config_name", "type", "source", "message", "instance_id", "entry_id"]
+MAX_LAST_ERRORS = 500
+
+
+class _Scope(TypedDict):
+    """The connection and project picked in the switcher, as the selectors take them."""
+
+    connection_id: int
+    project_id: str
+
+
 # Polling status
 
 
 @require_GET
 @permission_required(VIEW, raise_exception=True)
-def status(request):
-    status = selectors.poll_status()
-    return render(request, "history/status.html", {"status": status, "kinds": status.kinds})
+def status(request: PortalRequest) -> HttpResponse:
+    poll_status = polling.poll_status()
+    return render(request, "history/status.html", {"status": poll_status, "kinds": poll_status.kinds})
 
 
 @require_GET
 @permission_required(VIEW, raise_exception=True)
-def status_runs(request):
+def status_runs(request: PortalRequest) -> HttpResponse:
     """The runs tables alone, for the page's refresh every 10 seconds."""
-    runs = selectors.poll_runs_recent()
-    kinds = [selectors.KindStatus(task, [], runs[kind]) for kind, task in selectors.HISTORY_TASKS.items()]
-    return render(request, "history/status.html#runs", {"kinds": kinds})
+    return render(request, "history/status.html#runs", {"kinds": polling.poll_kinds_recent()})
 
 
 @require_POST
 @permission_required(OPERATE, raise_exception=True)
-def poll_now(request, kind: str):
+def poll_now(request: PortalRequest, kind: str) -> HttpResponse:
     """Queue the kind's task now (in the embedded default it runs before this answers); it records its own run."""
-    history_task = selectors.HISTORY_TASKS.get(kind)
+    history_task = HISTORY_TASKS.get(kind)
     if history_task is None:
         raise Http404("No such polling task")
-    task = _celery_task(history_task.name)
-    if task is None:
-        messages.error(
-            request, f"The task {history_task.name} is not installed in this portal yet, so nothing was polled."
-        )
-        return htmx_redirect(request, "history:status")
     try:
-        result = task.delay()
-    except BrokerError:
-        messages.error(request, "The task could not be queued: the broker (Redis) does not answer.")
-        return htmx_redirect(request, "history:status")
-    if isinstance(result, EagerResult) and result.failed():
-        messages.error(request, f"{history_task.doing} failed: see its run below.")
+        services.poll_queue(task=history_task)
+    except services.PollNotQueued as refusal:
+        messages.error(request, str(refusal))
     else:
         messages.success(request, history_task.doing)
     return htmx_redirect(request, "history:status")
@@ -85,183 +75,89 @@ def poll_now(request, kind: str):
 
 @require_http_methods(["GET", "POST"])
 @permission_required(ADMINISTER, raise_exception=True)
-def schedule_edit(request, task_id: int):
-    kinds = {task.name: kind for kind, task in selectors.HISTORY_TASKS.items()}
-    periodic_task = get_object_or_404(PeriodicTask.objects.select_related("interval"), pk=task_id, task__in=kinds)
-    schedule = selectors.Schedule(periodic_task, kinds[periodic_task.task])
+def schedule_edit(request: PortalRequest, task_id: int) -> HttpResponse:
+    schedule = polling.schedule_get(task_id=task_id)
+    if schedule is None:
+        raise Http404("No such schedule of a history task")
     form = ScheduleForm(request.POST or None, schedule=schedule)
     if request.method == "POST" and form.is_valid():
-        form.save(actor=request.user)
-        messages.success(request, f"Schedule “{periodic_task.name}” saved.")
+        data = form.cleaned_data
+        services.schedule_update(
+            schedule=schedule, every=data["every"], unit=data["unit"], enabled=data["enabled"], actor=request.user
+        )
+        messages.success(request, f"Schedule “{schedule.periodic_task.name}” saved.")
         return htmx_redirect(request, "history:status")
     return render(request, "history/schedule_form.html", {"form": form, "schedule": schedule})
-
-
-def _celery_task(name: str):
-    """The task registered under `name`, or None. A web process has not imported the tasks modules (a worker
-    does at start), so the history tasks are imported here first; without apps/history/tasks.py there are none."""
-    try:
-        import_module("apps.history.tasks")
-    except ModuleNotFoundError as error:
-        if error.name != "apps.history.tasks":
-            raise
-    return celery_app.tasks.get(name)
 
 
 # Delivery rates
 
 
-@dataclass(frozen=True)
-class OverviewRow:
-    config: selectors.ConfigDelivery
-    sparkline: charts.LineChart
-    title: str
-    average: str
-
-
 @require_GET
 @posthog_page(VIEW)
-def delivery_overview(request):
+def delivery_overview(request: PortalRequest) -> HttpResponse:
     now = timezone.now()
-    since = (now - timedelta(days=OVERVIEW_DAYS)).replace(minute=0, second=0, microsecond=0)
-    configs = selectors.delivery_overview(**_scope(request), since=since, until=now)
-    # One axis for every row, so the sparklines compare; zoomed when all rates stay high.
-    floor = charts.axis_floor([point.rate for config in configs for point in config.hours])
-    rows = [
-        OverviewRow(
-            config=config,
-            sparkline=charts.line_chart(
-                config.hours,
-                since=since,
-                until=now,
-                max_gap=timedelta(hours=selectors.OVERVIEW_BUCKET_HOURS) * GAP_FACTOR,
-                observed_until=now,
-                frame=charts.SPARKLINE,
-                y_min=floor,
-                thresholds=DELIVERY_THRESHOLDS,
-                axes=False,
-                hover=False,
-            ),
-            title=f"Delivery rate of {config.name or 'this config'} over the last {OVERVIEW_DAYS} days, in 3-hour averages",
-            average=charts.percent(config.average) if config.average is not None else "",
-        )
-        for config in configs
-    ]
-    context = {"rows": rows, "days": OVERVIEW_DAYS, "axis_floor": f"{floor * 100:.0f} %"}
+    since = (now - timedelta(days=presenters.OVERVIEW_DAYS)).replace(minute=0, second=0, microsecond=0)
+    configs = delivery.delivery_overview(**_scope(request), since=since, until=now)
+    overview = presenters.overview_of(configs, since=since, until=now)
+    context = {"rows": overview.rows, "days": presenters.OVERVIEW_DAYS, "axis_floor": overview.axis_floor}
     return render(request, "history/delivery_overview.html", context)
 
 
 @require_GET
 @posthog_page(VIEW)
-def delivery_config(request, config_id: int):
+def delivery_config(request: PortalRequest, config_id: int) -> HttpResponse:
     now = timezone.now()
-    scope = {**_scope(request), "plugin_config_id": config_id}
+    scope = _scope(request)
     form = DeliveryRangeForm(request.GET)
-    since, until = form.bounds(now=now) if form.is_valid() else (now - timedelta(days=1), now)
-    series = selectors.delivery_series(**scope, since=since, until=until)
-    interval = selectors.delivery_interval()
-    chart = charts.line_chart(
-        [
-            charts.Point(
-                point.at,
-                point.rate,
-                HOURLY_MAX_GAP if point.hourly else None,
-                "hourly average" if point.hourly else "",
-            )
-            for point in series
-        ],
-        since=since,
-        until=until,
-        max_gap=interval * GAP_FACTOR,
-        observed_until=now,
-        y_min=charts.axis_floor([point.rate for point in series]),
-        thresholds=DELIVERY_THRESHOLDS,
+    since, until = form.bounds(now=now)
+    series = delivery.delivery_series(**scope, plugin_config_id=config_id, since=since, until=until)
+    interval = delivery.delivery_interval()
+    chart = presenters.delivery_chart(series, since=since, until=until, interval=interval, now=now)
+    # An empty chart marks nothing: PostHog is not asked.
+    annotations = (
+        delivery.delivery_annotation_moments(context=request.posthog, since=since, until=until)
+        if not chart.empty
+        else ChartMoments([])
     )
-    name = selectors.delivery_config_name(**scope)
-    summary = _summary(series)
-    flags, flags_error = _annotation_flags(request, since, until) if not chart.empty else ([], "")
+    name = delivery.delivery_config_name(**scope, plugin_config_id=config_id)
+    summary = presenters.range_summary(series)
     context = {
         "config_id": config_id,
         "name": name or f"Config {config_id}",
         "known": bool(name) or bool(series),
         "form": form,
-        "range": (form.cleaned_data.get("range") or "24h") if form.is_valid() and not form.custom else "",
+        "range": form.quick_range,
         "since": since,
         "until": until,
         "ranges": CHART_RANGE_LABELS.items(),
-        "interval_label": interval_words(interval),
+        "interval_label": presenters.interval_words(interval),
         "chart": chart,
-        "chart_title": f"Delivery rate of {name or f'config {config_id}'} from {since:%Y-%m-%d %H:%M} to {until:%Y-%m-%d %H:%M} UTC",
+        "chart_title": presenters.delivery_chart_title(name=name, config_id=config_id, since=since, until=until),
         "summary": summary,
-        "average": charts.percent(summary.average) if summary.average is not None else "",
-        "changes": selectors.delivery_enabled_changes(**scope),
-        "flags": flags,
-        "flags_error": flags_error,
+        "average": summary.average_label,
+        "changes": delivery.delivery_enabled_changes(**scope, plugin_config_id=config_id),
+        "flags": flags(annotations.moments, since=since, until=until),
+        "flags_error": annotations.error,
     }
     return render(request, "history/delivery_config.html", context)
-
-
-def _annotation_flags(request, since: datetime, until: datetime) -> tuple[list[charts.Flag], str]:
-    """The project's annotations as flags on the chart; when PostHog cannot answer, none and why."""
-    try:
-        annotations = annotation_chart_list(context=request.posthog, since=since, until=until)
-    except PostHogError as error:
-        return [], error.user_message
-    moments = [
-        (
-            annotation.at,
-            f"{annotation.content} ({annotation.created_by})" if annotation.created_by else annotation.content,
-        )
-        for annotation in annotations
-    ]
-    return charts.flags(moments, since=since, until=until), ""
-
-
-@dataclass(frozen=True)
-class RangeSummary:
-    snapshots: int
-    latest: float | None
-    lowest: float | None
-    average: float | None
-    without_metrics: int
-
-
-def _summary(series: list[selectors.DeliveryPoint]) -> RangeSummary:
-    rates = [point.rate for point in series if point.rate is not None]
-    return RangeSummary(
-        snapshots=len(series),
-        latest=series[-1].rate if series else None,
-        lowest=min(rates) if rates else None,
-        average=sum(rates) / len(rates) if rates else None,
-        without_metrics=len(series) - len(rates),
-    )
 
 
 # Logs
 
 
-@dataclass(frozen=True)
-class ExplorerRow:
-    log: LogRow  # the plugin logs page's row: its time label, type class and long-message summary
-    config_id: int
-    config_name: str
-
-
 @require_GET
 @posthog_page(VIEW)
-def logs(request):
-    scope = _scope(request)
-    configs = selectors.log_configs(**scope)
-    form = LogExplorerForm(request.GET, configs=configs)
-    context = {"form": form, "configs": configs}
+def logs(request: PortalRequest) -> HttpResponse:
+    scope, configs, form = _explorer_form(request)
+    context: dict[str, object] = {"form": form, "configs": configs}
     if form.is_valid():
-        entries, next_cursor = selectors.log_explorer_page(
-            **scope, **form.filters(), cursor=form.cleaned_data["cursor"], limit=LOG_PAGE_SIZE
-        )
+        cursor = form.cursor_position
+        page = stored_logs.log_explorer_page(**scope, **form.filters(), cursor=cursor, limit=LOG_PAGE_SIZE)
         context.update(
-            rows=[_explorer_row(entry, configs) for entry in entries],
-            older_url=f"?{form.query(cursor=next_cursor)}" if next_cursor else "",
-            newest_url=f"?{form.query()}" if form.cleaned_data["cursor"] else "",
+            rows=presenters.explorer_rows(page.items, configs),
+            older_url=f"?{form.query(cursor=page.next)}" if page.next else "",
+            newest_url=f"?{form.query()}" if cursor else "",
             csv_url=f"{reverse('history:logs_csv')}?{form.query()}",
             config_url=f"?{form.query(without=('config',))}&config=",
         )
@@ -270,69 +166,36 @@ def logs(request):
 
 @require_GET
 @posthog_page(VIEW)
-def logs_csv(request):
+def logs_csv(request: PortalRequest) -> HttpResponseBase:
     """Every entry of the current filter, streamed in chunks from a server-side cursor: never all in memory."""
-    scope = _scope(request)
-    configs = selectors.log_configs(**scope)
-    form = LogExplorerForm(request.GET, configs=configs)
+    scope, configs, form = _explorer_form(request)
     if not form.is_valid():
         return HttpResponseBadRequest("These filters are not valid; go back to the log explorer and fix them.")
     filters = form.filters()
-    entries = selectors.log_explorer_entries(**scope, **filters).values_list(
-        "timestamp", "plugin_config_id", "type", "source", "message", "instance_id", "entry_id"
-    )
-    writer = csv.writer(Echo())
-
-    def lines():
-        yield writer.writerow(CSV_COLUMNS)
-        for at, config_id, kind, source, message, instance_id, entry_id in entries.iterator(chunk_size=2000):
-            cells = [at.astimezone(UTC).isoformat(), config_id, configs.get(config_id, ""), kind, source, message]
-            yield writer.writerow([csv_safe(cell) for cell in [*cells, instance_id, entry_id]])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_csv_filename(filters)}"'
+    rows = stored_logs.log_export_rows(**scope, **filters)
+    response = StreamingHttpResponse(presenters.log_csv_lines(rows, configs), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{presenters.log_csv_filename(filters)}"'
     return response
-
-
-def _csv_filename(filters: dict) -> str:
-    def stamp(at: datetime | None, default: str) -> str:
-        return at.astimezone(UTC).strftime("%Y%m%dT%H%MZ") if at else default
-
-    config = f"-config-{filters['plugin_config_id']}" if filters["plugin_config_id"] is not None else ""
-    return f"plugin-logs{config}_{stamp(filters['after'], 'start')}_to_{stamp(filters['before'], 'now')}.csv"
-
-
-def _explorer_row(entry: PluginLogEntry, configs: dict[int, str]) -> ExplorerRow:
-    log = LogRow(
-        id=entry.entry_id,
-        timestamp=entry.timestamp.isoformat(),
-        at=entry.timestamp,
-        type=entry.type,
-        source=entry.source,
-        message=entry.message,
-        instance_id=entry.instance_id,
-    )
-    name = configs.get(entry.plugin_config_id) or f"Config {entry.plugin_config_id}"
-    return ExplorerRow(log, entry.plugin_config_id, name)
-
-
-def _scope(request) -> dict:
-    """The current connection and project, picked in the switcher."""
-    return {"connection_id": request.posthog.connection.pk, "project_id": request.posthog.project_id}
-
-
-# The plugin config list's last errors, from the stored logs
-
-
-MAX_LAST_ERRORS = 500
 
 
 @require_GET
 @posthog_page(VIEW)
-def config_last_errors(request):
+def config_last_errors(request: PortalRequest) -> HttpResponse:
     """Out-of-band cells of the config list (apps/plugins): each config's newest stored ERROR entry."""
     ids = [int(value) for value in request.GET.getlist("config") if value.isdigit()][:MAX_LAST_ERRORS]
-    errors = last_errors.config_last_errors(
-        connection_id=request.posthog.connection.pk, project_id=request.posthog.project_id, config_ids=ids
-    )
+    errors = stored_logs.config_last_errors(**_scope(request), config_ids=ids)
     return render(request, "history/last_errors.html", {"errors": errors})
+
+
+def _explorer_form(request: PortalRequest) -> tuple[_Scope, dict[int, str], LogExplorerForm]:
+    """The scope, the configs with stored logs, and the explorer's filters read from the query."""
+    scope = _scope(request)
+    configs = stored_logs.log_configs(**scope)
+    return scope, configs, LogExplorerForm(request.GET, configs=configs)
+
+
+def _scope(request: PortalRequest) -> _Scope:
+    connection = request.posthog.connection
+    if connection is None:  # posthog_page answers before any view of stored data runs
+        raise LookupError("No PostHog connection is configured.")
+    return _Scope(connection_id=connection.pk, project_id=request.posthog.project_id)

@@ -24,7 +24,8 @@ def config_write_unkept(
     def unkept(answer: Any) -> list[Unkept]:
         if not isinstance(answer, dict):
             return []
-        held = answer.get("config") if isinstance(answer.get("config"), dict) else {}
+        config = answer.get("config")
+        held: dict[str, Any] = config if isinstance(config, dict) else {}
         found = _fields_unkept(sent, answer)
         for key, value in (sent.get("config") or {}).items():
             if value is None:
@@ -36,15 +37,16 @@ def config_write_unkept(
                 found.append(Unkept(key, value, held.get(key)))
         for field, (name, *_rest) in (files or {}).items():
             key = field.removeprefix(ATTACHMENT_FIELD).removesuffix("]")
-            if not isinstance(held.get(key), dict) or held[key].get("name") != name:
-                found.append(
-                    Unkept(key, name, (held.get(key) or {}).get("name") if isinstance(held.get(key), dict) else None)
-                )
+            stored = held.get(key)
+            stored_name = stored.get("name") if isinstance(stored, dict) else None
+            if not isinstance(stored, dict) or stored_name != name:
+                found.append(Unkept(key, name, stored_name))
         for field in sent:
             if field.startswith(REMOVAL_FIELD):
                 key = field.removeprefix(REMOVAL_FIELD).removesuffix("]")
                 if held.get(key) and not any(f == f"{ATTACHMENT_FIELD}{key}]" for f in files or {}):
-                    found.append(Unkept(key, "(removed)", (held.get(key) or {}).get("name")))
+                    stored = held[key]
+                    found.append(Unkept(key, "(removed)", stored.get("name") if isinstance(stored, dict) else None))
         return found
 
     return unkept

@@ -60,7 +60,7 @@ class SchemaEntry:
     def from_schema(cls, raw: dict) -> "SchemaEntry":
         key = raw.get("key")
         kind = raw.get("type")
-        choices = raw.get("choices") if isinstance(raw.get("choices"), list) else []
+        choices = raw.get("choices")
         return cls(
             key=key if isinstance(key, str) else "",
             name=str(raw.get("name") or ""),
@@ -70,7 +70,7 @@ class SchemaEntry:
             note=plain_text(raw.get("markdown")),
             required=raw.get("required") is True,
             secret=raw.get("secret") is True,
-            choices=tuple(str(choice) for choice in choices),
+            choices=tuple(str(choice) for choice in choices) if isinstance(choices, list) else (),
             required_if=_conditions(raw.get("required_if")),
             visible_if=_conditions(raw.get("visible_if")),
         )

@@ -1,15 +1,21 @@
-"""Reads of the organization's plugins and the project's plugin configs."""
+"""Reads of the organization's plugins and the project's plugin configs.
+
+Plugins and configs are handed on as PostHog's objects (the pages show many of their fields as they are); what is
+computed from them (a config's row, health, last error, delivery, usage) comes as a dataclass.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from django.utils.dateparse import parse_datetime
+from typing import Any
 
 from apps.connections.context import PostHogContext
+from apps.core.paging import CursorPage
 from apps.posthog.actions import BY_KEY, app_url
 from apps.posthog.client import api_path
 from apps.posthog.errors import EndpointNotFound
 from apps.posthog.log_paging import older_page_start, one_instant
+from apps.posthog.paths import plugin_configs_path, plugins_path
+from apps.posthog.values import moment
 
 MAX_PLUGINS = 1000
 MAX_CONFIGS = 500
@@ -37,7 +43,7 @@ class ConfigRow:
     id: int
     order: int
     name: str
-    plugin_id: int
+    plugin_id: int | None
     plugin_name: str
     icon: str
     enabled: bool
@@ -69,80 +75,78 @@ class Delivery:
 
 
 @dataclass(frozen=True)
-class LogPage:
-    items: list[dict]
-    older_than: datetime | None  # ask again with before=this for older entries; None: there are none
+class PluginUsage:
+    """A project of the organization where a plugin has a config."""
 
-
-@dataclass(frozen=True)
-class Page:
-    """One page of a PostHog list, with the offset or page number of the next one."""
-
-    items: list[dict]
-    count: int | None
-    next: int | None
+    project: str  # its name, else its id
+    config_id: int
+    config_name: str
+    config_enabled: bool
+    current: bool  # the project this portal is switched to
 
 
 # Plugins ---------------------------------------------------------------------------------------------
 
 
-def _plugins_path(context: PostHogContext, *rest) -> str:
-    return api_path("organizations", context.organization_id, "plugins", *rest)
+def plugin_list(*, context: PostHogContext) -> list[dict[str, Any]]:
+    path = plugins_path(context.organization_id)
+    return list(context.client.paginate(path, params={"limit": 500}, max_items=MAX_PLUGINS))
 
 
-def plugin_list(*, context: PostHogContext) -> list[dict]:
-    return list(context.client.paginate(_plugins_path(context), params={"limit": 500}, max_items=MAX_PLUGINS))
+def plugin_get(*, context: PostHogContext, plugin_id: int) -> dict[str, Any]:
+    return context.client.get(plugins_path(context.organization_id, plugin_id))
 
 
-def plugin_get(*, context: PostHogContext, plugin_id: int) -> dict:
-    return context.client.get(_plugins_path(context, plugin_id))
-
-
-def plugin_repository(*, context: PostHogContext) -> list[dict]:
+def plugin_repository(*, context: PostHogContext) -> list[dict[str, Any]]:
     """PostHog's plugin repository: what can be installed by URL."""
-    answer = context.client.get(_plugins_path(context, "repository"))
-    return answer if isinstance(answer, list) else []
+    answer = context.client.get(plugins_path(context.organization_id, "repository"))
+    return [entry for entry in answer if isinstance(entry, dict)] if isinstance(answer, list) else []
 
 
 def plugin_source_get(*, context: PostHogContext, plugin_id: int) -> dict[str, str]:
     """{file name: content} of a plugin's source."""
-    return context.client.get(_plugins_path(context, plugin_id, "source")) or {}
+    return context.client.get(plugins_path(context.organization_id, plugin_id, "source")) or {}
 
 
-def plugin_activity_page(*, context: PostHogContext, page: int = 1) -> Page:
-    return _activity_page(context, _plugins_path(context, "activity"), page)
+def plugin_activity_page(*, context: PostHogContext, page: int = 1) -> CursorPage[dict[str, Any], int]:
+    return _activity_page(context, plugins_path(context.organization_id, "activity"), page)
 
 
-def plugin_usage(*, context: PostHogContext, plugin_id: int) -> list[dict]:
-    """The projects of the organization where this plugin has a config: [{project, config}]."""
+def plugin_usage(*, context: PostHogContext, plugin_id: int) -> list[PluginUsage]:
+    """The projects of the organization where this plugin has a config, one row per config."""
     usage = []
     projects = context.client.paginate(api_path("organizations", context.organization_id, "projects"), max_items=200)
     for project in projects:
         for config in _configs(context, project["id"]):
             if config.get("plugin") == plugin_id:
-                usage.append({"project": project, "config": config})
+                usage.append(
+                    PluginUsage(
+                        project=str(project.get("name") or project["id"]),
+                        config_id=config["id"],
+                        config_name=config_name(config),
+                        config_enabled=bool(config.get("enabled")),
+                        current=str(project["id"]) == str(context.project_id),
+                    )
+                )
     return usage
-
-
-def update_available(plugin: dict) -> bool:
-    """PostHog's own test: a newer tag upstream than the installed one."""
-    return bool(plugin.get("latest_tag")) and plugin.get("tag") != plugin.get("latest_tag")
 
 
 # Plugin configs --------------------------------------------------------------------------------------
 
 
-def _configs_path(context: PostHogContext, *rest) -> str:
-    return api_path("projects", context.project_id, "plugin_configs", *rest)
-
-
-def _configs(context: PostHogContext, project_id) -> list[dict]:
-    path = api_path("projects", project_id, "plugin_configs")
+def _configs(context: PostHogContext, project_id: str | int) -> list[dict[str, Any]]:
+    path = plugin_configs_path(project_id)
     return list(context.client.paginate(path, params={"limit": CONFIG_PAGE_SIZE}, max_items=MAX_CONFIGS))
 
 
-def plugin_config_list(*, context: PostHogContext) -> list[dict]:
+def plugin_config_list(*, context: PostHogContext) -> list[dict[str, Any]]:
     return _configs(context, context.project_id)
+
+
+def plugin_config_next_order(*, context: PostHogContext) -> int:
+    """The position after the project's last config: where a new config joins the pipeline."""
+    configs = plugin_config_list(context=context)
+    return max((config.get("order") or 0 for config in configs), default=0) + 1
 
 
 def plugin_config_rows(*, context: PostHogContext) -> list[ConfigRow]:
@@ -152,7 +156,7 @@ def plugin_config_rows(*, context: PostHogContext) -> list[ConfigRow]:
     rows = []
     for config in configs:
         plugin = plugins.get(config.get("plugin"), {})
-        error = config.get("error") if isinstance(config.get("error"), dict) else {}
+        error = _object(config.get("error"))
         rows.append(
             ConfigRow(
                 id=config["id"],
@@ -163,7 +167,7 @@ def plugin_config_rows(*, context: PostHogContext) -> list[ConfigRow]:
                 icon=plugin.get("icon") or "",
                 enabled=bool(config.get("enabled")),
                 delivery_rate=delivery_rate(config.get("delivery_rate_24h")),
-                last_error_at=parse_datetime(error["time"]) if isinstance(error.get("time"), str) else None,
+                last_error_at=moment(error.get("time")),
                 last_error=str(error.get("message") or ""),
                 delivery_reported=delivery_reported(config),
             )
@@ -187,34 +191,33 @@ def plugin_config_health(*, context: PostHogContext) -> list[ConfigHealth]:
     return sorted(rows, key=lambda row: (row.delivery_rate is None, row.delivery_rate or 0.0, row.name.lower()))
 
 
-def plugin_config_get(*, context: PostHogContext, config_id: int) -> dict:
+def plugin_config_get(*, context: PostHogContext, config_id: int) -> dict[str, Any]:
     """One config, with its plugin in `plugin_info` (lists leave that out)."""
-    return context.client.get(_configs_path(context, config_id))
+    return context.client.get(plugin_configs_path(context.project_id, config_id))
 
 
-def plugin_config_last_error(*, context: PostHogContext, config: dict) -> LastError | None:
+def config_plugin(config: dict[str, Any]) -> dict[str, Any]:
+    """The plugin a config's `plugin_info` holds ({} where PostHog left it out)."""
+    return _object(config.get("plugin_info"))
+
+
+def plugin_config_last_error(*, context: PostHogContext, config: dict[str, Any]) -> LastError | None:
     error = config.get("error")
     if isinstance(error, dict) and (error.get("message") or error.get("time")):
-        moment = error.get("time")
         return LastError(
             message=str(error.get("message") or ""),
-            at=parse_datetime(moment) if isinstance(moment, str) else None,
+            at=moment(error.get("time")),
             stack=str(error.get("stack") or ""),
         )
     if isinstance(error, str) and error:
         return LastError(message=error, at=None)
     newest = plugin_config_log_page(context=context, config_id=config["id"], types=["ERROR"], limit=1).items
-    if not newest or not isinstance(newest[0], dict):
+    if not newest:
         return None
-    moment = newest[0].get("timestamp")
-    return LastError(
-        message=str(newest[0].get("message") or ""),
-        at=parse_datetime(moment) if isinstance(moment, str) else None,
-        from_logs=True,
-    )
+    return LastError(message=str(newest[0].get("message") or ""), at=moment(newest[0].get("timestamp")), from_logs=True)
 
 
-def plugin_config_delivery(*, context: PostHogContext, config: dict) -> Delivery:
+def plugin_config_delivery(*, context: PostHogContext, config: dict[str, Any]) -> Delivery:
     """The rate PostHog reports, else one computed from app metrics where this PostHog offers them (older versions
     routed posthog/api/app_metrics.py; the newest do not), else none."""
     if delivery_reported(config):
@@ -231,7 +234,7 @@ def plugin_config_delivery(*, context: PostHogContext, config: dict) -> Delivery
     return Delivery(rate=rate_from_totals(totals), reported=True, from_app_metrics=True)
 
 
-def rate_from_totals(totals) -> float | None:
+def rate_from_totals(totals: Any) -> float | None:
     """PostHog's delivery rate from app metrics totals: (successes + successes_on_retry) / (that + failures); None
     when nothing was delivered or failed (no metrics is not a rate)."""
     if not isinstance(totals, dict):
@@ -244,13 +247,15 @@ def rate_from_totals(totals) -> float | None:
     return None if delivered + failed == 0 else delivered / (delivered + failed)
 
 
-def plugin_config_activity_page(*, context: PostHogContext, config_id: int, page: int = 1) -> Page:
-    return _activity_page(context, _configs_path(context, config_id, "activity"), page)
+def plugin_config_activity_page(
+    *, context: PostHogContext, config_id: int, page: int = 1
+) -> CursorPage[dict[str, Any], int]:
+    return _activity_page(context, plugin_configs_path(context.project_id, config_id, "activity"), page)
 
 
 def plugin_config_frontend_get(*, context: PostHogContext, config_id: int) -> str:
     """The config's frontend as PostHog serves it: JavaScript text."""
-    return context.client.get_text(_configs_path(context, config_id, "frontend"))
+    return context.client.get_text(plugin_configs_path(context.project_id, config_id, "frontend"))
 
 
 def plugin_config_log_page(
@@ -262,13 +267,13 @@ def plugin_config_log_page(
     after: datetime | None = None,
     before: datetime | None = None,
     limit: int = LOG_PAGE_SIZE,
-) -> LogPage:
+) -> CursorPage[dict[str, Any], datetime]:
     """Log entries newest first; `after`/`before` (exclusive), `search` and `type_filter` are filtered by PostHog.
 
     Older pages are asked for by time, never by offset: older PostHog fetches only `limit` rows and pages that
     short list (posthog/api/plugin_log_entry.py), so `next` is always null there and any offset answers nothing.
-    `older_than` is where the next older page starts."""
-    params: dict = {"limit": limit}
+    The page's `next` is where the next older page starts (ask again with before=it); None: there are none."""
+    params: dict[str, Any] = {"limit": limit}
     if types:
         params["type_filter"] = types
     if search:
@@ -277,47 +282,45 @@ def plugin_config_log_page(
         params["after"] = after.isoformat()
     if before:
         params["before"] = before.isoformat()
-    answer = context.client.get(_configs_path(context, config_id, "logs"), params=params)
-    items = (
-        [entry for entry in answer.get("results") or [] if isinstance(entry, dict)] if isinstance(answer, dict) else []
-    )
-    more = len(items) >= limit or bool(isinstance(answer, dict) and answer.get("next"))
-    if not more:
-        return LogPage(items=items, older_than=None)
+    answer = _object(context.client.get(plugin_configs_path(context.project_id, config_id, "logs"), params=params))
+    items = [entry for entry in answer.get("results") or [] if isinstance(entry, dict)]
+    if len(items) < limit and not answer.get("next"):
+        return CursorPage(items=items, next=None)
     start = older_page_start(items)
     if start is not None and one_instant(items):
         # A whole page of one instant: going on from before it skips the rest of that instant, as PostHog's own
         # logs view would (the log poller widens its page instead, and loses none).
         start -= timedelta(microseconds=1)
-    return LogPage(items=items, older_than=start)
+    return CursorPage(items=items, next=start)
 
 
 # Shared ----------------------------------------------------------------------------------------------
 
 
-def config_name(config: dict, plugin: dict | None = None) -> str:
+def config_name(config: dict[str, Any], plugin: dict[str, Any] | None = None) -> str:
     info = plugin or config.get("plugin_info")
     plugin_name = info.get("name") if isinstance(info, dict) else None
     return config.get("name") or plugin_name or f"Plugin config {config['id']}"
 
 
-def _activity_page(context: PostHogContext, path: str, page: int) -> Page:
-    answer = context.client.get(path, params={"page": page, "limit": ACTIVITY_PAGE_SIZE})
-    items = answer.get("results", []) if isinstance(answer, dict) else []
-    return Page(
-        items=items,
-        count=answer.get("total_count") if isinstance(answer, dict) else None,
-        next=page + 1 if isinstance(answer, dict) and answer.get("next") else None,
-    )
+def _activity_page(context: PostHogContext, path: str, page: int) -> CursorPage[dict[str, Any], int]:
+    """A page of PostHog's activity log, which it pages by number: `next` is the following page's number."""
+    answer = _object(context.client.get(path, params={"page": page, "limit": ACTIVITY_PAGE_SIZE}))
+    return CursorPage(items=answer.get("results", []), next=page + 1 if answer.get("next") else None)
 
 
-def delivery_reported(config: dict) -> bool:
+def _object(value: Any) -> dict[str, Any]:
+    """A JSON object PostHog sent, or {} where it sent something else (null, a string)."""
+    return value if isinstance(value, dict) else {}
+
+
+def delivery_reported(config: dict[str, Any]) -> bool:
     """Whether PostHog sends a delivery rate for configs at all: older versions compute `delivery_rate_24h` for
     list and retrieve (null when a config has no metrics); the newest drop the field."""
     return "delivery_rate_24h" in config
 
 
-def delivery_rate(value) -> float | None:
+def delivery_rate(value: Any) -> float | None:
     """`delivery_rate_24h` as a float 0..1, or None when PostHog has no metrics for the config."""
     try:
         return None if value is None else float(value)
@@ -327,4 +330,5 @@ def delivery_rate(value) -> float | None:
 
 def destinations_app_url(*, context: PostHogContext) -> str:
     """Where PostHog's app lists the project's hog functions (destinations): where a migrated or newly made one is."""
-    return app_url(host=context.connection.host, action=BY_KEY["hog_functions"], project_id=context.project_id)
+    host = context.connection.host if context.connection else ""
+    return app_url(host=host, action=BY_KEY["hog_functions"], project_id=context.project_id)

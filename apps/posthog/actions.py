@@ -18,6 +18,15 @@ _ORG = r"/api/organizations/(?P<organization>[^/]+)"
 _PROJECT = r"/api/(?:organizations/[^/]+/projects|projects|environments)/(?P<project>[^/]+)"
 _CONFIG = _TEAM + r"/plugin_configs/(?P<config>\d+)"
 _PLUGIN = _ORG + r"/plugins/(?P<plugin>\d+)"
+# Paths and labels too long to stand in the table's one-line rows.
+_APP_METRICS = r"/app_metrics/(?P<config>\d+)/"
+_TOKEN_BACKUP = _PROJECT + r"/delete_secret_token_backup/"
+_CONVERSATIONS = _PROJECT + r"/generate_conversations_public_token/"
+_DEMO_DATA = _PROJECT + r"/is_generating_demo_data/"
+_ENVIRONMENTS = r"/api/projects/(?P<project>[^/]+)/environments/"
+_GROUP_PROPERTIES = _TEAM + r"/groups/property_definitions/"
+_GROUP_PROPERTY_NAMES = "Group property names (groups' property_definitions)"
+_DELIVERY_RATES = "Delivery rates of plugin configs (delivery_rate_24h)"
 
 # Pages of PostHog's app (frontend/src/scenes/urls.ts; every path is prefixed with the project).
 PIPELINE_PAGE = "/project/{project}/pipeline/overview"
@@ -42,155 +51,53 @@ class Action:
         return _compiled(self.path)
 
 
+def _walled(app_page: str, *rows: tuple[str, str, str, str]) -> tuple[Action, ...]:
+    """Actions (key, label, method, path) done on `app_page` in PostHog's app, whose viewset declares no scope."""
+    return tuple(Action(key, label, method, path, app_page, declares_scope=False) for key, label, method, path in rows)
+
+
 ACTIONS: tuple[Action, ...] = (
     # Plugin configs (products/cdp/backend/api/plugin.py: PluginConfigViewSet lists no scoped actions).
-    Action(
-        "plugin_config_rearrange",
-        "Reorder the plugin pipeline",
-        "PATCH",
-        _TEAM + r"/plugin_configs/rearrange/",
+    *_walled(
         PIPELINE_PAGE,
-        declares_scope=False,
+        ("plugin_config_rearrange", "Reorder the plugin pipeline", "PATCH", _TEAM + r"/plugin_configs/rearrange/"),
     ),
-    Action(
-        "plugin_config_activity",
-        "Read a plugin config's activity",
-        "GET",
-        _CONFIG + r"/activity/",
+    *_walled(
         PLUGIN_CONFIG_PAGE,
-        declares_scope=False,
+        ("plugin_config_activity", "Read a plugin config's activity", "GET", _CONFIG + r"/activity/"),
+        ("plugin_config_frontend", "Read a plugin config's frontend", "GET", _CONFIG + r"/frontend/"),
+        ("plugin_config_job", "Run a plugin job", "POST", _CONFIG + r"/job/"),
+        ("plugin_config_migrate", "Migrate a plugin config to a hog function", "POST", _CONFIG + r"/migrate/"),
     ),
-    Action(
-        "plugin_config_frontend",
-        "Read a plugin config's frontend",
-        "GET",
-        _CONFIG + r"/frontend/",
-        PLUGIN_CONFIG_PAGE,
-        declares_scope=False,
-    ),
-    Action(
-        "plugin_config_job", "Run a plugin job", "POST", _CONFIG + r"/job/", PLUGIN_CONFIG_PAGE, declares_scope=False
-    ),
-    Action(
-        "plugin_config_migrate",
-        "Migrate a plugin config to a hog function",
-        "POST",
-        _CONFIG + r"/migrate/",
-        PLUGIN_CONFIG_PAGE,
-        declares_scope=False,
-    ),
-    Action(
-        "app_metrics",
-        "Read a plugin config's app metrics",
-        "GET",
-        _TEAM + r"/app_metrics/(?P<config>\d+)/",
-        PLUGIN_CONFIG_PAGE,
-    ),
+    Action("app_metrics", "Read a plugin config's app metrics", "GET", _TEAM + _APP_METRICS, PLUGIN_CONFIG_PAGE),
     # Plugins (PluginViewSet: no scoped actions; writes also need the Install plugin access level).
-    Action(
-        "plugin_activity",
-        "Read the plugins' activity",
-        "GET",
-        _ORG + r"/plugins/activity/",
+    *_walled(
         PIPELINE_PAGE,
-        declares_scope=False,
+        ("plugin_activity", "Read the plugins' activity", "GET", _ORG + r"/plugins/activity/"),
+        ("plugin_repository", "Browse PostHog's plugin repository", "GET", _ORG + r"/plugins/repository/"),
+        ("plugin_check_for_updates", "Check a plugin for updates", "GET", _PLUGIN + r"/check_for_updates/"),
+        ("plugin_source", "Read a plugin's source", "GET", _PLUGIN + r"/source/"),
+        ("plugin_update_source", "Edit a plugin's source", "PATCH", _PLUGIN + r"/update_source/"),
+        ("plugin_upgrade", "Upgrade a plugin", "POST", _PLUGIN + r"/upgrade/"),
     ),
-    Action(
-        "plugin_repository",
-        "Browse PostHog's plugin repository",
-        "GET",
-        _ORG + r"/plugins/repository/",
-        PIPELINE_PAGE,
-        declares_scope=False,
-    ),
-    Action(
-        "plugin_check_for_updates",
-        "Check a plugin for updates",
-        "GET",
-        _PLUGIN + r"/check_for_updates/",
-        PIPELINE_PAGE,
-        declares_scope=False,
-    ),
-    Action(
-        "plugin_source", "Read a plugin's source", "GET", _PLUGIN + r"/source/", PIPELINE_PAGE, declares_scope=False
-    ),
-    Action(
-        "plugin_update_source",
-        "Edit a plugin's source",
-        "PATCH",
-        _PLUGIN + r"/update_source/",
-        PIPELINE_PAGE,
-        declares_scope=False,
-    ),
-    Action("plugin_upgrade", "Upgrade a plugin", "POST", _PLUGIN + r"/upgrade/", PIPELINE_PAGE, declares_scope=False),
     Action("plugin_install", "Install a plugin", "POST", _ORG + r"/plugins/", PIPELINE_PAGE),
     Action("plugin_edit", "Edit a plugin", "PATCH", _PLUGIN + r"/", PIPELINE_PAGE),
     Action("plugin_uninstall", "Uninstall a plugin", "DELETE", _PLUGIN + r"/", PIPELINE_PAGE),
     # Project token actions (posthog/api/team.py, project.py: no required_scopes).
-    Action(
-        "project_reset_token",
-        "Reset the project API token",
-        "PATCH",
-        _PROJECT + r"/reset_token/",
+    *_walled(
         PROJECT_SETTINGS_PAGE,
-        declares_scope=False,
+        ("project_reset_token", "Reset the project API token", "PATCH", _PROJECT + r"/reset_token/"),
+        ("project_rotate_secret_token", "Rotate the secret token", "PATCH", _PROJECT + r"/rotate_secret_token/"),
+        ("project_delete_secret_token_backup", "Delete the secret token's backup", "PATCH", _TOKEN_BACKUP),
+        ("project_conversations_token", "Generate the conversations widget's token", "POST", _CONVERSATIONS),
+        ("project_demo_data", "See whether demo data is being generated", "GET", _DEMO_DATA),
     ),
-    Action(
-        "project_rotate_secret_token",
-        "Rotate the secret token",
-        "PATCH",
-        _PROJECT + r"/rotate_secret_token/",
-        PROJECT_SETTINGS_PAGE,
-        declares_scope=False,
-    ),
-    Action(
-        "project_delete_secret_token_backup",
-        "Delete the secret token's backup",
-        "PATCH",
-        _PROJECT + r"/delete_secret_token_backup/",
-        PROJECT_SETTINGS_PAGE,
-        declares_scope=False,
-    ),
-    Action(
-        "project_conversations_token",
-        "Generate the conversations widget's token",
-        "POST",
-        _PROJECT + r"/generate_conversations_public_token/",
-        PROJECT_SETTINGS_PAGE,
-        declares_scope=False,
-    ),
-    Action(
-        "project_demo_data",
-        "See whether demo data is being generated",
-        "GET",
-        _PROJECT + r"/is_generating_demo_data/",
-        PROJECT_SETTINGS_PAGE,
-        declares_scope=False,
-    ),
-    Action(
-        "project_environments",
-        "List a project's environments",
-        "GET",
-        r"/api/projects/(?P<project>[^/]+)/environments/",
-        PROJECT_SETTINGS_PAGE,
-    ),
+    Action("project_environments", "List a project's environments", "GET", _ENVIRONMENTS, PROJECT_SETTINGS_PAGE),
     # Retired in newer PostHog.
-    Action(
-        "group_property_definitions",
-        "Group property names (groups' property_definitions)",
-        "GET",
-        _TEAM + r"/groups/property_definitions/",
-        PROPERTIES_PAGE,
-    ),
+    Action("group_property_definitions", _GROUP_PROPERTY_NAMES, "GET", _GROUP_PROPERTIES, PROPERTIES_PAGE),
     # A field, not an endpoint: newer PostHog no longer sends plugin configs' delivery_rate_24h. No request matches
     # it (no method); the delivery poller and "Test connection" record what PostHog's answers hold.
-    Action(
-        "plugin_config_delivery_rate",
-        "Delivery rates of plugin configs (delivery_rate_24h)",
-        "",
-        _TEAM + r"/plugin_configs/",
-        PIPELINE_PAGE,
-    ),
+    Action("plugin_config_delivery_rate", _DELIVERY_RATES, "", _TEAM + r"/plugin_configs/", PIPELINE_PAGE),
     # Newer PostHog only.
     Action("hog_functions", "Hog functions", "GET", _TEAM + r"/hog_functions/", DESTINATIONS_PAGE),
     Action("user_me", "The key owner's user (users/@me)", "GET", r"/api/users/@me/", "/me/settings"),

@@ -6,8 +6,7 @@ import json as jsonlib
 import logging
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from functools import partial
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -251,55 +250,45 @@ class PostHogClient:
         verify: Callable[[Any], list[Unkept]] | None = None,
     ) -> Any:
         started = time.monotonic()
-        record = partial(
-            self._record,
+        sent = WriteRecord(
             method=method,
             path=path,
             body=json if files is None else {**(json or {}), **_files_summary(files)},
-            started=started,
+            status=None,
+            error=None,
+            duration_ms=0,
             before=before,
             secret_keys=secret_keys,
         )
         try:
             status, data = self._send(method, url, params=params, json=json, files=files)
         except PostHogError as error:
-            record(status=error.status, error=error, response=None)
+            self._record(sent, started, status=error.status, error=error)
             raise
         unkept = verify(data) if verify is not None else []
+        answer = _without(data, measured)
         if unkept:
             not_kept = ChangeNotKept(unkept, answer=data, status=status)
-            record(status=status, error=not_kept, response=_without(data, measured), unkept=tuple(unkept))
+            self._record(sent, started, status=status, error=not_kept, response=answer, unkept=tuple(unkept))
             raise not_kept
-        record(status=status, error=None, response=_without(data, measured))
+        self._record(sent, started, status=status, response=answer)
         return data
 
     def _record(
         self,
-        *,
-        method: str,
-        path: str,
-        body: Any,
-        status: int | None,
-        error: PostHogError | None,
+        sent: WriteRecord,
         started: float,
-        before: Any,
-        response: Any,
-        secret_keys: frozenset[str],
+        *,
+        status: int | None,
+        error: PostHogError | None = None,
+        response: Any = None,
         unkept: tuple[Unkept, ...] = (),
     ) -> None:
+        """Hand the write, as it was sent and as it ended, to the audit hook."""
         if self.on_write is None:
             return
-        record = WriteRecord(
-            method=method,
-            path=path,
-            body=body,
-            status=status,
-            error=error,
-            duration_ms=_elapsed_ms(started),
-            before=before,
-            response=response,
-            secret_keys=secret_keys,
-            unkept=unkept,
+        record = replace(
+            sent, status=status, error=error, response=response, unkept=unkept, duration_ms=_elapsed_ms(started)
         )
         # Deliberately not guarded: a failing audit hook must surface.
         self.on_write(record)
@@ -455,11 +444,11 @@ def _page_items(page: Any, *, allow_list: bool) -> tuple[list[Any], str | None]:
     raise BadResponse("Expected a paginated list from PostHog.")
 
 
-def _multipart(fields: dict[str, Any], files: Files) -> dict[str, tuple[str | None, Any, ...]]:
+def _multipart(fields: dict[str, Any], files: Files) -> dict[str, tuple[Any, ...]]:
     """Every field as a form part beside the files, so the body is multipart/form-data even without a file. Text
     goes as it is; objects, lists, numbers and booleans as JSON text, which DRF reads back ("true", "3"); None as an
     empty part, the only "no value" a form can carry."""
-    parts: dict[str, tuple] = {
+    parts: dict[str, tuple[Any, ...]] = {
         name: (None, "" if value is None else value if isinstance(value, str) else jsonlib.dumps(value))
         for name, value in fields.items()
     }

@@ -10,29 +10,24 @@ entries are all of one instant cannot be paged past that way: the reader asks ag
 wider), which every version honours.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
+
+from .values import moment
 
 
 def entry_moment(entry: Any) -> datetime | None:
     """An entry's `timestamp` as an aware datetime (UTC when PostHog leaves the zone out), or None."""
-    value = entry.get("timestamp") if isinstance(entry, dict) else None
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment(entry.get("timestamp")) if isinstance(entry, dict) else None
 
 
 def older_page_start(entries: list[Any]) -> datetime | None:
     """The `before` that reads on past these entries (newest first): a microsecond after the oldest; None when no
     entry has a timestamp."""
-    moments = [moment for entry in entries if (moment := entry_moment(entry))]
+    moments = [when for entry in entries if (when := entry_moment(entry))]
     return min(moments) + timedelta(microseconds=1) if moments else None
 
 
 def one_instant(entries: list[Any]) -> bool:
     """All these entries share one timestamp: paging past them by time needs a wider page, not a later `before`."""
-    return len({moment for entry in entries if (moment := entry_moment(entry))}) == 1
+    return len({when for entry in entries if (when := entry_moment(entry))}) == 1

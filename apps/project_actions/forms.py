@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 # PostHog's product keys that onboarding knows, with the names its UI gives them.
@@ -33,7 +35,7 @@ class ProjectNameConfirmForm(forms.Form):
 
     project_name = forms.CharField(label="Type the project's name to confirm", max_length=400)
 
-    def __init__(self, *args, expected: str, **kwargs):
+    def __init__(self, *args: Any, expected: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.expected = expected
         field = self.fields["project_name"]

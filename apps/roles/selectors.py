@@ -3,34 +3,32 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.utils.dateparse import parse_datetime
-
 from apps.connections.context import PostHogContext
-from apps.core.people import person_name
-from apps.posthog.client import api_path
+from apps.posthog.values import moment, person_name
+from apps.roles.paths import role_path
 
 MAX_ROLES = 500
 
 
 @dataclass(frozen=True)
-class Member:
-    name: str
-    email: str
-    joined_at: datetime | None
-
-
-@dataclass(frozen=True)
 class Role:
+    """A role of the organization, its members sorted by name."""
+
     id: str
     name: str
     is_default: bool
-    members: list[Member]
+    members: list["Member"]
     created_at: datetime | None
     created_by: str
 
 
-def role_path(context: PostHogContext, *rest: str) -> str:
-    return api_path("organizations", context.organization_id, "roles", *rest)
+@dataclass(frozen=True)
+class Member:
+    """A member of the role, as its pages list them."""
+
+    name: str
+    email: str
+    joined_at: datetime | None
 
 
 def role_list(*, context: PostHogContext) -> list[Role]:
@@ -52,10 +50,10 @@ def _role(role: dict) -> Role:
         name=str(role.get("name") or ""),
         is_default=role.get("is_default") is True,
         members=sorted(
-            (_member(membership) for membership in memberships if isinstance(membership, dict)),
+            (_member(membership) for membership in memberships or [] if isinstance(membership, dict)),
             key=lambda member: member.name.casefold(),
         ),
-        created_at=_moment(role.get("created_at")),
+        created_at=moment(role.get("created_at")),
         created_by=person_name(role.get("created_by")),
     )
 
@@ -68,9 +66,5 @@ def _member(membership: dict) -> Member:
     return Member(
         name=person_name(user) or "Unknown member",
         email=str(user.get("email") or "") if isinstance(user, dict) else "",
-        joined_at=_moment(membership.get("joined_at")),
+        joined_at=moment(membership.get("joined_at")),
     )
-
-
-def _moment(value) -> datetime | None:
-    return parse_datetime(value) if isinstance(value, str) else None

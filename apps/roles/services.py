@@ -1,7 +1,7 @@
 """Writes to the organization's roles; the client audits each in the signed-in person's name."""
 
 from apps.connections.context import PostHogContext
-from apps.roles.selectors import role_path
+from apps.roles.paths import role_path
 
 
 def role_create(*, context: PostHogContext, name: str) -> dict:

@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 
 # Scopes PostHog lets a project secret API key hold, as the portal describes them. The list grows with PostHog's
@@ -16,6 +18,8 @@ UNDESCRIBED = "held by this key; the portal does not describe it"
 LABEL_MAX_LENGTH = 40
 # PostHog names a refused scope by its index (`scopes__0`).
 MAX_SCOPE_INDEX = 50
+# A rename to another key's label, which the edit checks before PostHog would fail on it.
+LABEL_TAKEN = "Another secret key of this environment has this label."
 
 
 class SecretKeyForm(forms.Form):
@@ -33,11 +37,12 @@ class SecretKeyForm(forms.Form):
 
     UPSTREAM_FIELDS = {f"scopes__{index}": "scopes" for index in range(MAX_SCOPE_INDEX)}
 
-    def __init__(self, *args, held_scopes: list[str] | tuple[str, ...] = (), **kwargs) -> None:
+    def __init__(self, *args: Any, held_scopes: list[str] | tuple[str, ...] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         described = {value for value, _ in SCOPE_CHOICES}
         extra = [(scope, UNDESCRIBED) for scope in held_scopes if isinstance(scope, str) and scope not in described]
-        self.fields["scopes"].choices = [*SCOPE_CHOICES, *extra]
+        scopes = cast(forms.MultipleChoiceField, self.fields["scopes"])  # declared a MultipleChoiceField above
+        scopes.choices = [*SCOPE_CHOICES, *extra]
 
-    def payload(self) -> dict:
+    def payload(self) -> dict[str, Any]:
         return {"label": self.cleaned_data["label"], "scopes": list(self.cleaned_data["scopes"])}

@@ -4,32 +4,57 @@ PostHog answers a key's `value` on create and roll only; `SECRET_FIELDS` keeps i
 which the client writes in the signed-in person's name.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from apps.connections.context import PostHogContext
-from apps.secret_keys.selectors import secret_keys_path
+from apps.posthog.errors import ValidationError
+from apps.secret_keys.paths import secret_keys_path
+from apps.secret_keys.selectors import RevealedKey, secret_key_of
 
 SECRET_FIELDS = frozenset({"value"})
 
 
-def secret_key_create(*, context: PostHogContext, label: str, scopes: list[str]) -> dict:
-    """Answers the key with its `value`, which nothing may keep."""
-    return context.client.post(
-        secret_keys_path(context), json={"label": label, "scopes": scopes}, secret_keys=SECRET_FIELDS
-    )
+def secret_key_create(*, context: PostHogContext, label: str, scopes: list[str]) -> RevealedKey:
+    """The key with its `value`, which nothing may keep."""
+    with _label_named():
+        answer = context.client.post(
+            secret_keys_path(context), json={"label": label, "scopes": scopes}, secret_keys=SECRET_FIELDS
+        )
+    return _revealed(answer)
 
 
 def secret_key_update(*, context: PostHogContext, key_id: str, label: str, scopes: list[str]) -> dict:
-    return context.client.patch(
-        secret_keys_path(context, key_id),
-        json={"label": label, "scopes": scopes},
-        capture_before=True,
-        secret_keys=SECRET_FIELDS,
-    )
+    with _label_named():
+        return context.client.patch(
+            secret_keys_path(context, key_id),
+            json={"label": label, "scopes": scopes},
+            capture_before=True,
+            secret_keys=SECRET_FIELDS,
+        )
 
 
-def secret_key_roll(*, context: PostHogContext, key_id: str) -> dict:
-    """A new value replaces the old one at once; answers the key with the new `value`."""
-    return context.client.post(secret_keys_path(context, key_id, "roll"), json={}, secret_keys=SECRET_FIELDS)
+def secret_key_roll(*, context: PostHogContext, key_id: str) -> RevealedKey:
+    """A new value replaces the old one at once; the key with the new `value`."""
+    answer = context.client.post(secret_keys_path(context, key_id, "roll"), json={}, secret_keys=SECRET_FIELDS)
+    return _revealed(answer)
 
 
 def secret_key_delete(*, context: PostHogContext, key_id: str) -> None:
     context.client.delete(secret_keys_path(context, key_id), capture_before=True)
+
+
+def _revealed(answer: dict) -> RevealedKey:
+    return RevealedKey(key=secret_key_of(answer), value=str(answer.get("value") or ""))
+
+
+@contextmanager
+def _label_named() -> Iterator[None]:
+    """PostHog words a taken label ("…with label 'x' already exists.") without naming the field: named here, so the
+    refusal lands on the label like any other; its other refusals (its limit of keys) stay unnamed."""
+    try:
+        yield
+    except ValidationError as error:
+        if error.attr is None and "label" in error.detail.casefold():
+            error.attr = "label"
+        raise

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.core.validators import RegexValidator
 
@@ -15,7 +17,7 @@ class OpenForm(forms.Form):
 
     id = forms.CharField(max_length=200)
 
-    def __init__(self, *args, kind: Kind, **kwargs):
+    def __init__(self, *args: Any, kind: Kind, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
         field = self.fields["id"]

@@ -1,27 +1,45 @@
 """What can be shared: insights and session recordings, one set of pages for both, told apart by a `Kind`."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from apps.connections.context import PostHogContext
 
 
+class Columns(NamedTuple):
+    """The headings of a list of items: what names one, its note, its time."""
+
+    title: str
+    note: str
+    when: str
+
+
 @dataclass(frozen=True)
 class Kind:
-    slug: str  # the URL segment: /sharing/<slug>/...
     noun: str
     collection: str  # PostHog's path segment
+    columns: Columns
     # Insights live per environment but are served under both prefixes; recordings only under environments.
     environment_only: bool
-    list_url_name: str
-    scope_noun: str  # where an ID is looked up, for "No insight 999 in this project."
-    title_column: str
-    note_column: str
-    when_column: str
-    searchable: bool
+    searchable: bool  # PostHog's list takes `search` (insights, by name); its recordings list does not
 
     def path(self, context: PostHogContext, *rest: str | int) -> str:
         build = context.environment_path if self.environment_only else context.team_path
         return build(self.collection, *rest)
+
+    @property
+    def slug(self) -> str:
+        """The URL segment: /sharing/<slug>/..."""
+        return f"{self.noun}s"
+
+    @property
+    def list_url_name(self) -> str:
+        return f"sharing:{self.slug}"
+
+    @property
+    def scope_noun(self) -> str:
+        """Where an ID is looked up, for "No insight 999 in this project."."""
+        return "environment" if self.environment_only else "project"
 
     @property
     def title(self) -> str:
@@ -29,28 +47,10 @@ class Kind:
 
 
 INSIGHTS = Kind(
-    slug="insights",
-    noun="insight",
-    collection="insights",
-    environment_only=False,
-    list_url_name="sharing:insights",
-    scope_noun="project",
-    title_column="Insight",
-    note_column="Short ID",
-    when_column="Last modified",
-    searchable=True,
+    "insight", "insights", Columns("Insight", "Short ID", "Last modified"), environment_only=False, searchable=True
 )
 RECORDINGS = Kind(
-    slug="recordings",
-    noun="recording",
-    collection="session_recordings",
-    environment_only=True,
-    list_url_name="sharing:recordings",
-    scope_noun="environment",
-    title_column="Person",
-    note_column="Length",
-    when_column="Started",
-    searchable=False,
+    "recording", "session_recordings", Columns("Person", "Length", "Started"), environment_only=True, searchable=False
 )
 KINDS = {kind.slug: kind for kind in (INSIGHTS, RECORDINGS)}
 

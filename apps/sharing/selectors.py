@@ -3,13 +3,13 @@
 import json
 from dataclasses import dataclass
 from datetime import datetime
-
-from django.utils.dateparse import parse_datetime
+from typing import Any
 
 from apps.connections.context import PostHogContext
 from apps.core.paging import OffsetPage
 from apps.posthog.client import normalise_host
 from apps.posthog.errors import NotFound
+from apps.posthog.values import moment
 from apps.sharing.kinds import RECORDINGS, Kind
 
 PAGE_SIZE = 20
@@ -47,6 +47,14 @@ class SharePassword:
     created_by: str
     created_at: datetime | None
     active: bool
+
+
+@dataclass(frozen=True)
+class NewPassword:
+    """A password just added, as PostHog answers it this once: nothing keeps it."""
+
+    note: str
+    password: str  # empty when PostHog did not send it back
 
 
 @dataclass(frozen=True)
@@ -102,17 +110,27 @@ def sharing_get(*, context: PostHogContext, kind: Kind, item_id: str) -> Sharing
     return _sharing(context=context, answer=context.client.get(kind.path(context, item_id, "sharing")))
 
 
-def _sharing(*, context: PostHogContext, answer: dict) -> Sharing:
+def new_password_of(answer: Any) -> NewPassword | None:
+    """PostHog's answer to adding a password ({id, password, note, created_at, created_by_email}); None when it
+    answered nothing."""
+    if not isinstance(answer, dict):
+        return None
+    return NewPassword(note=str(answer.get("note") or ""), password=str(answer.get("password") or ""))
+
+
+def _sharing(*, context: PostHogContext, answer: Any) -> Sharing:
     """PostHog's sharing configuration as the pages show it."""
     answer = answer if isinstance(answer, dict) else {}
     token = str(answer.get("access_token") or "")
-    settings = answer.get("settings") if isinstance(answer.get("settings"), dict) else {}
+    settings: dict[str, Any] = answer["settings"] if isinstance(answer.get("settings"), dict) else {}
+    # The link opens PostHog's own page: on the connection's host (the pages only read with a connection).
+    host = normalise_host(context.connection.host) if context.connection else ""
     return Sharing(
         enabled=answer.get("enabled") is True,
-        link=f"{normalise_host(context.connection.host)}/shared/{token}" if token else "",
+        link=f"{host}/shared/{token}" if token else "",
         password_required=answer.get("password_required") is True,
         passwords=[_password(entry) for entry in answer.get("share_passwords") or [] if isinstance(entry, dict)],
-        issued_at=_moment(answer.get("created_at")),
+        issued_at=moment(answer.get("created_at")),
         options=[OPTION_LABELS.get(key, key) for key, value in sorted(settings.items()) if value is True],
     )
 
@@ -124,18 +142,18 @@ def _shared_item(kind: Kind, row: dict) -> SharedItem:
             title=str(row.get("distinct_id") or "Anonymous person"),
             detail=str(row.get("start_url") or ""),
             note=_duration(row.get("recording_duration")),
-            when=_moment(row.get("start_time")),
+            when=moment(row.get("start_time")),
         )
     return SharedItem(
         id=str(row.get("id")),
         title=str(row.get("name") or row.get("derived_name") or f"Insight {row.get('id')}"),
         detail=str(row.get("description") or ""),
         note=str(row.get("short_id") or ""),
-        when=_moment(row.get("last_modified_at")),
+        when=moment(row.get("last_modified_at")),
     )
 
 
-def _duration(seconds) -> str:
+def _duration(seconds: Any) -> str:
     """1234 -> "20 min 34 s"."""
     if not isinstance(seconds, (int, float)) or seconds < 0:
         return ""
@@ -151,10 +169,6 @@ def _password(entry: dict) -> SharePassword:
         id=str(entry.get("id")),
         note=str(entry.get("note") or ""),
         created_by=str(entry.get("created_by_email") or ""),
-        created_at=_moment(entry.get("created_at")),
+        created_at=moment(entry.get("created_at")),
         active=entry.get("is_active") is not False,
     )
-
-
-def _moment(value) -> datetime | None:
-    return parse_datetime(value) if isinstance(value, str) else None

@@ -6,6 +6,7 @@ retrieve itself, and only itself, whatever its scopes. Its serializer answers a 
 
 from simulator.core.http import ApiError, Request
 from simulator.core.routing import ANY_KEY, route
+from simulator.core.state import AreaState
 
 
 @route("GET", "/api/personal_api_keys/{id}/", scope=ANY_KEY)
@@ -34,11 +35,8 @@ def personal_api_key_get(request: Request, id: str):
     }
 
 
-class State:
+class State(AreaState):
     """The seeded personal API keys, for tests: what each may do."""
-
-    def __init__(self, store, profile) -> None:
-        self._store = store
 
     def scopes(self, key: str) -> list[str] | None:
         """The key's scopes; None for a key made before PostHog had scopes."""

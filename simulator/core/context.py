@@ -1,5 +1,8 @@
 """Lookups shared by every area: organizations, projects, environments, users, activity."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from simulator.core.http import ApiError, Request, not_found
@@ -102,6 +105,28 @@ def record_activity(
         user=acting_user(request), activity=activity, name=name, changes=changes, trigger=trigger, short_id=short_id
     )
     return request.store.activity_add(scope=scope, parent=parent, item_id=item_id, entry=entry)
+
+
+@dataclass(frozen=True)
+class ActivityRecorder:
+    """How an area logs activity on its objects, as its viewset calls PostHog's log_activity: under `scope`, by the
+    object's `id`, named as `name` reads the object (its `name` field unless told otherwise)."""
+
+    scope: str
+    name: Callable[[dict], Any] = itemgetter("name")
+
+    def __call__(
+        self, request: Request, parent: Any, item: dict, activity: str, changes: list[dict] | None = None
+    ) -> dict:
+        return record_activity(
+            request,
+            scope=self.scope,
+            parent=parent,
+            item_id=item["id"],
+            activity=activity,
+            name=self.name(item),
+            changes=changes,
+        )
 
 
 def changes_between(before: dict, after: dict, *, kind: str, secret_fields: set[str] = frozenset()) -> list[dict]:

@@ -8,6 +8,22 @@ from simulator.core.http import validation_error
 MISSING = object()
 
 
+def sent(data: dict, name: str, *, required: bool = False, allow_null: bool = False, attr: str | None = None) -> Any:
+    """What the body sent for a field, checked as DRF checks every field first: MISSING when absent (a 400 when
+    `required`), None when null (a 400 unless `allow_null`). `attr` names the field in the error, if not `name`.
+    Fields that refuse a null as not of their type (booleans, choices, datetimes) take it with `allow_null=True`
+    and refuse it themselves."""
+    attr = attr or name
+    if name not in data:
+        if required:
+            raise validation_error(attr)
+        return MISSING
+    value = data[name]
+    if value is None and not allow_null:
+        raise validation_error(attr, "This field may not be null.", "null")
+    return value
+
+
 def text_field(
     data: dict,
     name: str,
@@ -20,15 +36,9 @@ def text_field(
 ) -> Any:
     """A CharField: MISSING when absent and not required; numbers become strings as DRF does."""
     attr = attr or name
-    if name not in data:
-        if required:
-            raise validation_error(attr)
-        return MISSING
-    value = data[name]
-    if value is None:
-        if allow_null:
-            return None
-        raise validation_error(attr, "This field may not be null.", "null")
+    value = sent(data, name, required=required, allow_null=allow_null, attr=attr)
+    if value is MISSING or value is None:
+        return value
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise validation_error(attr, "Not a valid string.", "invalid")
     value = str(value)
@@ -40,11 +50,9 @@ def text_field(
 
 
 def bool_field(data: dict, name: str, *, allow_null: bool = False) -> Any:
-    if name not in data:
-        return MISSING
-    value = data[name]
-    if value is None and allow_null:
-        return None
+    value = sent(data, name, allow_null=True)
+    if value is MISSING or (value is None and allow_null):
+        return value
     if isinstance(value, (bool, int, float, str)):
         if value in (True, "true", "True", "TRUE", "1", "yes", "Yes", "on", "y", "t"):
             return True
@@ -54,13 +62,9 @@ def bool_field(data: dict, name: str, *, allow_null: bool = False) -> Any:
 
 
 def int_field(data: dict, name: str, *, allow_null: bool = True) -> Any:
-    if name not in data:
-        return MISSING
-    value = data[name]
-    if value is None:
-        if allow_null:
-            return None
-        raise validation_error(name, "This field may not be null.", "null")
+    value = sent(data, name, allow_null=allow_null)
+    if value is MISSING or value is None:
+        return value
     if isinstance(value, bool):
         raise validation_error(name, "A valid integer is required.", "invalid")
     if isinstance(value, float) and value.is_integer():
@@ -73,11 +77,9 @@ def int_field(data: dict, name: str, *, allow_null: bool = True) -> Any:
 
 
 def choice_field(data: dict, name: str, choices: tuple[str, ...] | list[str], *, allow_null: bool = False) -> Any:
-    if name not in data:
-        return MISSING
-    value = data[name]
-    if value is None and allow_null:
-        return None
+    value = sent(data, name, allow_null=True)
+    if value is MISSING or (value is None and allow_null):
+        return value
     if not isinstance(value, str) or value not in choices:
         raise validation_error(name, f'"{value}" is not a valid choice.', "invalid_choice")
     return value
@@ -103,11 +105,9 @@ def iso(moment: datetime) -> str:
 
 
 def datetime_field(data: dict, name: str, *, allow_null: bool = True) -> Any:
-    if name not in data:
-        return MISSING
-    value = data[name]
-    if value is None and allow_null:
-        return None
+    value = sent(data, name, allow_null=True)
+    if value is MISSING or (value is None and allow_null):
+        return value
     parsed = parse_datetime(value)
     if parsed is None:
         raise validation_error(name, DATETIME_FORMAT_ERROR, "invalid")

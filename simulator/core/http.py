@@ -139,14 +139,21 @@ class Request:
     def params(self, name: str) -> list[str]:
         return self.query.get(name, [])
 
-    def int_param(self, name: str, default: int) -> int:
+    def number_param(self, name: str, *, invalid: ApiError) -> int | None:
+        """The query parameter as an integer; None when absent or empty; `invalid` raised when it is not a number."""
         value = self.param(name)
         if value in (None, ""):
-            return default
+            return None
         try:
-            number = int(value)
+            return int(value)
         except ValueError:
-            raise validation_error(name, "A valid integer is required.", "invalid") from None
+            raise invalid from None
+
+    def int_param(self, name: str, default: int) -> int:
+        """A DRF IntegerField(min_value=0) read from the query (the paginator's limit and offset)."""
+        number = self.number_param(name, invalid=validation_error(name, "A valid integer is required.", "invalid"))
+        if number is None:
+            return default
         if number < 0:
             raise validation_error(name, "Ensure this value is greater than or equal to 0.", "min_value")
         return number

@@ -9,6 +9,7 @@ only (`available`); elsewhere its path is unknown, as on a PostHog version witho
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from simulator.profiles import Profile
 
@@ -47,6 +48,18 @@ def route(
             Route(method, template, compile_template(template), handler, scope, available or (lambda profile: True))
         )
         return handler
+
+    return register
+
+
+def update_route(template: str, *, scope: str | None) -> Callable[[Handler], Handler]:
+    """Register `update(request, **path, partial=...)` as DRF's UpdateModelMixin serves an object: PATCH for a partial
+    update (fields left out keep their values), PUT for a whole one (required fields must be sent)."""
+
+    def register(update: Handler) -> Handler:
+        route("PATCH", template, scope=scope)(partial(update, partial=True))
+        route("PUT", template, scope=scope)(partial(update, partial=False))
+        return update
 
     return register
 

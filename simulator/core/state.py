@@ -11,6 +11,14 @@ from simulator.core.store import Store
 from simulator.profiles import Profile
 
 
+class AreaState:
+    """What every area's `State` starts from: the store it reads and arranges, and the profile its answers follow."""
+
+    def __init__(self, store: Store, profile: Profile) -> None:
+        self._store = store
+        self._profile = profile
+
+
 class State:
     def __init__(self, store: Store, profile: Profile) -> None:
         self._store = store

@@ -68,5 +68,5 @@ def test_each_detail_page_asks_for_the_history_its_writes_are_recorded_under(
 def test_a_groups_property_edit_is_in_its_history_card(operator_client, operator):
     operator_client.post(edit(ACME, "seats"), {"value": "51"}, **HTMX)
     area, object_id = history_query(operator_client.get(detail(ACME)).content.decode())
-    card = operator_client.get(reverse("audit:object_history"), {"area": area, "object": object_id}, **HTMX)
+    card = operator_client.get(reverse("trail:object_history"), {"area": area, "object": object_id}, **HTMX)
     assert operator.username in card.content.decode() and "seats" in card.content.decode()

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.audit.models import AuditEvent
-from apps.audit.selectors import TrailFilters, audit_trail_page
 from apps.history.models import ActivitySnapshot
+from apps.trail.selectors.rows import TrailFilters
+from apps.trail.selectors.trail import audit_trail_page
 from tests.audit.conftest import text
 
 pytestmark = pytest.mark.django_db
@@ -58,8 +59,9 @@ def mixed_trail(connection):
 def walk(filters: TrailFilters, limit: int) -> list:
     rows, position, pages = [], None, 0
     while True:
-        page, position = audit_trail_page(filters=filters, cursor=position, limit=limit)
-        rows += page
+        page = audit_trail_page(filters=filters, cursor=position, limit=limit)
+        rows += page.items
+        position = page.next
         pages += 1
         assert pages < 100
         if position is None:
@@ -80,13 +82,13 @@ def test_keyset_pages_across_both_sources_return_every_row_once_in_order(mixed_t
 
 def test_the_page_follows_older_links_without_offset(mixed_trail, client_as, viewer):
     client = client_as(viewer)
-    url, seen = f"{reverse('audit:list')}?area=plugins", []
+    url, seen = f"{reverse('trail:list')}?area=plugins", []
     with CaptureQueriesContext(database) as queries:
         while url:
             page = text(client.get(url))
             seen += page.split('class="audit-row audit-')[1:]
             older = re.search(r'href="([^"]*)" rel="next"', page)
-            url = reverse("audit:list") + older[1].replace("&amp;", "&") if older else ""
+            url = reverse("trail:list") + older[1].replace("&amp;", "&") if older else ""
     assert len(seen) == len(mixed_trail)
     assert not any("OFFSET" in query["sql"].upper() for query in queries.captured_queries)
 
@@ -139,7 +141,7 @@ def test_csv_of_100000_events_streams_without_loading_them(client_as, viewer, co
 
     tracemalloc.start()
     try:
-        response = client.get(reverse("audit:export"))
+        response = client.get(reverse("trail:export"))
         assert isinstance(response, StreamingHttpResponse)
         size, lines, first_lines, previous = 0, 0, [], "9999"
         for chunk in response.streaming_content:
@@ -160,9 +162,9 @@ def test_csv_of_100000_events_streams_without_loading_them(client_as, viewer, co
     assert response["Content-Disposition"].startswith('attachment; filename="audit-trail_start_to_now.csv"')
     header = next(csv.reader(io.StringIO(first_lines[0])))
     assert header[:4] == ["time_utc", "source", "person", "posthog_credits"]
-    exported = client.get(reverse("audit:export"), {"search": "evil"})
+    exported = client.get(reverse("trail:export"), {"search": "evil"})
     (row,) = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode())))[1:]
     assert row[2] == '\'=HYPERLINK("http://evil")'  # a spreadsheet must not run it
-    only_posthog = b"".join(client.get(reverse("audit:export"), {"source": "posthog"}).streaming_content).decode()
+    only_posthog = b"".join(client.get(reverse("trail:export"), {"source": "posthog"}).streaming_content).decode()
     assert only_posthog.count("\n") == 2 and ",posthog,Dana,Dana," in only_posthog
-    assert client.get(reverse("audit:export"), {"after": "nonsense"}).status_code == 400
+    assert client.get(reverse("trail:export"), {"after": "nonsense"}).status_code == 400

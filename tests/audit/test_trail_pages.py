@@ -45,19 +45,19 @@ def test_writes_by_two_people_are_on_the_trail_with_their_names_and_states(
     assert rename.before["name"] == "S3 Export" and rename.after["name"] == "S3 Export (archive)"
 
     vera = signed_in(viewer)  # a Viewer may read the trail
-    page = text(vera.get(reverse("audit:list")))
-    assert page.index(f'href="{reverse("audit:detail", args=["portal", rename.pk])}"') < page.index(
-        f'href="{reverse("audit:detail", args=["portal", switch.pk])}"'
+    page = text(vera.get(reverse("trail:list")))
+    assert page.index(f'href="{reverse("trail:detail", args=["portal", rename.pk])}"') < page.index(
+        f'href="{reverse("trail:detail", args=["portal", switch.pk])}"'
     )  # newest first
     assert "otto-operator" in page and "ada-admin" in page
 
-    diff = text(vera.get(reverse("audit:detail", args=["portal", switch.pk])))
+    diff = text(vera.get(reverse("trail:detail", args=["portal", switch.pk])))
     assert "By <strong>otto-operator</strong> through the portal" in diff
     assert "<code>enabled</code>" in diff and "diff-badge-changed" in diff
     assert (
         '<div class="value-box value-old">true</div>' in diff and '<div class="value-box value-new">false</div>' in diff
     )
-    rename_diff = text(vera.get(reverse("audit:detail", args=["portal", rename.pk])))
+    rename_diff = text(vera.get(reverse("trail:detail", args=["portal", rename.pk])))
     assert "S3 Export (archive)" in rename_diff and "ada-admin" in rename_diff and "HTTP 200" in rename_diff
 
 
@@ -75,22 +75,22 @@ def test_the_activity_poller_links_posthogs_entries_to_the_real_people(two_write
     assert ActivitySnapshot.objects.filter(audit_event__isnull=True).exists()
 
     vera = signed_in(viewer)
-    page = text(vera.get(reverse("audit:list"), {"source": "posthog", "area": "plugin_configs"}))
+    page = text(vera.get(reverse("trail:list"), {"source": "posthog", "area": "plugin_configs"}))
     assert "<strong>otto-operator</strong>" in page and "via the portal" in page
     assert "(PostHog: Dana)" in page
-    entry = text(vera.get(reverse("audit:detail", args=["posthog", switched_entry.pk])))
+    entry = text(vera.get(reverse("trail:detail", args=["posthog", switched_entry.pk])))
     assert (
-        f'href="{reverse("audit:detail", args=["portal", switched_entry.audit_event_id])}">otto-operator</a> via the portal'
+        f'href="{reverse("trail:detail", args=["portal", switched_entry.audit_event_id])}">otto-operator</a> via the portal'
         in entry
     )
     assert "Dana" in entry and "(the owner of the portal's API key)" in entry
-    event = text(vera.get(reverse("audit:detail", args=["portal", renamed_entry.audit_event_id])))
-    assert "In PostHog's activity log" in event and reverse("audit:detail", args=["posthog", renamed_entry.pk]) in event
+    event = text(vera.get(reverse("trail:detail", args=["portal", renamed_entry.audit_event_id])))
+    assert "In PostHog's activity log" in event and reverse("trail:detail", args=["posthog", renamed_entry.pk]) in event
 
     # Filtering by the person finds both sources; by PostHog's user, only PostHog's entries.
-    by_otto = text(vera.get(reverse("audit:list"), {"person": "portal:otto-operator"}))
+    by_otto = text(vera.get(reverse("trail:list"), {"person": "portal:otto-operator"}))
     assert by_otto.count('class="audit-row audit-portal') == 1 and by_otto.count('class="audit-row audit-posthog') == 1
-    by_dana = text(vera.get(reverse("audit:list"), {"person": "posthog:dana@hedgehog.example", "source": "portal"}))
+    by_dana = text(vera.get(reverse("trail:list"), {"person": "posthog:dana@hedgehog.example", "source": "portal"}))
     assert "Nothing matches these filters" in by_dana
 
 
@@ -110,12 +110,12 @@ def test_a_write_posthog_refuses_is_on_the_trail_as_failed_with_its_message(
     assert "This plugin is marked as global! Make it local before uninstallation" in event.error
 
     vera = signed_in(viewer)
-    failed = text(vera.get(reverse("audit:list"), {"outcome": "failure"}))
+    failed = text(vera.get(reverse("trail:list"), {"outcome": "failure"}))
     assert "failed · 400" in failed and "This plugin is marked as global!" in failed
     assert failed.count('class="audit-row') == 1
-    succeeded = text(vera.get(reverse("audit:list"), {"outcome": "success", "source": "portal"}))
+    succeeded = text(vera.get(reverse("trail:list"), {"outcome": "success", "source": "portal"}))
     assert "marked as global" not in succeeded
-    diff = text(vera.get(reverse("audit:detail", args=["portal", event.pk])))
+    diff = text(vera.get(reverse("trail:detail", args=["portal", event.pk])))
     assert "PostHog answered HTTP 400:" in diff and "Nothing changed: the write failed." in diff
 
 
@@ -132,7 +132,7 @@ def test_secrets_are_masked_on_display_even_if_a_row_holds_one(signed_in, viewer
         status_code=200,
         outcome=AuditEvent.Outcome.SUCCESS,
     )
-    page = text(signed_in(viewer).get(reverse("audit:detail", args=["portal", leaked.pk])))
+    page = text(signed_in(viewer).get(reverse("trail:detail", args=["portal", leaked.pk])))
     for secret in ("sk_live_abcdef", "phx_abcdefghijklmnop", "hunter2", "hunter3"):
         assert secret not in page
     assert page.count(MASK) >= 3 and "b.example" in page
@@ -152,9 +152,9 @@ def test_upstream_text_is_escaped_on_every_audit_page(signed_in, viewer, demo_co
     )
     vera = signed_in(viewer)
     for url in (
-        reverse("audit:list"),
-        reverse("audit:detail", args=["portal", event.pk]),
-        f"{reverse('audit:object_history')}?area=plugins&object=%3Ci%3E9%3C/i%3E",
+        reverse("trail:list"),
+        reverse("trail:detail", args=["portal", event.pk]),
+        f"{reverse('trail:object_history')}?area=plugins&object=%3Ci%3E9%3C/i%3E",
     ):
         page = text(vera.get(url))
         assert "<script>alert(1)" not in page and "<img src=x" not in page and "<b>mallory" not in page
@@ -164,7 +164,7 @@ def test_filters_keep_what_was_typed_and_say_what_is_wrong(signed_in, viewer, de
     vera = signed_in(viewer)
     page = text(
         vera.get(
-            reverse("audit:list"),
+            reverse("trail:list"),
             {"search": "webhook", "after": "2026-05-02T10:00", "before": "2026-05-01T10:00", "person": "portal:nobody"},
         )
     )
@@ -172,23 +172,23 @@ def test_filters_keep_what_was_typed_and_say_what_is_wrong(signed_in, viewer, de
     assert "Select a valid choice." in page
     assert 'value="webhook"' in page and 'value="2026-05-02T10:00"' in page
     assert "Fix the filters above" in page
-    damaged = text(vera.get(reverse("audit:list"), {"cursor": "not-a-position"}))
+    damaged = text(vera.get(reverse("trail:list"), {"cursor": "not-a-position"}))
     assert "This page link is damaged" in damaged
 
 
 def test_the_audit_pages_are_read_only_and_need_a_role(client, signed_in, django_user_model, demo_connection):
-    assert client.get(reverse("audit:list")).status_code == 302  # signed out: to the sign-in page
+    assert client.get(reverse("trail:list")).status_code == 302  # signed out: to the sign-in page
     nobody = django_user_model.objects.create_user("no-role", password="x")
-    assert signed_in(nobody).get(reverse("audit:list")).status_code == 403
-    assert signed_in(nobody).get(reverse("audit:export")).status_code == 403
-    assert signed_in(nobody).get(f"{reverse('audit:object_history')}?area=plugins&object=1").status_code == 403
+    assert signed_in(nobody).get(reverse("trail:list")).status_code == 403
+    assert signed_in(nobody).get(reverse("trail:export")).status_code == 403
+    assert signed_in(nobody).get(f"{reverse('trail:object_history')}?area=plugins&object=1").status_code == 403
 
 
 def test_empty_trail_and_no_match_say_so(signed_in, viewer):
     vera = signed_in(viewer)
-    assert "Nothing recorded yet" in text(vera.get(reverse("audit:list")))
+    assert "Nothing recorded yet" in text(vera.get(reverse("trail:list")))
     AuditEvent.objects.create(actor_name="ada", area="roles", method="POST", path="/x/", outcome="success")
-    assert "Nothing matches these filters" in text(vera.get(reverse("audit:list"), {"search": "zzz"}))
+    assert "Nothing matches these filters" in text(vera.get(reverse("trail:list"), {"search": "zzz"}))
 
 
 @pytest.mark.profiles("legacy", reason="cloud may not edit plugins, and refuses plugin activity to personal API keys")
@@ -196,7 +196,7 @@ def test_object_history_tab_on_plugin_pages_loads_the_objects_timeline(two_write
     config = two_writes
     poll_activity()
     vera = signed_in(viewer)
-    history_url = reverse("audit:object_history")
+    history_url = reverse("trail:object_history")
 
     plugin_page = text(vera.get(reverse("plugins:detail", args=[S3_EXPORT])))
     assert f'hx-get="{history_url}?area=plugins&amp;object={S3_EXPORT}" hx-trigger="intersect once"' in plugin_page
@@ -228,7 +228,7 @@ def test_object_history_loads_older_changes_page_by_page(signed_in, viewer):
             outcome="success",
         )
     vera = signed_in(viewer)
-    url = reverse("audit:object_history")
+    url = reverse("trail:object_history")
     seen = []
     page = text(vera.get(url, {"area": "plugins", "object": "12"}, **HTMX))
     while True:
@@ -244,8 +244,8 @@ def test_every_audit_view_is_reachable_from_the_navigation(signed_in, admin_user
     AuditEvent.objects.create(
         actor_name="ada", area="plugins", object_id="4", method="PATCH", path="/api/x/4/", outcome="success"
     )
-    found = crawl(signed_in(admin_user), namespaces=("audit",), start="/")
-    assert {"audit:list", "audit:export", "audit:detail", "audit:object_history"} <= set(found)
+    found = crawl(signed_in(admin_user), namespaces=("trail",), start="/")
+    assert {"trail:list", "trail:export", "trail:detail", "trail:object_history"} <= set(found)
 
 
 def test_a_write_cut_short_by_a_posthog_fault_is_on_the_trail_as_failed(
@@ -261,5 +261,5 @@ def test_a_write_cut_short_by_a_posthog_fault_is_on_the_trail_as_failed(
 
     event = AuditEvent.objects.get(area="plugin_configs")
     assert (event.actor, event.outcome, event.status_code) == (operator, "failure", 500)
-    page = text(signed_in(viewer).get(reverse("audit:list"), {"outcome": "failure"}))
+    page = text(signed_in(viewer).get(reverse("trail:list"), {"outcome": "failure"}))
     assert "failed · 500" in page and "PostHog had an internal error" in page

@@ -230,7 +230,8 @@ def test_posthogs_refusal_lands_on_the_filters_field(operator_, operator):
     fragment = text(
         operator_.post(create_url("dynamic"), {"name": "Kept", "filters": json.dumps(unknown_cohort)}, **HTMX)
     )
-    assert 'id="id_filters_error">Invalid Cohort ID in filter' in fragment  # PostHog names no field for this one
+    # PostHog names no field for this one: said on the filters, in the words of its user_message
+    assert 'id="id_filters_error">PostHog rejected the request: Invalid Cohort ID in filter' in fragment
 
 
 def test_an_unknown_kind_is_404(operator_):

@@ -16,11 +16,12 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from apps.audit.models import AuditEvent
 from apps.core.csv_export import csv_safe
-from apps.history import views
+from apps.history import services
 from apps.history.budget import budget_per_minute, budget_take, budget_used, throttle_note
 from apps.history.delivery import delivery_hourly_rollup
+from apps.history.kinds import HISTORY_TASKS
 from apps.history.models import DeliverySnapshot, LogCursor, PluginLogEntry, PollRun
-from apps.history.selectors import HISTORY_TASKS, log_explorer_entries, log_explorer_page
+from apps.history.selectors.logs import log_explorer_entries, log_explorer_page
 from tests.test_deploy import skip_or_fail
 
 FIVE_MINUTES = timedelta(minutes=5)
@@ -171,7 +172,7 @@ def test_the_runs_refresh_alone_and_explain_an_empty_kind(client_as, viewer, con
 
 def test_a_viewer_can_neither_poll_now_nor_edit_a_schedule(client_as, viewer, operator, schedules, monkeypatch):
     task = Mock()
-    monkeypatch.setattr(views, "_celery_task", lambda name: task)
+    monkeypatch.setattr(services, "celery_task_get", lambda name: task)
     edit_url = reverse("history:schedule_edit", args=[schedules["logs"].pk])
 
     client = client_as(viewer)
@@ -189,7 +190,9 @@ def test_an_operator_polls_now_and_the_task_records_its_own_run(
     client_as, operator, connection, schedules, monkeypatch
 ):
     task = Mock()
-    monkeypatch.setattr(views, "_celery_task", lambda name: task if name == "apps.history.tasks.poll_logs" else None)
+    monkeypatch.setattr(
+        services, "celery_task_get", lambda name: task if name == "apps.history.tasks.poll_logs" else None
+    )
     client = client_as(operator)
     assert "Poll now" in text(client.get(reverse("history:status")))
 
@@ -213,8 +216,8 @@ def test_poll_now_finds_a_task_by_its_celery_name():
     def fake_poll():
         return "polled"
 
-    assert views._celery_task("tests.history.fake_poll").name == fake_poll.name
-    assert views._celery_task("tests.history.no_such_task") is None
+    assert services.celery_task_get("tests.history.fake_poll").name == fake_poll.name
+    assert services.celery_task_get("tests.history.no_such_task") is None
 
 
 def test_an_admin_edits_a_schedule_and_it_is_audited(client_as, admin_user, schedules):
@@ -472,8 +475,8 @@ def test_older_pages_follow_on_without_overlap_or_gap(client_as, viewer, connect
 
 def test_the_selector_pages_with_a_cursor_tuple(db):
     # the benchmark script passes plain (timestamp, id) tuples
-    rows, cursor = log_explorer_page(connection_id=0, cursor=(datetime(2024, 5, 1, tzinfo=UTC), 5), limit=10)
-    assert rows == [] and cursor is None
+    page = log_explorer_page(connection_id=0, cursor=(datetime(2024, 5, 1, tzinfo=UTC), 5), limit=10)
+    assert page.items == [] and page.next is None
 
 
 def test_the_csv_export_streams_the_filter_safely(client_as, viewer, stored_logs):

@@ -11,9 +11,9 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from apps.overview.management.commands import runportal
 from apps.history.embedded import EmbeddedScheduler
 from apps.history.schedules import DEFAULT_SCHEDULES, schedules_ensure
+from apps.overview.management.commands import runportal
 
 MIGRATION = ("history", "0003_default_schedules")
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)

@@ -1,6 +1,7 @@
 """The filters of a plugin config's logs, which the history explorer shares."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Self
 
 from django import forms
 from django.http import QueryDict
@@ -21,6 +22,18 @@ class LogFilterForm(forms.Form):
     search = forms.CharField(required=False, max_length=200, label="Message contains")
     after = UtcDateTimeField(required=False, label="From (UTC)")
     before = UtcDateTimeField(required=False, label="To (UTC)")
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> Self:
+        """The filters a logs URL asks for: the default types until some are chosen, a quick range as its "From"."""
+        data = query.copy()
+        if "filtered" not in data:
+            data.setlist("types", DEFAULT_TYPES)
+        if span := QUICK_RANGES.get(data.get("range", "")):
+            # A quick range fills in "From" as of now, so the form shows exactly what is applied.
+            data["after"] = (datetime.now(UTC) - span).replace(microsecond=0).isoformat()
+            data.pop("before", None)
+        return cls(data)
 
     def query(self, *, without: tuple[str, ...] = ()) -> str:
         """The cleaned filters as a query string, `filtered` marking that the types were chosen."""

@@ -1,10 +1,12 @@
 """The project's plugin configs in pipeline order: enable, disable, reorder and delete them in place."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.connections.request import PortalRequest
+from apps.core.htmx import wants_fragment
 from apps.core.http import htmx_redirect
 from apps.core.pages import posthog_page
 from apps.core.roles import OPERATE, VIEW
@@ -14,7 +16,7 @@ from apps.posthog.errors import PostHogError
 TEMPLATE = "plugins/config_list.html"
 
 
-def _render_list(request: HttpRequest, *, partial: bool) -> HttpResponse:
+def _render_list(request: PortalRequest, *, partial: bool) -> HttpResponse:
     rows = selectors.plugin_config_rows(context=request.posthog)
     reorder_refusal = request.posthog.unavailable.plugin_config_rearrange
     context = {
@@ -31,13 +33,13 @@ def _render_list(request: HttpRequest, *, partial: bool) -> HttpResponse:
 
 @require_GET
 @posthog_page(VIEW)
-def config_list(request):
-    return _render_list(request, partial=bool(request.htmx))
+def config_list(request: PortalRequest) -> HttpResponse:
+    return _render_list(request, partial=wants_fragment(request))
 
 
 @require_POST
 @posthog_page(OPERATE)
-def config_enabled_set(request, config_id: int):
+def config_enabled_set(request: PortalRequest, config_id: int) -> HttpResponse:
     enabled = request.POST.get("enabled") == "true"
     try:
         config = services.plugin_config_enabled_set(context=request.posthog, config_id=config_id, enabled=enabled)
@@ -52,7 +54,7 @@ def config_enabled_set(request, config_id: int):
 
 @require_POST
 @posthog_page(OPERATE)
-def config_rearrange(request):
+def config_rearrange(request: PortalRequest) -> HttpResponse:
     """Either the whole new order (drag and drop) or one config moved a step (the keyboard's up/down buttons)."""
     current = [row.id for row in selectors.plugin_config_rows(context=request.posthog) if row.enabled]
     wanted = _wanted_order(request.POST, current)
@@ -68,7 +70,7 @@ def config_rearrange(request):
     return _render_list(request, partial=True)
 
 
-def _wanted_order(data, current: list[int]) -> list[int]:
+def _wanted_order(data: QueryDict, current: list[int]) -> list[int]:
     move, direction = data.get("move", ""), data.get("direction")
     if not move:
         ids = [int(value) for value in data.getlist("order") if value.isdigit()]
@@ -86,7 +88,7 @@ def _wanted_order(data, current: list[int]) -> list[int]:
 
 @require_POST
 @posthog_page(OPERATE)
-def config_delete(request, config_id: int):
+def config_delete(request: PortalRequest, config_id: int) -> HttpResponse:
     services.plugin_config_delete(context=request.posthog, config_id=config_id)
     messages.success(request, "Plugin config deleted. PostHog keeps it, disabled, with its settings.")
     return htmx_redirect(request, "plugins:configs")

@@ -1,27 +1,31 @@
 """A plugin config's logs: filters in the URL, newest first, "load older" below and a live tail on top."""
 
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from apps.connections.request import PortalRequest
 from apps.core.pages import posthog_page
+from apps.core.paging import CursorPage
 from apps.core.params import moment_param
 from apps.core.roles import VIEW
 from apps.plugins import selectors
-from apps.plugins.forms.logs import DEFAULT_TYPES, LOG_TYPES, QUICK_RANGES, LogFilterForm
-from apps.plugins.presenters import LogRow, log_row
+from apps.plugins.forms.logs import LOG_TYPES, LogFilterForm
+from apps.plugins.presenters.logs import LogRow, log_row
 
 TEMPLATE = "plugins/config_logs.html"
+LogPage = CursorPage[dict[str, Any], datetime]
 
 
 @require_GET
 @posthog_page(VIEW)
-def config_logs(request, config_id: int):
+def config_logs(request: PortalRequest, config_id: int) -> HttpResponse:
     config = selectors.plugin_config_get(context=request.posthog, config_id=config_id)
-    form = _filter_form(request)
+    form = LogFilterForm.from_query(request.GET)
     context = {
         "config": config,
         "name": selectors.config_name(config),
@@ -36,10 +40,10 @@ def config_logs(request, config_id: int):
 
 @require_GET
 @posthog_page(VIEW)
-def config_log_entries(request: HttpRequest, config_id: int) -> HttpResponse:
+def config_log_entries(request: PortalRequest, config_id: int) -> HttpResponse:
     """`older_than` → the rows before that moment and the next "load older" button; otherwise the rows newer than
     `after` (the live tail)."""
-    form = _filter_form(request)
+    form = LogFilterForm.from_query(request.GET)
     if not form.is_valid():
         return render(request, f"{TEMPLATE}#filter-errors", {"form": form})
     older_than = moment_param(request.GET.get("older_than"))
@@ -52,21 +56,12 @@ def config_log_entries(request: HttpRequest, config_id: int) -> HttpResponse:
     return response
 
 
-def _filter_form(request) -> LogFilterForm:
-    data = request.GET.copy()
-    if "filtered" not in data:
-        data.setlist("types", DEFAULT_TYPES)
-    if span := QUICK_RANGES.get(data.get("range", "")):
-        # A quick range fills in "From" as of now, so the form shows exactly what is applied.
-        data["after"] = (datetime.now(UTC) - span).replace(microsecond=0).isoformat()
-        data.pop("before", None)
-    return LogFilterForm(data)
-
-
-def _fetch(request, config_id: int, form: LogFilterForm, *, older_than: datetime | None = None):
+def _fetch(
+    request: PortalRequest, config_id: int, form: LogFilterForm, *, older_than: datetime | None = None
+) -> tuple[LogPage, list[LogRow]]:
     filters = form.cleaned_data
     if not filters["types"]:
-        return selectors.LogPage(items=[], older_than=None), []
+        return CursorPage(items=[], next=None), []
     before = filters["before"]
     if older_than is not None:
         before = min(before, older_than) if before else older_than
@@ -79,31 +74,27 @@ def _fetch(request, config_id: int, form: LogFilterForm, *, older_than: datetime
         before=before,
     )
     # PostHog cannot filter by source: the portal filters each page it gets, and the page says so.
-    rows = [log_row(entry) for entry in page.items if isinstance(entry, dict)]
+    rows = [log_row(entry) for entry in page.items]
     return page, [row for row in rows if not filters["source"] or row.source == filters["source"]]
 
 
 def _entries_context(
-    config_id: int, form: LogFilterForm, page: selectors.LogPage, rows: list[LogRow], *, first_page: bool
-) -> dict:
+    config_id: int, form: LogFilterForm, page: LogPage, rows: list[LogRow], *, first_page: bool
+) -> dict[str, Any]:
     entries_url = reverse("plugins:config_log_entries", args=[config_id])
     filters = form.cleaned_data
     return {
         "rows": rows,
         "fetched": len(page.items),
-        "older_than": page.older_than.isoformat() if page.older_than else "",
+        "older_than": page.next.isoformat() if page.next else "",
         "first_page": first_page,
         "more_url": f"{entries_url}?{form.query()}",
         "tail_url": f"{entries_url}?{form.query(without=('after',))}",
         "after_floor": filters["after"].isoformat() if filters["after"] else "",
-        "newest": _newest(page.items),
+        # PostHog answers newest first: the first entry's timestamp.
+        "newest": str(page.items[0].get("timestamp") or "") if page.items else "",
         "no_types": not filters["types"],
         "debug_hidden": "DEBUG" not in filters["types"],
         "source": filters["source"],
         "can_tail": filters["before"] is None,
     }
-
-
-def _newest(entries: list) -> str:
-    """PostHog answers newest first: the first entry's timestamp."""
-    return str(entries[0].get("timestamp") or "") if entries and isinstance(entries[0], dict) else ""

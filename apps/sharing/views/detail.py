@@ -1,9 +1,13 @@
 """How one insight or recording is shared: its public link, the switches, and a new link (refresh)."""
 
+from typing import Any
+
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.connections.request import PortalRequest
 from apps.core.http import htmx_redirect
 from apps.core.pages import posthog_page
 from apps.core.roles import ADMINISTER, OPERATE, VIEW
@@ -24,13 +28,13 @@ SWITCHED = {
 }
 
 
-def passwords_context(request, kind: Kind, item_id: str, **extra) -> dict:
+def passwords_context(request: PortalRequest, kind: Kind, item_id: str, **extra: Any) -> dict[str, Any]:
     """What the passwords card needs."""
     sharing = selectors.sharing_get(context=request.posthog, kind=kind, item_id=item_id)
     return {"kind": kind, "item_id": item_id, "sharing": sharing, "password_form": PasswordForm(), **extra}
 
 
-def page_context(request, kind: Kind, item_id: str, **extra) -> dict:
+def page_context(request: PortalRequest, kind: Kind, item_id: str, **extra: Any) -> dict[str, Any]:
     """What the whole sharing page needs: the passwords card's context and the item's name."""
     context = passwords_context(request, kind, item_id, **extra)
     item = selectors.shared_item_find(context=request.posthog, kind=kind, item_id=item_id)
@@ -39,13 +43,13 @@ def page_context(request, kind: Kind, item_id: str, **extra) -> dict:
 
 @require_GET
 @posthog_page(VIEW)
-def sharing_detail(request, kind: Kind, item_id: str):
+def sharing_detail(request: PortalRequest, kind: Kind, item_id: str) -> HttpResponse:
     return render(request, "sharing/detail.html", page_context(request, kind, item_id))
 
 
 @require_POST
 @posthog_page(OPERATE)
-def sharing_switch(request, kind: Kind, item_id: str, setting: str):
+def sharing_switch(request: PortalRequest, kind: Kind, item_id: str, setting: str) -> HttpResponse:
     on = request.POST.get("on") == "true"
     services.sharing_update(context=request.posthog, kind=kind, item_id=item_id, data={setting: on})
     messages.success(request, SWITCHED[setting][0 if on else 1].format(noun=kind.noun))
@@ -54,7 +58,7 @@ def sharing_switch(request, kind: Kind, item_id: str, setting: str):
 
 @require_http_methods(["GET", "POST"])
 @posthog_page(ADMINISTER)
-def sharing_refresh(request, kind: Kind, item_id: str):
+def sharing_refresh(request: PortalRequest, kind: Kind, item_id: str) -> HttpResponse:
     """Confirm first: every copy of the old link, embeds included, stops working."""
     if request.method == "POST":
         services.sharing_refresh(context=request.posthog, kind=kind, item_id=item_id)

@@ -1,9 +1,13 @@
 """The entry pages: open an insight or a recording by ID, or pick one from PostHog's list."""
 
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from apps.connections.request import PortalRequest
+from apps.core.htmx import fragment_or_page
 from apps.core.pages import posthog_page
+from apps.core.params import offset
 from apps.core.roles import VIEW
 from apps.sharing import selectors
 from apps.sharing.forms import OpenForm
@@ -12,7 +16,7 @@ from apps.sharing.kinds import Kind
 
 @require_GET
 @posthog_page(VIEW)
-def item_list(request, kind: Kind):
+def item_list(request: PortalRequest, kind: Kind) -> HttpResponse:
     form = OpenForm(request.GET if "id" in request.GET else None, kind=kind)
     if form.is_bound and form.is_valid():
         item_id = form.cleaned_data["id"]
@@ -21,13 +25,7 @@ def item_list(request, kind: Kind):
         form.add_error("id", f"No {kind.noun} {item_id} in this {kind.scope_noun}.")
     search = request.GET.get("q", "").strip() if kind.searchable else ""
     page = selectors.shared_item_page(
-        context=request.posthog, kind=kind, search=search, offset=_offset(request.GET.get("offset"))
+        context=request.posthog, kind=kind, search=search, offset=offset(request.GET.get("offset"))
     )
     context = {"kind": kind, "form": form, "search": search, "page": page}
-    htmx = request.htmx
-    template = "sharing/index.html#results" if htmx and not htmx.history_restore_request else "sharing/index.html"
-    return render(request, template, context)
-
-
-def _offset(value) -> int:
-    return int(value) if value and value.isdigit() else 0
+    return render(request, fragment_or_page(request, "sharing/index.html", "results"), context)

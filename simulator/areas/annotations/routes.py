@@ -10,16 +10,12 @@ from simulator.core.routing import route
 BASE = "/api/projects/{project_id}/annotations"
 
 
+# An annotation is named by its content.
+_ANNOTATION_ACTIVITY = context.ActivityRecorder("Annotation", name=lambda annotation: annotation.get("content"))
+
+
 def _record(request: Request, annotation: dict, activity: str, changes: list[dict] | None = None) -> None:
-    context.record_activity(
-        request,
-        scope="Annotation",
-        parent=annotation["_team"],
-        item_id=annotation["id"],
-        activity=activity,
-        name=annotation.get("content"),
-        changes=changes,
-    )
+    _ANNOTATION_ACTIVITY(request, annotation["_team"], annotation, activity, changes)
 
 
 def _find(request: Request, project_id: str, annotation_id: str, *, include_deleted: bool) -> dict:

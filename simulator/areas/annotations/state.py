@@ -7,8 +7,8 @@ from simulator.areas.roles.people import user_basic
 from simulator.core.fields import parse_datetime
 from simulator.core.http import validation_error
 from simulator.core.seed import DEMO_KEY
+from simulator.core.state import AreaState
 from simulator.core.store import Store, now_iso
-from simulator.profiles import Profile
 
 # posthog/models/annotation.py Annotation.Scope and CreationType.
 SCOPES = ("dashboard_item", "dashboard", "project", "organization", "recording")
@@ -125,12 +125,8 @@ def changed(store: Store, annotation: dict, values: dict) -> dict:
     return store.update("annotation", annotation["id"], after)
 
 
-class State:
+class State(AreaState):
     """Annotations as a test or bench sees and arranges them."""
-
-    def __init__(self, store: Store, profile: Profile) -> None:
-        self._store = store
-        self._profile = profile
 
     def all(self, project_id: int, *, include_deleted: bool = False) -> list[dict]:
         """What the project's list shows (its own and organization-wide ones), newest marker first."""

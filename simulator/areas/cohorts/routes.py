@@ -11,6 +11,8 @@ from simulator.core.routing import route
 from simulator.core.store import now_iso
 
 BASE = "/api/projects/{project_id}/cohorts"
+# _record(request, team_id, cohort, activity, changes=None)
+_record = context.ActivityRecorder("Cohort")
 
 
 def _find(request: Request, project_id: str, cohort_id: str) -> tuple[int, dict]:
@@ -109,9 +111,7 @@ def cohort_create(request: Request, project_id: str):
         created_by=cohort["created_by"]["id"],
         created_at=now,
     )
-    context.record_activity(
-        request, scope="Cohort", parent=team_id, item_id=cohort["id"], activity="created", name=cohort["name"]
-    )
+    _record(request, team_id, cohort, "created")
     return Response(201, state.cohort_view(cohort))
 
 
@@ -195,15 +195,7 @@ def cohort_update(request: Request, project_id: str, id: str):
         {k: before_view[k] for k in state.TRACKED}, {k: after_view[k] for k in state.TRACKED}, kind="Cohort"
     )
     if changes:
-        context.record_activity(
-            request,
-            scope="Cohort",
-            parent=team_id,
-            item_id=cohort["id"],
-            activity="deleted" if deletion_change and deleted else "updated",
-            name=after["name"],
-            changes=changes,
-        )
+        _record(request, team_id, after, "deleted" if deletion_change and deleted else "updated", changes)
     return after_view
 
 

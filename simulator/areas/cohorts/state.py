@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from simulator.areas.cohorts.validation import cohort_ids_in, has_values, leaves
 from simulator.core.fields import parse_datetime
+from simulator.core.state import AreaState
 from simulator.core.store import Store, now_iso
 from simulator.profiles import Profile
 
@@ -183,12 +184,8 @@ def used_by(store: Store, team_id: int, cohort_id: int) -> list[dict]:
 # The public API --------------------------------------------------------------------------------
 
 
-class State:
+class State(AreaState):
     """Cohorts as a test or bench sees and arranges them."""
-
-    def __init__(self, store: Store, profile: Profile) -> None:
-        self._store = store
-        self._profile = profile
 
     def all(self, project_id: int, *, include_deleted: bool = False) -> list[dict]:
         """The project's cohorts, newest first, as PostHog shapes them (deleted ones only if asked)."""

@@ -11,11 +11,15 @@ from simulator.areas.file_system.state import assure_parent_folders, entries, fi
 from simulator.core import context
 from simulator.core.http import ApiError, Request
 
+# record(request, team_id, entry, activity, changes=None): an entry is named by the last segment of its path.
+record = context.ActivityRecorder("FileSystem", name=lambda entry: (split_path(entry["path"]) or [entry["path"]])[-1])
 
-def record(request: Request, team_id: int, entry: dict, activity: str, changes: list[dict] | None = None) -> None:
-    name = (split_path(entry["path"]) or [entry["path"]])[-1]
-    context.record_activity(
-        request, scope="FileSystem", parent=team_id, item_id=entry["id"], activity=activity, name=name, changes=changes
+
+def _object_activity(kind: str) -> context.ActivityRecorder:
+    """How the object an entry files logs its activity: under its type, by its name (an insight's derived one when it
+    has none)."""
+    return context.ActivityRecorder(
+        kind.capitalize(), name=lambda found: found.get("name") or found.get("derived_name")
     )
 
 
@@ -82,14 +86,7 @@ def _soft_delete_object(request: Request, team_id: int, kind: str, ref: str) -> 
     if found is None or found.get("deleted"):
         return
     request.store.update(kind, found["id"], {**found, "deleted": True})
-    context.record_activity(
-        request,
-        scope=kind.capitalize(),
-        parent=team_id,
-        item_id=found["id"],
-        activity="deleted",
-        name=found.get("name") or found.get("derived_name"),
-    )
+    _object_activity(kind)(request, team_id, found, "deleted")
 
 
 def restore_object(request: Request, team_id: int, kind: str, ref: str) -> dict | None:
@@ -99,17 +96,8 @@ def restore_object(request: Request, team_id: int, kind: str, ref: str) -> dict 
     if found.get("deleted"):
         found = {**found, "deleted": False}
         request.store.update(kind, found["id"], found)
-        context.record_activity(
-            request,
-            scope=kind.capitalize(),
-            parent=team_id,
-            item_id=found["id"],
-            activity="updated",
-            name=found.get("name") or found.get("derived_name"),
-            changes=[
-                {"type": kind.capitalize(), "action": "changed", "field": "deleted", "before": True, "after": False}
-            ],
-        )
+        restored = {"type": kind.capitalize(), "action": "changed", "field": "deleted", "before": True, "after": False}
+        _object_activity(kind)(request, team_id, found, "updated", [restored])
     return found
 
 

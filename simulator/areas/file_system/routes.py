@@ -287,17 +287,7 @@ def file_system_link(request: Request, project_id: str, id: str):
         raise validation.bare_400("Cannot link folder into itself")
 
     def copy(source: dict, path: str) -> dict:
-        made = state.new_entry(
-            store,
-            team_id,
-            path=path,
-            kind=source["type"],
-            ref=source.get("ref"),
-            href=source.get("href"),
-            meta=source.get("meta"),
-            shortcut=True,
-            created_by=creator,
-        )
+        made = state.shortcut_entry(store, team_id, path, source, created_by=creator)
         deletion.record(request, team_id, made, "created")
         return made
 

@@ -5,8 +5,14 @@ waiting to be filed (`unfiled`); and what the demo user viewed lately."""
 import json
 from pathlib import Path
 
-from simulator.areas.file_system.paths import escape_segment, href_for
-from simulator.areas.file_system.state import fix_folders_and_depth, new_entry, record_view
+from simulator.areas.file_system.paths import escape_segment
+from simulator.areas.file_system.state import (
+    fix_folders_and_depth,
+    new_entry,
+    object_entry,
+    record_view,
+    shortcut_entry,
+)
 
 PLANS = json.loads((Path(__file__).parent / "data" / "projects.json").read_text())["projects"]
 
@@ -18,18 +24,7 @@ def _put(store, world, team_id: int, item: dict) -> dict:
     days_ago, deleted = item["days_ago"], item["deleted"]
     created_at = world.iso(days_ago=days_ago)
     path = f"{folder}/{escape_segment(name)}" if folder else escape_segment(name)
-    return new_entry(
-        store,
-        team_id,
-        path=path,
-        kind=type,
-        ref=ref,
-        href=href_for(type, ref),
-        meta={"created_at": created_at, "created_by": created_by},
-        created_at=created_at,
-        created_by=created_by,
-        deleted=deleted,
-    )
+    return object_entry(store, team_id, path, type, ref, created_at=created_at, created_by=created_by, deleted=deleted)
 
 
 def seed(store, world) -> None:
@@ -56,18 +51,9 @@ def seed(store, world) -> None:
             entry = _put(store, world, team_id, item)
             if item["name"] in shortcuts:
                 shortcut = shortcuts[item["name"]]
-                new_entry(
-                    store,
-                    team_id,
-                    path=shortcut["path"],
-                    kind=item["type"],
-                    ref=item["ref"],
-                    href=entry["href"],
-                    meta=entry["meta"],
-                    shortcut=True,
-                    created_at=world.iso(days_ago=shortcut["days_ago"]),
-                    created_by=shortcut["created_by"],
-                )
+                created_at = world.iso(days_ago=shortcut["days_ago"])
+                by = shortcut["created_by"]
+                shortcut_entry(store, team_id, shortcut["path"], entry, created_by=by, created_at=created_at)
         fix_folders_and_depth(store, team_id, 1)
         for item in plan["unfiled"]:
             store.insert(

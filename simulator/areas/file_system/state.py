@@ -11,6 +11,7 @@ from typing import Any
 
 from simulator.areas.file_system.paths import UNFILED_FOLDERS, escape_segment, href_for, join_path, split_path
 from simulator.core.seed import DEMO_KEY
+from simulator.core.state import AreaState
 from simulator.core.store import Store, now_iso
 from simulator.profiles import Profile
 
@@ -66,6 +67,42 @@ def new_entry(
     return store.insert("file_system", entry, parent=team_id, id=entry_id)
 
 
+def object_entry(
+    store: Store,
+    team_id: int,
+    path: str,
+    kind: str,
+    ref: Any,
+    *,
+    created_at: str,
+    created_by: int | None,
+    deleted: bool = False,
+) -> dict:
+    """The entry filing an object at `path`, with its link (`href`) and `meta` (who filed it, and when, as the entry
+    itself says)."""
+    filed = {"created_at": created_at, "created_by": created_by}
+    href = href_for(kind, ref)
+    return new_entry(store, team_id, path=path, kind=kind, ref=ref, href=href, meta=filed, deleted=deleted, **filed)
+
+
+def shortcut_entry(
+    store: Store, team_id: int, path: str, source: dict, *, created_by: int | None, created_at: str | None = None
+) -> dict:
+    """A shortcut at `path` (an entry of its own, `shortcut: true`) to the object the entry `source` files."""
+    return new_entry(
+        store,
+        team_id,
+        path=path,
+        kind=source["type"],
+        ref=source.get("ref"),
+        href=source.get("href"),
+        meta=source.get("meta"),
+        shortcut=True,
+        created_at=created_at,
+        created_by=created_by,
+    )
+
+
 def assure_parent_folders(store: Store, team_id: int, path: str, created_by: int | None) -> None:
     """FileSystemViewSet._assure_parent_folders: "a/b/c" needs folders "a" and "a/b"."""
     segments = split_path(path)
@@ -101,18 +138,7 @@ def file_object(
     base = folder.strip("/") if folder and folder.strip("/") else f"Unfiled/{UNFILED_FOLDERS.get(kind, 'Other')}"
     path = f"{base}/{escape_segment(name or 'Untitled')}"
     assure_parent_folders(store, team_id, path, created_by)
-    created_at = created_at or now_iso()
-    return new_entry(
-        store,
-        team_id,
-        path=path,
-        kind=kind,
-        ref=ref,
-        href=href_for(kind, ref),
-        meta={"created_at": created_at, "created_by": created_by},
-        created_at=created_at,
-        created_by=created_by,
-    )
+    return object_entry(store, team_id, path, kind, ref, created_at=created_at or now_iso(), created_by=created_by)
 
 
 def below(store: Store, team_id: int, path: str) -> list[dict]:
@@ -161,12 +187,8 @@ def entry_view(entry: dict, views: dict[tuple[str, str], str]) -> dict:
 # The public API --------------------------------------------------------------------------------
 
 
-class State:
+class State(AreaState):
     """The file system as a test or bench sees and arranges it; `last_viewed_at` is the demo user's."""
-
-    def __init__(self, store: Store, profile: Profile) -> None:
-        self._store = store
-        self._profile = profile
 
     def _user_id(self) -> int:
         return self._store.get("personal_api_key", DEMO_KEY)["user"]["id"]

@@ -14,8 +14,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from simulator.core.state import AreaState
 from simulator.core.store import Store, now_iso
-from simulator.profiles import Profile
 
 GROUP_TYPE, GROUP, NOTEBOOK, DEFINITION = "group_type", "group", "group_notebook", "group_property_definition"
 SHORT_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -196,13 +196,9 @@ def ingest(store: Store, team_id: int, group: dict) -> None:
         )
 
 
-class State:
+class State(AreaState):
     """The groups area as tests and benches see it. `team_id` is the environment whose groups are meant (a project's
     main environment shares the project's id, so `1` reads project 1's production groups)."""
-
-    def __init__(self, store: Store, profile: Profile) -> None:
-        self._store = store
-        self._profile = profile
 
     def group_types(self, project_id: int) -> list[dict]:
         """The project's group types, by index."""

@@ -22,13 +22,10 @@ def server_error() -> ApiError:
 
 def int_param(request: Request, name: str, *, missing: str = REQUIRED_PARAMETER) -> int:
     """ee/clickhouse/views/groups.py: `ValidationError({name: [missing]})` when absent or empty."""
-    raw = request.param(name)
-    if raw in (None, ""):
+    number = request.number_param(name, invalid=validation_error(name, "A valid integer is required.", "invalid"))
+    if number is None:
         raise validation_error(name, missing, "invalid")
-    try:
-        return int(raw)
-    except ValueError:
-        raise validation_error(name, "A valid integer is required.", "invalid") from None
+    return number
 
 
 def str_param(request: Request, name: str) -> str:

@@ -9,8 +9,8 @@ import uuid
 from typing import Any
 
 from simulator.areas.hog_functions.templates import template_view
+from simulator.core.state import AreaState
 from simulator.core.store import Store, now_iso
-from simulator.profiles import Profile
 
 KIND = "hog_function"
 TYPES = (
@@ -24,6 +24,7 @@ TYPES = (
 # products/cdp/backend/models/hog_functions/hog_function.py HogFunctionState; DEFAULT_STATE for a new function.
 HEALTHY = {"state": 1, "tokens": 10000}
 UNKNOWN = {"state": 0, "tokens": 0}
+# HogFunctionMinimalSerializer (the list).
 MINIMAL_FIELDS = (
     "id",
     "type",
@@ -40,26 +41,8 @@ MINIMAL_FIELDS = (
     "status",
     "execution_order",
 )
-FULL_FIELDS = (
-    "id",
-    "type",
-    "name",
-    "description",
-    "created_at",
-    "created_by",
-    "updated_at",
-    "enabled",
-    "hog",
-    "inputs_schema",
-    "inputs",
-    "filters",
-    "masking",
-    "mappings",
-    "icon_url",
-    "template",
-    "status",
-    "execution_order",
-)
+# HogFunctionSerializer: the minimal fields, and the function's inputs, masking and mappings.
+FULL_FIELDS = (*MINIMAL_FIELDS, "inputs_schema", "inputs", "masking", "mappings")
 
 
 def function_view(function: dict, *, full: bool = True) -> dict:
@@ -127,12 +110,8 @@ def create_function(
     return store.insert(KIND, function, parent=team_id, id=function["id"])
 
 
-class State:
+class State(AreaState):
     """Hog functions as tests and benches see them: stored documents (with `team_id`, `deleted`, `template_id`)."""
-
-    def __init__(self, store: Store, profile: Profile) -> None:
-        self._store = store
-        self._profile = profile
 
     def all(self, project_id: int = 1, *, deleted: bool = False) -> list[dict]:
         """The project's hog functions in the list's order; deleted ones only when asked for."""

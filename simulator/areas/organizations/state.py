@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from simulator.core.seed import ORGANIZATION_ID
+from simulator.core.state import AreaState
 from simulator.core.store import Store, now_iso
 from simulator.profiles import Profile
 
@@ -71,12 +72,8 @@ def is_generating_demo_data(project: dict) -> bool:
     return bool(project.get("_is_generating_demo_data", False))
 
 
-class Projects:
+class Projects(AreaState):
     """`state.organizations.projects`: the projects of the seeded organizations."""
-
-    def __init__(self, store: Store, profile: Profile) -> None:
-        self._store = store
-        self._profile = profile
 
     def _project(self, id: int) -> dict:
         project = self._store.get("project", id)
@@ -105,12 +102,11 @@ class Projects:
         return self.update(id, name=name)
 
 
-class State:
+class State(AreaState):
     """`server.state.organizations`: organizations, their projects (`.projects`) and environments."""
 
     def __init__(self, store: Store, profile: Profile) -> None:
-        self._store = store
-        self._profile = profile
+        super().__init__(store, profile)
         self.projects = Projects(store, profile)
 
     def organization(self, id: str | None = None) -> dict:

@@ -96,14 +96,9 @@ def ilike(text: str) -> re.Pattern:
 
 def _count_param(request: Request, name: str, *, check_negative: bool) -> int | None:
     """_parse_count_param: empty is None; not an integer (or, in the newest code, negative) is a 400."""
-    raw = request.param(name)
-    if raw in (None, ""):
-        return None
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(400, f"Query param {name} must be omitted or an integer!", type="validation_error") from None
-    if value < 0:
+    invalid = ApiError(400, f"Query param {name} must be omitted or an integer!", type="validation_error")
+    value = request.number_param(name, invalid=invalid)
+    if value is not None and value < 0:
         if check_negative:
             raise ApiError(400, f"Query param {name} must not be negative!", type="validation_error")
         raise server_error()  # older: ClickHouse refuses `LIMIT -n`

@@ -12,6 +12,7 @@ from typing import Any
 
 from simulator.areas.plugin_configs.messages import LOG_TYPES, instance_ids, log_entry, stamp
 from simulator.areas.plugins.state import SECRET_MASK, plugin_view, secret_fields
+from simulator.core.state import AreaState
 from simulator.core.store import Store, now_iso
 from simulator.profiles import Profile
 
@@ -75,12 +76,8 @@ def sorted_configs(configs: list[dict]) -> list[dict]:
     return sorted(configs, key=lambda c: (c["order"], c["plugin"], c["id"] or 0))
 
 
-class State:
+class State(AreaState):
     """Plugin configs and their logs, as tests and benches see and arrange them."""
-
-    def __init__(self, store: Store, profile: Profile) -> None:
-        self._store = store
-        self._profile = profile
 
     def get(self, id: int) -> dict | None:
         """The stored config (internal fields included: `_delivery_rate`, `_health`, `_attachments`), or None."""

@@ -72,16 +72,11 @@ def _with_permissions(request: Request, organization_id: str, id: str, reason: s
     return organization, plugin
 
 
+_PLUGIN_ACTIVITY = context.ActivityRecorder("Plugin", name=lambda plugin: plugin.get("name"))
+
+
 def _activity(request: Request, organization: dict, plugin: dict, activity: str, changes: list | None = None) -> None:
-    context.record_activity(
-        request,
-        scope="Plugin",
-        parent=organization["id"],
-        item_id=plugin["id"],
-        activity=activity,
-        name=plugin.get("name"),
-        changes=changes,
-    )
+    _PLUGIN_ACTIVITY(request, organization["id"], plugin, activity, changes)
 
 
 def _changes(before: dict, after: dict) -> list[dict]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from simulator.areas.hog_functions.templates import migration_available
 from simulator.core.http import ApiError, Request
+from simulator.core.state import AreaState
 from simulator.core.store import Store
 from simulator.profiles import PLUGINS_ACCESS_CONFIG, PLUGINS_ACCESS_INSTALL, PLUGINS_ACCESS_ROOT, Profile
 
@@ -102,12 +103,8 @@ def can_manage_globally(store: Store, organization_id: str) -> bool:
     return access_level(store, organization_id) >= PLUGINS_ACCESS_ROOT
 
 
-class State:
+class State(AreaState):
     """Plugins as tests and benches see them: stored documents, with their internal `_` keys."""
-
-    def __init__(self, store: Store, profile: Profile) -> None:
-        self._store = store
-        self._profile = profile
 
     def get(self, id: int) -> dict | None:
         """One stored plugin (any organization's), or None."""

@@ -7,8 +7,12 @@ import string
 from simulator.areas.organizations.state import is_generating_demo_data, project_view, save_project
 from simulator.core import context
 from simulator.core.http import ApiError, Request
-from simulator.core.store import Store, now_iso
+from simulator.core.state import AreaState
+from simulator.core.store import now_iso
 from simulator.profiles import Profile
+
+# _record(request, project_id, project, activity, changes): a project's changes are logged as its team's.
+_record = context.ActivityRecorder("Team")
 
 TOKEN_ALPHABET = string.ascii_letters + string.digits
 
@@ -44,15 +48,7 @@ def load(request: Request, organization_id: str, project_id: str) -> dict:
 def save(request: Request, project: dict, updates: dict, changes: list[dict]) -> dict:
     after = save_project(request.store, project, updates)
     if changes:
-        context.record_activity(
-            request,
-            scope="Team",
-            parent=project["id"],
-            item_id=project["id"],
-            activity="updated",
-            name=project["name"],
-            changes=changes,
-        )
+        _record(request, project["id"], project, "updated", changes)
     return after
 
 
@@ -118,12 +114,8 @@ def rotate_secret_token(request: Request, project: dict) -> dict:
     return save(request, project, {"secret_api_token": new, "secret_api_token_backup": old_primary}, [logged])
 
 
-class State:
+class State(AreaState):
     """`server.state.project_actions`: what the project actions did, and PostHog's demo-data flag."""
-
-    def __init__(self, store: Store, profile: Profile) -> None:
-        self._store = store
-        self._profile = profile
 
     def activity(self, project_id: int) -> list[dict]:
         """The project's "Team" activity entries, newest first (tokens masked, as PostHog logs them)."""

@@ -6,7 +6,7 @@ from simulator.areas.roles.state import KIND, new_role, role_view, roles_of
 from simulator.core import context
 from simulator.core.fields import MISSING
 from simulator.core.http import Request, Response, not_found, paginate
-from simulator.core.routing import route
+from simulator.core.routing import route, update_route
 
 BASE = "/api/organizations/{organization_id}/roles/"
 
@@ -30,16 +30,8 @@ def _role(request: Request, organization_id: str, role_id: str) -> tuple[str, di
     return organization, found, roles_of(request.store, organization)
 
 
-def _record(request: Request, organization_id: str, role: dict, activity: str, changes=None) -> None:
-    context.record_activity(
-        request,
-        scope="Role",
-        parent=organization_id,
-        item_id=role["id"],
-        activity=activity,
-        name=role["name"],
-        changes=changes,
-    )
+# _record(request, organization_id, role, activity, changes=None)
+_record = context.ActivityRecorder("Role")
 
 
 @route("GET", BASE, scope="organization:read")
@@ -66,7 +58,8 @@ def role_get(request: Request, organization_id: str, id: str):
     return role_view(_role(request, organization_id, id)[1])
 
 
-def _update(request: Request, organization_id: str, id: str, *, partial: bool) -> dict:
+@update_route(BASE + "{id}/", scope="organization:write")
+def role_update(request: Request, organization_id: str, id: str, *, partial: bool) -> dict:
     organization, role, roles = _role(request, organization_id, id)
     # ee/api/rbac/role.py validate_name: the newest excludes the role itself; the 2024-2025 code does not, so a
     # PATCH that keeps (or only re-cases) the name is refused as a duplicate.
@@ -80,16 +73,6 @@ def _update(request: Request, organization_id: str, id: str, *, partial: bool) -
     if changes:
         _record(request, organization, after, "updated", changes)
     return role_view(after)
-
-
-@route("PATCH", BASE + "{id}/", scope="organization:write")
-def role_patch(request: Request, organization_id: str, id: str):
-    return _update(request, organization_id, id, partial=True)
-
-
-@route("PUT", BASE + "{id}/", scope="organization:write")
-def role_put(request: Request, organization_id: str, id: str):
-    return _update(request, organization_id, id, partial=False)
 
 
 @route("DELETE", BASE + "{id}/", scope="organization:write")

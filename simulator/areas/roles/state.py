@@ -4,8 +4,8 @@ import uuid
 
 from simulator.areas.roles.people import public, user_basic
 from simulator.core.seed import DEMO_KEY, ORGANIZATION_ID
+from simulator.core.state import AreaState
 from simulator.core.store import Store, now_iso
-from simulator.profiles import Profile
 
 KIND = "role"
 
@@ -52,12 +52,8 @@ def new_role(name: str, created_by: dict) -> dict:
     }
 
 
-class State:
+class State(AreaState):
     """`server.state.roles`: the demo organization's roles, as the API answers them."""
-
-    def __init__(self, store: Store, profile: Profile) -> None:
-        self._store = store
-        self._profile = profile
 
     def all(self, organization_id: str = ORGANIZATION_ID) -> list[dict]:
         """Every role, oldest first (the list's order)."""

@@ -1,11 +1,13 @@
 """Project secret API keys (posthog/api/project_secret_api_key.py ProjectSecretAPIKeyViewSet)."""
 
+from operator import itemgetter
+
 from simulator.areas.roles.validation import server_error
 from simulator.areas.secret_keys import validation
 from simulator.areas.secret_keys.state import KIND, generate_value, key_view, new_key, roll, team_keys
 from simulator.core import context
 from simulator.core.http import Request, Response, not_found, paginate
-from simulator.core.routing import route
+from simulator.core.routing import route, update_route
 
 BASE = "/api/environments/{environment_id}/project_secret_api_keys/"
 
@@ -18,16 +20,8 @@ def _get(request: Request, environment_id: str, id: str) -> tuple[int, dict]:
     return team_id, key
 
 
-def _record(request: Request, team_id: int, key: dict, activity: str, changes: list[dict] | None = None) -> None:
-    context.record_activity(
-        request,
-        scope="ProjectSecretAPIKey",
-        parent=team_id,
-        item_id=key["id"],
-        activity=activity,
-        name=key["label"],
-        changes=changes,
-    )
+# _record(request, team_id, key, activity, changes=None): a key is named by its label.
+_record = context.ActivityRecorder("ProjectSecretAPIKey", name=itemgetter("label"))
 
 
 def _changes(request: Request, before: dict, after: dict) -> list[dict]:
@@ -66,7 +60,8 @@ def secret_key_get(request: Request, environment_id: str, id: str):
     return key_view(_get(request, environment_id, id)[1], request.profile)
 
 
-def _update(request: Request, environment_id: str, id: str, *, partial: bool) -> dict:
+@update_route(BASE + "{id}/", scope="project:write")
+def secret_key_update(request: Request, environment_id: str, id: str, *, partial: bool) -> dict:
     team_id, key = _get(request, environment_id, id)
     data = request.data()
     label = validation.label(data, required=not partial)
@@ -86,16 +81,6 @@ def _update(request: Request, environment_id: str, id: str, *, partial: bool) ->
     if changes := _changes(request, key, after):
         _record(request, team_id, after, "updated", changes)
     return key_view(after, request.profile)
-
-
-@route("PATCH", BASE + "{id}/", scope="project:write")
-def secret_key_patch(request: Request, environment_id: str, id: str):
-    return _update(request, environment_id, id, partial=True)
-
-
-@route("PUT", BASE + "{id}/", scope="project:write")
-def secret_key_put(request: Request, environment_id: str, id: str):
-    return _update(request, environment_id, id, partial=False)
 
 
 @route("DELETE", BASE + "{id}/", scope="project:write")

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from simulator.areas.roles.people import user_basic
 from simulator.core.seed import DEMO_KEY
+from simulator.core.state import AreaState
 from simulator.core.store import Store, now_iso
 from simulator.profiles import Profile
 
@@ -83,12 +84,8 @@ def roll(store: Store, key: dict) -> tuple[dict, str]:
     return key, value
 
 
-class State:
+class State(AreaState):
     """`server.state.secret_keys`: the project secret API keys, as the API answers them in this profile."""
-
-    def __init__(self, store: Store, profile: Profile) -> None:
-        self._store = store
-        self._profile = profile
 
     @property
     def limit(self) -> int:

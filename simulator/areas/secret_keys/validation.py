@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from simulator.areas.secret_keys.state import allowed_scopes, newest
+from simulator.core.fields import MISSING, sent
 from simulator.core.http import ApiError, validation_error
 from simulator.profiles import Profile
 
@@ -20,13 +21,9 @@ LLM_GATEWAY_UNAVAILABLE = "LLM gateway scope is not available for this project. 
 
 
 def label(data: dict, *, required: bool) -> str | None:
-    if "label" not in data:
-        if required:
-            raise validation_error("label")
+    value = sent(data, "label", required=required)
+    if value is MISSING:
         return None
-    value = data["label"]
-    if value is None:
-        raise validation_error("label", "This field may not be null.", "null")
     if isinstance(value, (bool, dict, list)):
         raise validation_error("label", "Not a valid string.", "invalid")
     value = str(value).strip()  # DRF trims whitespace
@@ -56,13 +53,9 @@ def _refused(scope: str, profile: Profile) -> ApiError:
 
 def scopes(data: dict, profile: Profile, *, required: bool) -> list[str] | None:
     """ListField(child=CharField(), allow_empty=False), then ProjectSecretAPIKeySerializer.validate_scopes."""
-    if "scopes" not in data:
-        if required:
-            raise validation_error("scopes")
+    values = sent(data, "scopes", required=required)
+    if values is MISSING:
         return None
-    values = data["scopes"]
-    if values is None:
-        raise validation_error("scopes", "This field may not be null.", "null")
     if not isinstance(values, list):
         raise validation_error(
             "scopes", f'Expected a list of items but got type "{type(values).__name__}".', "not_a_list"

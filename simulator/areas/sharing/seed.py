@@ -90,38 +90,24 @@ def _insights(store, world, rng, environment, is_main: bool, catalogue: list[dic
             },
             parent=team_id,
         )
-        config_id = f"insight:{insight['id']}"
-        share = {"revoked_note": notes["revoked_note"]}
-        if number % 4 == 0:
-            protected = notes["notes"][: 1 + number % 3] if is_main else []
-            settings = {"legend": True, "noHeader": number % 8 == 0}
-            _config(
-                store,
-                world,
-                rng,
-                team_id,
-                config_id,
-                enabled=True,
-                notes=protected,
-                settings=settings,
-                days_ago=30 - number,
-                **share,
-            )
-        elif number % 4 == 1:
-            _config(store, world, rng, team_id, config_id, enabled=True, notes=[], settings=None, days_ago=12, **share)
-        elif number % 4 == 2 and is_main:
-            _config(
-                store,
-                world,
-                rng,
-                team_id,
-                config_id,
-                enabled=False,
-                notes=[],
-                settings={"whitelabel": True},
-                days_ago=60,
-                **share,
-            )
+        sharing = _insight_sharing(number, is_main, notes)
+        if sharing is not None:
+            config_id = f"insight:{insight['id']}"
+            _config(store, world, rng, team_id, config_id, revoked_note=notes["revoked_note"], **sharing)
+
+
+def _insight_sharing(number: int, is_main: bool, notes: dict) -> dict | None:
+    """How the insight numbered `number` is shared, in turn: with passwords (in the main environment) and display
+    settings, openly, turned off (main environment only), or not at all."""
+    if number % 4 == 0:
+        protected = notes["notes"][: 1 + number % 3] if is_main else []
+        settings = {"legend": True, "noHeader": number % 8 == 0}
+        return {"enabled": True, "notes": protected, "settings": settings, "days_ago": 30 - number}
+    if number % 4 == 1:
+        return {"enabled": True, "notes": [], "settings": None, "days_ago": 12}
+    if number % 4 == 2 and is_main:
+        return {"enabled": False, "notes": [], "settings": {"whitelabel": True}, "days_ago": 60}
+    return None
 
 
 def _recordings(store, world, rng, team_id: int, is_main: bool, demo: dict, notes: dict) -> None:

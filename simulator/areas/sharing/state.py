@@ -12,8 +12,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.core.state import AreaState
 from simulator.core.store import Store, now_iso
-from simulator.profiles import Profile
 
 CONFIG, INSIGHT, RECORDING, PASSWORD_COUNTER = "sharing_configuration", "insight", "session_recording", "share_password"
 
@@ -121,12 +121,8 @@ def password_add(store: Store, config: dict, *, raw: str, note: str, email: str)
     return password
 
 
-class State:
+class State(AreaState):
     """The insights, session recordings and sharing configurations as tests and benches see them."""
-
-    def __init__(self, store: Store, profile: Profile) -> None:
-        self._store = store
-        self._profile = profile
 
     def insights(self, project_id: int | None = None) -> list[dict]:
         """Every insight (with its `team_id`), or those of one project's environments."""

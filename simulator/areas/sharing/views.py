@@ -1,5 +1,7 @@
 """How the sharing, insights and recordings APIs shape what they answer (PostHog's serializers)."""
 
+from simulator.areas.roles.people import user_basic
+
 PASSWORD_FIELDS = ("id", "created_at", "note", "created_by_email", "is_active")
 
 
@@ -28,17 +30,8 @@ def new_password_view(password: dict, raw: str) -> dict:
 
 
 def _creator(stored: dict) -> dict:
-    return {
-        "id": stored["id"],
-        "uuid": stored["uuid"],
-        "distinct_id": stored.get("distinct_id"),
-        "first_name": stored.get("first_name", ""),
-        "last_name": stored.get("last_name", ""),
-        "email": stored["email"],
-        "is_email_verified": True,
-        "hedgehog_config": None,
-        "role_at_organization": "engineering",
-    }
+    """UserBasicSerializer of an insight's creator, who works in engineering."""
+    return user_basic({**stored, "role_at_organization": "engineering"})
 
 
 def insight_view(insight: dict) -> dict:

@@ -1,0 +1,51 @@
+"""One entry of the trail: a portal write's before and after, or a PostHog activity entry's recorded changes."""
+
+from typing import Any
+
+from apps.audit.diff import FieldChange, activity_field_changes, field_changes
+from apps.audit.masking import mask_secrets
+from apps.audit.models import AuditEvent
+from apps.core.activity import activity_items
+from apps.history.linking import SCOPE_OF_AREA, area_of_entry
+from apps.history.models import ActivitySnapshot
+from apps.trail.selectors.rows import EntryDetail, EventDetail
+
+
+def audit_event_detail(*, event_id: int) -> EventDetail | None:
+    """The portal write `event_id`; None when there is none (pruned, or never)."""
+    event = AuditEvent.objects.select_related("connection").filter(pk=event_id).first()
+    if event is None:
+        return None
+    linked = list(event.activity_entries.order_by("created_at", "id"))
+    changes = event_field_changes(event.before, event.after)
+    return EventDetail(
+        event=event,
+        changes=[change for change in changes if change.kind != "unchanged"],
+        unchanged=[change for change in changes if change.kind == "unchanged"],
+        request_body=field_changes(None, mask_secrets(event.request_body)),
+        linked=list(zip(linked, activity_items([_entry(snapshot) for snapshot in linked]), strict=True)),
+        polled=event.area in SCOPE_OF_AREA,
+    )
+
+
+def activity_entry_detail(*, snapshot_id: int) -> EntryDetail | None:
+    """The PostHog activity entry the poller kept as `snapshot_id`; None when there is none."""
+    snapshot = ActivitySnapshot.objects.select_related("audit_event", "connection").filter(pk=snapshot_id).first()
+    if snapshot is None:
+        return None
+    entry = _entry(snapshot)
+    return EntryDetail(
+        snapshot=snapshot,
+        item=activity_items([entry])[0],
+        area=area_of_entry(snapshot.scope, snapshot.activity) or "",
+        changes=activity_field_changes(entry),
+    )
+
+
+def event_field_changes(before: Any, after: Any) -> list[FieldChange]:
+    """Secrets are masked when recorded; masked again here, in case an older row slipped through."""
+    return field_changes(mask_secrets(before), mask_secrets(after))
+
+
+def _entry(snapshot: ActivitySnapshot) -> dict[str, Any]:
+    return mask_secrets(snapshot.entry) if isinstance(snapshot.entry, dict) else {}

@@ -1,0 +1,154 @@
+"""What the trail's reads return: a line of the merged trail, a position in it, one entry's detail, the filters."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
+
+from apps.audit.diff import FieldChange
+from apps.audit.models import AuditEvent
+from apps.core.activity import ActivityItem
+from apps.history.models import ActivitySnapshot
+from apps.posthog.values import moment
+from apps.trail.presenters import area_label, source_label, write_verb
+
+PORTAL = "portal"
+POSTHOG = "posthog"
+# At the same instant PostHog's entry sorts first (it is recorded while the portal's write is still under way).
+SOURCE_RANK = {PORTAL: 0, POSTHOG: 1}
+METHODS = ["POST", "PATCH", "PUT", "DELETE"]
+FAILED = (AuditEvent.Outcome.FAILURE, AuditEvent.Outcome.NOT_KEPT)
+
+
+@dataclass(frozen=True)
+class TrailFilters:
+    """What the audit page's form asks for; empty means any. `person` and `action` carry their source:
+    "portal:ada" or "posthog:dana@example.com", "portal:PATCH" or "posthog:enabled"."""
+
+    person: str = ""
+    area: str = ""
+    object_id: str = ""
+    action: str = ""
+    outcome: str = ""
+    source: str = ""
+    after: datetime | None = None
+    before: datetime | None = None
+    search: str = ""
+
+
+class TrailPosition(NamedTuple):
+    """Where a page ended: the next page starts after this (time, source, id), in the merged order. Written into
+    the "older" link as `time~source~id`."""
+
+    at: datetime
+    source: str
+    id: int
+
+    def __str__(self) -> str:
+        return "~".join((self.at.isoformat(), self.source, str(self.id)))
+
+    @classmethod
+    def parse(cls, text: str) -> "TrailPosition | None":
+        """The position `str()` wrote; None for anything else (a damaged link). A time without a zone is UTC."""
+        parts = (text or "").split("~")
+        at = moment(parts[0]) if len(parts) == 3 else None
+        if at is None or parts[1] not in SOURCE_RANK or not parts[2].isdigit():
+            return None
+        return cls(at, parts[1], int(parts[2]))
+
+
+@dataclass(frozen=True)
+class TrailRow:
+    """One line of the trail, from either source."""
+
+    source: str
+    id: int
+    at: datetime
+    person: str  # who did it: the portal user, also for PostHog entries caused by a portal write
+    posthog_user: str  # whom PostHog credits (the API key's owner for writes through the portal); "" for events
+    via_portal: bool  # a PostHog entry linked to the portal write that caused it
+    area: str
+    object_id: str
+    action: str  # the HTTP method of a portal write, PostHog's activity name of an entry
+    summary: str
+    outcome: str
+    status_code: int | None = None
+    error: str = ""
+    connection_name: str = ""
+    linked_id: int | None = None  # a PostHog entry's portal event
+    in_posthog_log: bool = False  # a portal event with PostHog entries linked to it
+
+    @property
+    def key(self) -> tuple[datetime, int, int]:
+        """The merged order, descending: time, then source (PostHog first at the same instant), then id."""
+        return (self.at, SOURCE_RANK[self.source], self.id)
+
+    @property
+    def position(self) -> TrailPosition:
+        return TrailPosition(self.at, self.source, self.id)
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome in FAILED
+
+    @property
+    def not_kept(self) -> bool:
+        return self.outcome == AuditEvent.Outcome.NOT_KEPT
+
+    @property
+    def area_label(self) -> str:
+        return area_label(self.area)
+
+    @property
+    def source_label(self) -> str:
+        return source_label(self.source)
+
+    @property
+    def verb(self) -> str:
+        return write_verb(method=self.action, path=self.summary, area=self.area, object_id=self.object_id)
+
+
+@dataclass
+class HistoryItem:
+    """A row of an object's history timeline, with what changed."""
+
+    row: TrailRow
+    changes: list[FieldChange] = field(default_factory=list)
+    more_changes: int = 0
+
+
+@dataclass(frozen=True)
+class EventDetail:
+    """A portal write: its before and after, field by field, and the PostHog entries linked to it."""
+
+    event: AuditEvent
+    changes: list[FieldChange]  # added, removed or changed
+    unchanged: list[FieldChange]
+    request_body: list[FieldChange]  # flattened, as "added" values
+    linked: list[tuple[ActivitySnapshot, ActivityItem]]
+    polled: bool  # an area whose PostHog activity the poller keeps
+
+    @property
+    def area_label(self) -> str:
+        return area_label(self.event.area)
+
+
+@dataclass(frozen=True)
+class EntryDetail:
+    """A PostHog activity entry the poller kept, with the changes PostHog recorded."""
+
+    snapshot: ActivitySnapshot
+    item: ActivityItem
+    area: str
+    changes: list[FieldChange]
+
+    @property
+    def area_label(self) -> str:
+        return area_label(self.area) if self.area else self.snapshot.scope
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    portal_people: list[str]
+    posthog_people: list[tuple[str, str]]  # (value, label)
+    areas: list[tuple[str, str]]
+    activities: list[tuple[str, str]]

@@ -1,0 +1,211 @@
+"""The merged trail: the portal's own audit events and the PostHog activity the poller kept, filtered and in order.
+
+Both sources are read newest first on their (created_at, id) indexes and merged in order of (time, source, id),
+descending, where PostHog's entry comes before the portal's event at the same instant. A page is keyset-paginated
+across both (never OFFSET): each source is asked for the rows after the last row shown, and the two short lists
+are merged. The CSV export merges the two streams the same way, each read in chunks from its own cursor.
+"""
+
+import heapq
+import operator
+from collections.abc import Iterable, Iterator
+from functools import reduce
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.fields.json import KT
+
+from apps.audit.models import AuditEvent
+from apps.core.paging import CursorPage
+from apps.history.linking import CONFIG_ACTIVITIES_AS_PLUGIN, SCOPE_OF_AREA, area_of_entry
+from apps.history.models import ActivitySnapshot
+from apps.trail.presenters import activity_label
+from apps.trail.selectors.rows import FAILED, PORTAL, POSTHOG, SOURCE_RANK, TrailFilters, TrailPosition, TrailRow
+
+STREAM_CHUNK = 2000
+EVENT_COLUMNS = (
+    "pk",
+    "created_at",
+    "actor_name",
+    "area",
+    "object_id",
+    "method",
+    "path",
+    "outcome",
+    "status_code",
+    "error",
+    "connection_name",
+    "in_posthog_log",
+)
+SNAPSHOT_COLUMNS = (
+    "pk",
+    "created_at",
+    "scope",
+    "item_id",
+    "activity",
+    "user_name",
+    "user_email",
+    "detail_name",
+    "audit_event_id",
+    "audit_event__actor_name",
+    "connection__name",
+)
+# What the search box looks in, for each source.
+EVENT_SEARCHED = ("path", "actor_name", "object_id", "error", "connection_name", "request_body")
+SNAPSHOT_SEARCHED = ("user_name", "user_email", "item_id", "activity", "audit_event__actor_name", "entry")
+
+
+def audit_trail_page(
+    *, filters: TrailFilters, cursor: TrailPosition | None = None, limit: int = 50
+) -> CursorPage[TrailRow, TrailPosition]:
+    """`limit` rows after `cursor`, newest first, and the position the next page starts after (None: no more)."""
+    portal = _event_rows(_after(_events(filters), cursor, PORTAL)[: limit + 1])
+    posthog = _snapshot_rows(_after(_snapshots(filters), cursor, POSTHOG)[: limit + 1])
+    rows = sorted([*portal, *posthog], key=lambda row: row.key, reverse=True)[: limit + 1]
+    return CursorPage(items=rows[:limit], next=rows[limit - 1].position if len(rows) > limit else None)
+
+
+def audit_trail_stream(*, filters: TrailFilters) -> Iterator[TrailRow]:
+    """Every row of the filters, newest first, read in chunks: memory stays flat however long the trail."""
+    portal = _event_rows(_events(filters).iterator(chunk_size=STREAM_CHUNK))
+    posthog = _snapshot_rows(_snapshots(filters).iterator(chunk_size=STREAM_CHUNK))
+    return heapq.merge(portal, posthog, key=lambda row: row.key, reverse=True)
+
+
+def _events(filters: TrailFilters) -> QuerySet[AuditEvent, tuple[Any, ...]]:
+    """The portal's events matching the filters, newest first, as tuples of EVENT_COLUMNS."""
+    rows = AuditEvent.objects.all()
+    person_source, _, person = filters.person.partition(":")
+    action_source, _, action = filters.action.partition(":")
+    if _other_source(PORTAL, filters.source, person_source, action_source):
+        rows = rows.none()
+    if person:
+        rows = rows.filter(actor_name=person)
+    if action:
+        rows = rows.filter(method=action)
+    if filters.area:
+        rows = rows.filter(area=filters.area)
+    if filters.object_id:
+        rows = rows.filter(object_id=filters.object_id)
+    if filters.outcome:
+        rows = rows.filter(outcome=filters.outcome)
+    return (
+        _in_span_and_search(rows, filters, EVENT_SEARCHED)
+        .annotate(in_posthog_log=Exists(ActivitySnapshot.objects.filter(audit_event=OuterRef("pk"))))
+        .order_by("-created_at", "-id")
+        .values_list(*EVENT_COLUMNS)
+    )
+
+
+def _snapshots(filters: TrailFilters) -> QuerySet[ActivitySnapshot, tuple[Any, ...]]:
+    """PostHog's stored entries matching the filters, newest first, as tuples of SNAPSHOT_COLUMNS."""
+    rows = ActivitySnapshot.objects.all()
+    person_source, _, person = filters.person.partition(":")
+    action_source, _, action = filters.action.partition(":")
+    failures_only = filters.outcome in FAILED  # PostHog records only what happened
+    unknown_area = filters.area and filters.area not in SCOPE_OF_AREA
+    if _other_source(POSTHOG, filters.source, action_source) or failures_only or unknown_area:
+        rows = rows.none()
+    if person_source == PORTAL:
+        rows = rows.filter(audit_event__actor_name=person)
+    elif person:
+        rows = rows.filter(Q(user_email=person) | Q(user_email="", user_name=person))
+    if action:
+        rows = rows.filter(activity=action)
+    if filters.area in SCOPE_OF_AREA:
+        of_area = Q(scope=SCOPE_OF_AREA[filters.area])
+        if filters.area == "plugin_configs":
+            of_area |= Q(scope="Plugin", activity__in=CONFIG_ACTIVITIES_AS_PLUGIN)
+        elif filters.area == "plugins":
+            of_area &= ~Q(activity__in=CONFIG_ACTIVITIES_AS_PLUGIN)
+        rows = rows.filter(of_area)
+    if filters.object_id:
+        rows = rows.filter(_about_object(filters.object_id, filters.area))
+    return (
+        _in_span_and_search(rows, filters, SNAPSHOT_SEARCHED)
+        .annotate(detail_name=KT("entry__detail__name"))
+        .order_by("-created_at", "-id")
+        .values_list(*SNAPSHOT_COLUMNS)
+    )
+
+
+def _in_span_and_search[M: (AuditEvent, ActivitySnapshot)](
+    rows: QuerySet[M], filters: TrailFilters, searched: tuple[str, ...]
+) -> QuerySet[M]:
+    """The filters both sources read alike: the time span, and the search in the `searched` columns."""
+    if filters.after:
+        rows = rows.filter(created_at__gte=filters.after)
+    if filters.before:
+        rows = rows.filter(created_at__lte=filters.before)
+    if filters.search:
+        rows = rows.filter(reduce(operator.or_, (Q(**{f"{name}__icontains": filters.search}) for name in searched)))
+    return rows
+
+
+def _other_source(source: str, *asked: str) -> bool:
+    """Whether a filter asks for the other source only (a PostHog user, say, while reading portal events)."""
+    return any(value and value != source for value in asked)
+
+
+def _about_object(object_id: str, area: str) -> Q:
+    """Entries of the object: by PostHog's item id, or linked to the object's portal writes, or of the same item
+    as those (a group, which PostHog names by an id the portal never sees)."""
+    linked = Q(audit_event__object_id=object_id)
+    if area:
+        linked &= Q(audit_event__area=area)
+    learned = ActivitySnapshot.objects.filter(linked).values("item_id")
+    return Q(item_id=object_id) | linked | Q(item_id__in=learned)
+
+
+def _after[Rows: QuerySet[Any, Any]](rows: Rows, position: TrailPosition | None, source: str) -> Rows:
+    """The rows of one source that come after `position` in the merged order (time, source, id), descending."""
+    if position is None:
+        return rows
+    rank, position_rank = SOURCE_RANK[source], SOURCE_RANK[position.source]
+    if rank < position_rank:  # this source's rows at that instant come after the position's
+        return rows.filter(created_at__lte=position.at)
+    if rank > position_rank:
+        return rows.filter(created_at__lt=position.at)
+    # `created_at <= t` on its own lets the index range start at the position; the OR settles ties.
+    return rows.filter(Q(created_at__lte=position.at), Q(created_at__lt=position.at) | Q(id__lt=position.id))
+
+
+def _event_rows(rows: Iterable[tuple[Any, ...]]) -> Iterator[TrailRow]:
+    for pk, at, actor, area, object_id, method, path, outcome, status, error, connection, in_log in rows:
+        yield TrailRow(
+            source=PORTAL,
+            id=pk,
+            at=at,
+            person=actor,
+            posthog_user="",
+            via_portal=False,
+            area=area,
+            object_id=object_id,
+            action=method,
+            summary=path,
+            outcome=outcome,
+            status_code=status,
+            error=error,
+            connection_name=connection,
+            in_posthog_log=in_log,
+        )
+
+
+def _snapshot_rows(rows: Iterable[tuple[Any, ...]]) -> Iterator[TrailRow]:
+    for pk, at, scope, item_id, activity, name, email, detail_name, event_id, actor, connection in rows:
+        credited = name or email or "PostHog"
+        yield TrailRow(
+            source=POSTHOG,
+            id=pk,
+            at=at,
+            person=actor if event_id else credited,
+            posthog_user=credited,
+            via_portal=event_id is not None,
+            area=area_of_entry(scope, activity) or scope,
+            object_id=item_id,
+            action=activity,
+            summary=f"{activity_label(activity)} {detail_name or item_id}".strip(),
+            outcome=AuditEvent.Outcome.SUCCESS,
+            connection_name=connection,
+            linked_id=event_id,
+        )
