@@ -11,7 +11,9 @@ def main() -> int:
     parser.add_argument("which", nargs="?", default="all", choices=(*BENCHES, "all"))
     parser.add_argument("--rows", type=int, help="log rows (ingest: 1,000,000; queries: 5,000,000)")
     parser.add_argument("--minutes", type=float, default=5.0, help="poller: how long the simulator lives")
-    parser.add_argument("--configs", type=int, default=500)
+    parser.add_argument("--configs", type=int, default=500, help="poller: configs of the one-project run (0: skip it)")
+    parser.add_argument("--projects", type=int, default=10, help="poller: projects of the second run (0: skip it)")
+    parser.add_argument("--project-configs", type=int, default=100, help="poller: configs in each of those projects")
     options = parser.parse_args()
     common.print_machine()
     for name in BENCHES if options.which == "all" else (options.which,):

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "apps.annotations",
     "apps.cohorts",
     "apps.file_system",
+    "apps.hog_functions",
+    "apps.batch_exports",
     "apps.overview",
 ]
 # The PostHog simulator stands in for PostHog in the demo and the tests. It is a package of its own, left out of

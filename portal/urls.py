@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("connections/", include("apps.connections.urls")),
     path("", include("apps.plugins.urls")),
+    path("pipeline/batch-exports/", include("apps.batch_exports.urls")),
     path("history/", include("apps.history.urls")),
     path("groups/", include("apps.groups.urls")),
     path("sharing/", include("apps.sharing.urls")),
@@ -17,5 +18,6 @@ urlpatterns = [
     path("annotations/", include("apps.annotations.urls")),
     path("cohorts/", include("apps.cohorts.urls")),
     path("files/", include("apps.file_system.urls")),
+    path("pipeline/functions/", include("apps.hog_functions.urls")),
     path("audit/", include("apps.trail.urls")),
 ]

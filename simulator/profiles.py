@@ -11,6 +11,15 @@ from typing import Any
 
 # posthog/models/organization.py PluginsAccessLevel
 PLUGINS_ACCESS_NONE, PLUGINS_ACCESS_CONFIG, PLUGINS_ACCESS_INSTALL, PLUGINS_ACCESS_ROOT = 0, 3, 6, 9
+# Which batch exports API a PostHog has (`Profile.batch_exports`). They exist since 2023 (posthog/batch_exports/
+# http.py), so both profiles have them, in two generations:
+# - BACKFILLS, today's (products/batch_exports/backend/api/batch_export.py): a `backfills/` viewset, runs that can be
+#   cancelled, backfill dates checked by interval (dates only for daily and weekly exports, `end_at` not in the
+#   future), 201 for a backfill or a retry;
+# - BACKFILL_ACTION, 2024's (posthog/batch_exports/http.py of then; posthog/api/__init__.py registered only `runs`
+#   under an export): a `backfill` action on the export, runs that can be retried but not cancelled, datetimes only
+#   (`end_at` up to one interval ahead), 200 for a backfill or a retry.
+BATCH_EXPORTS_BACKFILLS, BATCH_EXPORTS_BACKFILL_ACTION = "backfills", "backfill_action"
 
 
 @dataclass(frozen=True)
@@ -62,8 +71,10 @@ class Profile:
     # posthog/api/project.py ProjectEnvironmentsViewSet: the newest refuses the list with 403 ("Multiple
     # environments per project are no longer available").
     project_environments_list: bool
-    # products/cdp: hog functions and batch exports (the pipeline after the plugin server's retirement).
+    # products/cdp: hog functions (the pipeline after the plugin server's retirement).
     hog_functions: bool
+    # The batch exports API this PostHog has: BATCH_EXPORTS_BACKFILLS or BATCH_EXPORTS_BACKFILL_ACTION (above).
+    batch_exports: str
 
     def describe(self) -> dict[str, object]:
         return {field.name: getattr(self, field.name) for field in fields(self)}
@@ -72,7 +83,7 @@ class Profile:
 CURRENT = Profile(
     name="current",
     summary="Today's PostHog cloud: the scope wall, retired plugin config creation, no delivery rate or jobs, "
-    "hog functions, 50 project secret keys",
+    "hog functions, batch exports with backfills and run cancel, 50 project secret keys",
     demo_key_scopes=("*",),
     plugins_access_level=PLUGINS_ACCESS_CONFIG,
     plugin_config_create_retired=True,
@@ -94,6 +105,7 @@ CURRENT = Profile(
     cohort_update_guards=True,
     project_environments_list=False,
     hog_functions=True,
+    batch_exports=BATCH_EXPORTS_BACKFILLS,
 )
 
 
@@ -109,10 +121,12 @@ LEGACY = _older(
     CURRENT,
     name="legacy",
     summary="An older self-hosted PostHog, as the reference pages describe it: an unscoped key, plugin jobs and "
-    "delivery rates, logs paged only by time, roles filtered by every query parameter, 10 project secret keys",
+    "delivery rates, logs paged only by time, roles filtered by every query parameter, 10 project secret keys, "
+    "batch exports backfilled with the older `backfill` action",
     demo_key_scopes=None,
     plugins_access_level=PLUGINS_ACCESS_ROOT,
     secret_keys_limit=10,
+    batch_exports=BATCH_EXPORTS_BACKFILL_ACTION,
 )
 
 PROFILES: dict[str, Profile] = {profile.name: profile for profile in (CURRENT, LEGACY)}

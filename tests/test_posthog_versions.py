@@ -146,7 +146,10 @@ def test_every_page_an_admin_can_reach_answers_on_this_posthog(admin, demo_conne
     lacks, and none shows template text."""
     connection_test(connection=demo_connection)
     found = crawl(admin, namespaces=tuple(get_resolver().namespace_dict), start=reverse("home"), per_view=2)
-    assert {"plugins:configs", "connections:capabilities", "history:status", "trail:list"} <= set(found)
+    assert {"plugins:configs", "connections:capabilities", "history:status", "trail:list", "hog_functions:list"} <= set(
+        found
+    )
+    assert {"batch_exports:detail", "batch_exports:backfill"} <= set(found)
 
 
 # Plugin config settings: multipart, and never "saved" without a change ----------------------------------------
@@ -231,10 +234,12 @@ def test_migrating_a_config_with_a_key_that_may_makes_a_hog_function(client_as, 
     response = client.post(reverse("plugins:config_migrate", args=[hubspot["id"]]), **HTMX)
     assert response["HX-Redirect"] == reverse("plugins:config_detail", args=[hubspot["id"]])
     assert not simulator.state.plugin_configs.get(hubspot["id"])["enabled"]
-    assert any(f["name"].startswith("Hubspot") or "HubSpot" in f["name"] for f in simulator.state.hog_functions.all(1))
+    [made] = [f for f in simulator.state.hog_functions.all(1) if f["template_id"] == "template-hubspot"]
     page = text(client.get(reverse("plugins:config_detail", args=[hubspot["id"]])))
     assert "PostHog made the hog function" in page
-    assert f'<a href="{simulator.url}/project/1/data-management/destinations" target="_blank"' in page
+    # The link leads to the new function's page in the portal, which shows it.
+    assert f'<a href="{reverse("hog_functions:detail", args=[made["id"]])}">Open the hog function</a>' in page
+    assert "<h1>Hubspot</h1>" in text(client.get(reverse("hog_functions:detail", args=[made["id"]])))
 
 
 # Logs, paged back by time ---------------------------------------------------------------------------------------

@@ -1,10 +1,13 @@
-"""The connection pages' forms: a connection, a new API key, and the switcher's choice of connection and project."""
+"""The connection pages' forms: a connection, a new API key, the switcher's choice of connection and project, and
+which projects history watches."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 
 from apps.connections.models import EU_CLOUD, US_CLOUD, Connection
+from apps.connections.selectors import WatchedTarget, WatchRow
 
 HOST_CHOICES = [
     (US_CLOUD, "US cloud (us.posthog.com)"),
@@ -98,3 +101,35 @@ class SwitchForm(forms.Form):
     connection = forms.ModelChoiceField(queryset=Connection.objects.all(), empty_label=None)
     project_id = forms.CharField(max_length=64, required=False)
     environment_id = forms.CharField(max_length=64, required=False)
+
+
+class WatchForm(forms.Form):
+    """Which of the project environments PostHog reports (and those stored before) the history pollers read."""
+
+    watched = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Watched")
+    watch_new = forms.BooleanField(
+        required=False,
+        label="Watch new projects",
+        help_text="A project PostHog reports later is watched as soon as the pollers see it (within ten minutes). "
+        "Untick it to watch only what is ticked above.",
+    )
+
+    def __init__(self, data: QueryDict | None = None, *, rows: list[WatchRow], watch_new: bool) -> None:
+        initial = {"watched": [row.target.key for row in rows if row.watched], "watch_new": watch_new}
+        super().__init__(data, initial=initial)
+        self.rows = rows
+        cast(forms.MultipleChoiceField, self.fields["watched"]).choices = [
+            (row.target.key, row.target.label) for row in rows
+        ]
+
+    @property
+    def ticked(self) -> set[str]:
+        """The keys shown ticked: what was sent, or what is stored."""
+        if isinstance(self.data, QueryDict):
+            return set(self.data.getlist("watched"))
+        return set(self.initial["watched"])
+
+    def choices(self) -> list[tuple[WatchedTarget, bool]]:
+        """Every row with whether it is to be watched, for the service."""
+        ticked = set(self.cleaned_data["watched"])
+        return [(row.target, row.target.key in ticked) for row in self.rows]

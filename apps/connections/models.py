@@ -20,6 +20,11 @@ class Connection(models.Model):
     from_environment = models.BooleanField(
         default=False, editable=False, help_text="Created from the POSTHOG_* settings of the server."
     )
+    # What the history pollers do with a project environment no WatchedProject row names (every one, until an Admin
+    # chooses; then the projects PostHog reports later): watch it, or leave it out.
+    watch_new_projects = models.BooleanField(
+        default=True, help_text="Projects PostHog reports later are watched by the history pollers."
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -95,3 +100,36 @@ class CapabilityReport(models.Model):
     checked_at = models.DateTimeField()
     ok = models.BooleanField(default=False)
     facts = models.JSONField(default=dict)
+
+
+class WatchedProject(models.Model):
+    """An Admin's choice for one project environment of a connection: read by the history pollers, or not.
+
+    Stored as a row per environment an Admin was shown, rather than one list with an "all" flag: a project
+    environment no row names follows the connection's `watch_new_projects`. So a connection nobody chose for has no
+    rows and watches every project its key can see, and a project created after the Admin's choice is watched
+    unless the Admin unticked "watch new projects"; a choice survives PostHog renaming the project, and stays in
+    place if PostHog briefly stops listing it. `environment_id == project_id` is the project's own (primary)
+    environment, the only one a project has on today's PostHog. `name` and `environment_name` are PostHog's names
+    as last seen (the environment's only where the project has several), so pages name a project without asking
+    PostHog.
+    """
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="watched_projects")
+    project_id = models.CharField(max_length=64)
+    environment_id = models.CharField(max_length=64)
+    name = models.CharField(max_length=400, blank=True)
+    environment_name = models.CharField(max_length=400, blank=True)
+    watched = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "project_id", "environment_id"], name="one_watch_choice_per_environment"
+            )
+        ]
+        ordering = ["connection", "project_id", "environment_id"]
+
+    def __str__(self) -> str:
+        name = self.name or f"Project {self.project_id}"
+        return f"{name} · {self.environment_name}" if self.environment_name else name

@@ -2,7 +2,7 @@
 
 import threading
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 from django.conf import settings
@@ -11,11 +11,14 @@ from django.db import transaction
 
 from apps.audit.services import audit_record_local, audit_record_write
 from apps.connections.capabilities import capabilities_forget, capability_learn
-from apps.connections.models import Connection
+from apps.connections.models import Connection, WatchedProject
 from apps.connections.probe import CheckResult, connection_check
 from apps.posthog.actions import action_for, app_url
 from apps.posthog.client import PostHogClient, WriteRecord, pooled_session
 from apps.posthog.errors import PostHogError
+
+if TYPE_CHECKING:  # the selectors build their client here: a run-time import would go round in a circle
+    from apps.connections.selectors.watching import WatchedTarget
 
 # Who a change to a connection is recorded for: the signed-in person, or nobody (the server's own settings).
 type Actor = User | AnonymousUser | None
@@ -150,6 +153,54 @@ def connection_replace_key(*, actor: Actor, connection: Connection, api_key: str
 def connection_delete(*, actor: Actor, connection: Connection) -> None:
     _audit(actor, connection, "DELETE", f"deleted connection {connection.name!r}", before=connection.audit_state())
     connection.delete()
+
+
+@transaction.atomic
+def watch_choices_save(
+    *, actor: Actor, connection: Connection, choices: list[tuple["WatchedTarget", bool]], watch_new: bool
+) -> Connection:
+    """Store, for each listed project environment, whether the history pollers read it, and whether they read the
+    ones PostHog reports later (see WatchedProject). Environments not listed keep their stored choice."""
+    before = _watch_state(connection)
+    WatchedProject.objects.bulk_create(
+        [
+            WatchedProject(
+                connection=connection,
+                project_id=target.project_id,
+                environment_id=target.environment_id,
+                name=target.name[:400],
+                environment_name=target.environment_name[:400],
+                watched=watched,
+            )
+            for target, watched in choices
+        ],
+        update_conflicts=True,
+        unique_fields=["connection", "project_id", "environment_id"],
+        update_fields=["name", "environment_name", "watched"],
+    )
+    # An update, not save(): choosing what history reads is no change of the connection's key or host, which
+    # `updated_at` marks (pooled sessions and cached answers are keyed by it).
+    Connection.objects.filter(pk=connection.pk).update(watch_new_projects=watch_new)
+    connection.watch_new_projects = watch_new
+    _audit(
+        actor,
+        connection,
+        "PATCH",
+        f"chose the projects history watches on {connection.name!r}",
+        before=before,
+        after=_watch_state(connection),
+    )
+    return connection
+
+
+def _watch_state(connection: Connection) -> dict[str, Any]:
+    """What the audit trail keeps of a connection's watch choices: names, so a reader sees what changed."""
+    rows = list(WatchedProject.objects.filter(connection=connection))
+    return {
+        "watch_new_projects": connection.watch_new_projects,
+        "watched": sorted(str(row) for row in rows if row.watched),
+        "not_watched": sorted(str(row) for row in rows if not row.watched),
+    }
 
 
 def connection_ensure_default() -> Connection | None:

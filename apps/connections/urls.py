@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/delete/", views.connection_delete, name="delete"),
     path("<int:pk>/test/", views.connection_test, name="test"),
     path("<int:pk>/capabilities/", views.connection_capabilities, name="capabilities"),
+    path("<int:pk>/watching/", views.connection_watching, name="watching"),
 ]

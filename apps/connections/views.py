@@ -1,15 +1,15 @@
-"""The portal's connections to PostHog: list, add, edit, replace the key, delete, test, what the key may do; and
-the switcher's choice of connection, project and environment."""
+"""The portal's connections to PostHog: list, add, edit, replace the key, delete, test, what the key may do, which
+projects history watches; and the switcher's choice of connection, project and environment."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.connections import selectors, services
+from apps.connections import presenters, selectors, services
 from apps.connections.context import context_select
-from apps.connections.forms import ConnectionForm, ReplaceKeyForm, SwitchForm
+from apps.connections.forms import ConnectionForm, ReplaceKeyForm, SwitchForm, WatchForm
 from apps.connections.models import Connection
 from apps.connections.request import PortalRequest
 from apps.core.http import htmx_redirect
@@ -40,7 +40,13 @@ def connection_create(request: PortalRequest) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 def connection_detail(request: PortalRequest, pk: int) -> HttpResponse:
     connection = get_object_or_404(Connection, pk=pk)
-    return render(request, "connections/detail.html", {"connection": connection, "key_form": ReplaceKeyForm()})
+    watched, chosen = selectors.watch_choice_counts(connection=connection)
+    context = {
+        "connection": connection,
+        "key_form": ReplaceKeyForm(),
+        "watching": presenters.watch_summary(watched, chosen, watch_new=connection.watch_new_projects),
+    }
+    return render(request, "connections/detail.html", context)
 
 
 @permission_required(ADMINISTER, raise_exception=True)
@@ -98,6 +104,28 @@ def connection_test(request: PortalRequest, pk: int) -> HttpResponse:
     connection = get_object_or_404(Connection, pk=pk)
     result = services.connection_test(connection=connection)
     return render(request, "connections/detail.html#test-result", {"connection": connection, "result": result})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(ADMINISTER, raise_exception=True)
+def connection_watching(request: PortalRequest, pk: int) -> HttpResponse:
+    """Which projects and environments the history pollers read: PostHog's list for the key, asked now."""
+    connection = get_object_or_404(Connection, pk=pk)
+    choices = selectors.watch_choices(connection=connection)
+    form = WatchForm(request.POST or None, rows=choices.rows, watch_new=choices.watch_new)
+    if request.method == "POST" and form.is_valid():
+        services.watch_choices_save(
+            actor=request.user, connection=connection, choices=form.choices(), watch_new=form.cleaned_data["watch_new"]
+        )
+        messages.success(request, f"Saved: the history pollers of “{connection.name}” watch what is ticked.")
+        return htmx_redirect(request, "connections:watching", pk=connection.pk)
+    context = {
+        "connection": connection,
+        "form": form,
+        "choices": choices,
+        "groups": presenters.watch_groups(choices.rows, ticked=form.ticked),
+    }
+    return render(request, "connections/watching.html", context)
 
 
 @require_GET

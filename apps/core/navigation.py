@@ -31,11 +31,26 @@ AREAS: list[Area] = [
         url_name="plugins:configs",
     ),
     Area(
+        "hog_functions",
+        "Hog functions",
+        "Apps",
+        "Destinations, transformations and site apps: their health, inputs, filters, order, test runs and logs.",
+        url_name="hog_functions:list",
+    ),
+    Area(
+        "batch_exports",
+        "Batch exports",
+        "Apps",
+        "Scheduled exports to S3, BigQuery, Snowflake, PostgreSQL…: runs, errors, logs, backfills, pause.",
+        url_name="batch_exports:list",
+    ),
+    Area(
         "history",
         "History",
         "Apps",
-        "What the pollers keep beyond PostHog's retention: delivery-rate charts, stored plugin logs, polling status.",
-        url_name="history:status",
+        "Pipeline health first, then what the pollers keep beyond PostHog's retention: charts, stored logs of "
+        "plugin configs and hog functions, batch export runs, polling status.",
+        url_name="history:pipeline",
     ),
     Area(
         "groups", "Groups", "Data", "Find groups, edit their properties and see their activity.", url_name="groups:list"

@@ -6,8 +6,10 @@ below the last page read; where that backlog starts is kept in the cache and rea
 poll stopping at the first page of known entries skips nothing.
 
 Groups have one activity list each, and an organization may have thousands: each poll reads the next
-GROUPS_PER_POLL of them, walking group types and their cursor pages round and round from where the last poll
-stopped (also kept in the cache), so every group is visited over time at a fixed cost per poll.
+GROUPS_PER_POLL of them, shared out between the watched project environments (apps/history/targets.py: a different
+one first each run), walking each one's group types and their cursor pages round and round from where its last
+poll stopped (also kept in the cache), so every group of every watched project is visited over time at a fixed
+cost per poll. Group entries keep the project they came from; plugin activity is the organization's (no project).
 """
 
 import hashlib
@@ -22,10 +24,12 @@ from django.utils import timezone
 from apps.audit.naming import group_object_id
 from apps.connections.capabilities import Unavailable
 from apps.connections.models import Connection
+from apps.connections.selectors import WatchedTarget
 from apps.history.linking import activity_snapshots_link
 from apps.history.models import ActivitySnapshot
 from apps.history.polling import budgeted_get, poll_client
 from apps.history.results import PollResult
+from apps.history.targets import poll_targets, targets_rotated
 from apps.posthog.client import PostHogClient, api_path
 from apps.posthog.errors import (
     BadResponse,
@@ -53,6 +57,7 @@ class ActivitySource:
     params: dict
     scope: str  # for entries that do not name their own
     object_id: str = ""  # the audit trail's name of the object, where PostHog's item id is not it (a group)
+    project_id: str = ""  # the project the entries are of; none for the organization's plugins
 
 
 @dataclass
@@ -94,11 +99,13 @@ class _Poll:
 
 
 def activity_snapshot_poll(*, connection: Connection, now: datetime | None = None) -> PollResult:
-    """Store new activity entries of the organization's plugins and configs, and of the next groups in turn.
+    """Store new activity entries of the organization's plugins and configs, and of the watched projects' next
+    groups in turn.
 
     `now` stands in for entries whose `created_at` PostHog left out or garbled.
     """
     poll = _Poll(poll_client(connection=connection), connection, PollResult(), now or timezone.now())
+    targets = poll_targets(client=poll.client, connection=connection, result=poll.result)
     plugins = ActivitySource(
         key="plugins",
         path=plugins_path(connection.organization_id or "@current", "activity"),
@@ -106,12 +113,25 @@ def activity_snapshot_poll(*, connection: Connection, now: datetime | None = Non
         scope="Plugin",
     )
     if _plugins_poll(poll, plugins):
+        _groups_poll_watched(poll, targets_rotated(targets, connection=connection, kind="activity"))
+    return poll.result
+
+
+def _groups_poll_watched(poll: _Poll, targets: list[WatchedTarget]) -> None:
+    """GROUPS_PER_POLL group lists shared out between the targets, the first ones getting any remainder."""
+    for index, target in enumerate(targets):
+        quota = GROUPS_PER_POLL // len(targets) + (1 if index < GROUPS_PER_POLL % len(targets) else 0)
+        if quota == 0:
+            return  # more targets than groups a poll reads: the rest come first in later polls
         try:
-            _groups_poll(poll)
+            if not _groups_poll(poll, target, quota):
+                return  # the budget is spent
         except PermissionDenied as error:
             # A key without the group scopes: plugin activity is still kept; the run says what is missing.
             poll.result.errors.append(f"Groups activity: {error.user_message}")
-    return poll.result
+            return
+        except NotFound as error:  # a project deleted since it was listed; the others go on
+            poll.result.errors.append(f"Groups activity of {target.label}: {error.user_message}")
 
 
 def _plugins_poll(poll: _Poll, source: ActivitySource) -> bool:
@@ -145,13 +165,7 @@ def _source_poll(poll: _Poll, source: ActivitySource) -> bool:
                 return False
             entries, more, total = _activity_page(answer)
             backlog.list_grew_to(total)
-            new = _entries_store(
-                connection=poll.connection,
-                entries=entries,
-                scope=source.scope,
-                now=poll.now,
-                object_id=source.object_id,
-            )
+            new = _entries_store(poll, source=source, entries=entries)
             poll.result.items_stored += new
             # A backlog read may start on a page read before the cut (the list moved meanwhile): look further.
             if more and (new or (resumed and first_page)):
@@ -179,12 +193,15 @@ def _activity_page(answer: Any) -> tuple[list, bool, Any]:
     raise BadResponse("Expected a page of activity from PostHog.")
 
 
-def _entries_store(*, connection: Connection, entries: list, scope: str, now: datetime, object_id: str = "") -> int:
+def _entries_store(poll: _Poll, *, source: ActivitySource, entries: list) -> int:
     """Store the entries not stored yet, linked to the portal writes that caused them; how many were new."""
+    connection = poll.connection
     snapshots = {}
     for entry in entries:
         if isinstance(entry, dict) and entry.get("id") not in (None, ""):
-            snapshot = _snapshot(connection=connection, entry=entry, scope=scope, now=now)
+            snapshot = _snapshot(
+                connection=connection, entry=entry, scope=source.scope, now=poll.now, project_id=source.project_id
+            )
             snapshots[(snapshot.scope, snapshot.activity_id)] = snapshot
     known = set(
         ActivitySnapshot.objects.filter(
@@ -194,17 +211,20 @@ def _entries_store(*, connection: Connection, entries: list, scope: str, now: da
     new = [snapshot for identity, snapshot in snapshots.items() if identity not in known]
     # A second worker racing this one may still insert first: the unique key keeps one row.
     ActivitySnapshot.objects.bulk_create(new, ignore_conflicts=True)
-    activity_snapshots_link(connection=connection, snapshots=new, object_id=object_id)
+    activity_snapshots_link(connection=connection, snapshots=new, object_id=source.object_id)
     return len(new)
 
 
-def _snapshot(*, connection: Connection, entry: dict, scope: str, now: datetime) -> ActivitySnapshot:
+def _snapshot(
+    *, connection: Connection, entry: dict, scope: str, now: datetime, project_id: str = ""
+) -> ActivitySnapshot:
     user = entry.get("user")
     # PostHog's own changes name no user (or say `is_system`).
     person = user if isinstance(user, dict) and not entry.get("is_system") else None
     name = " ".join(str(person.get(part) or "") for part in ("first_name", "last_name")).strip() if person else ""
     return ActivitySnapshot(
         connection=connection,
+        project_id=project_id[:64],
         scope=str(entry.get("scope") or scope)[:40],
         activity_id=str(entry["id"])[:64],
         item_id=str(entry.get("item_id") or "")[:200],
@@ -228,61 +248,67 @@ class GroupsPosition:
     offset: int = 0
 
 
-def _groups_poll(poll: _Poll) -> None:
-    project_path = ("projects", poll.connection.project_id or "@current")
-    types = poll.get(api_path(*project_path, "groups_types"), None)
+def _groups_poll(poll: _Poll, target: WatchedTarget, quota: int) -> bool:
+    """Visit the target's next `quota` groups; False when the budget ran out."""
+    # Group types are the project's; groups live in an environment, under the project's path for its own one.
+    types_path = api_path("projects", target.project_id, "groups_types")
+    base = ("projects", target.project_id) if target.primary else ("environments", target.environment_id)
+    types = poll.get(types_path, None)
     if types is None:
-        return
+        return False
     indexes = sorted(
         {t["group_type_index"] for t in types if isinstance(t, dict) and _is_index(t.get("group_type_index"))}
     )
     if not indexes:
-        return
-    key = f"activity-groups:{poll.connection.pk}"
+        return True
+    key = f"activity-groups:{poll.connection.pk}:{target.environment_id}"
     position = GroupsPosition(**cache.get(key, {}))
     if position.type_index not in indexes:
         position = GroupsPosition(type_index=_following(indexes, position.type_index))
     first_type, visited = position.type_index, 0
     try:
-        while visited < GROUPS_PER_POLL:
+        while visited < quota:
             params: dict[str, Any] = {"group_type_index": position.type_index}
             if position.cursor:
                 params["cursor"] = position.cursor
-            page = poll.get(api_path(*project_path, "groups"), params)
+            page = poll.get(api_path(*base, "groups"), params)
             if page is None:
-                return
+                return False
             groups = [g for g in _results(page) if isinstance(g, dict) and g.get("group_key") not in (None, "")]
-            for group in groups[position.offset : position.offset + GROUPS_PER_POLL - visited]:
+            for group in groups[position.offset : position.offset + quota - visited]:
                 try:
-                    finished = _group_poll(poll, project_path, group)
+                    finished = _group_poll(poll, target, base, group)
                 except PostHogError:
                     position.offset += 1  # one failing group must not hold up the others on the next poll
                     raise
                 if not finished:
-                    return
+                    return False
                 position.offset += 1
                 visited += 1
             if position.offset < len(groups):
-                return
+                return True
             next_cursor = _cursor(page.get("next") if isinstance(page, dict) else None)
             if next_cursor:
                 position = GroupsPosition(type_index=position.type_index, cursor=next_cursor)
                 continue
             position = GroupsPosition(type_index=_following(indexes, position.type_index))
             if position.type_index == first_type:
-                return  # every type read once this poll: no group twice
+                return True  # every type read once this poll: no group twice
+        return True
     finally:
         cache.set(key, asdict(position), timeout=STATE_TIMEOUT)
 
 
-def _group_poll(poll: _Poll, project_path: tuple[str, str], group: dict) -> bool:
+def _group_poll(poll: _Poll, target: WatchedTarget, base: tuple[str, str], group: dict) -> bool:
     group_type_index, group_key = group["group_type_index"], str(group["group_key"])
+    identity = f"{target.environment_id}:{group_type_index}:{group_key}"
     source = ActivitySource(
-        key="group:" + hashlib.sha1(f"{group_type_index}:{group_key}".encode()).hexdigest(),
-        path=api_path(*project_path, "groups", "activity"),
+        key="group:" + hashlib.sha1(identity.encode()).hexdigest(),
+        path=api_path(*base, "groups", "activity"),
         params={"group_type_index": group_type_index, "group_key": group_key},
         scope="Group",
         object_id=group_object_id(group_type_index, group_key),
+        project_id=target.project_id,
     )
     try:
         return _source_poll(poll, source)

@@ -1,4 +1,4 @@
-"""Delivery-rate snapshots: every plugin config's 24-hour delivery rate and enabled state, one row per poll.
+"""Delivery-rate snapshots: every watched plugin config's 24-hour delivery rate and enabled state, one row per poll.
 
 PostHog only ever tells the rate of the last 24 hours; these rows are what the portal's charts draw over weeks.
 """
@@ -12,37 +12,52 @@ from django.utils import timezone
 
 from apps.connections.capabilities import capability_record
 from apps.connections.models import Capability, Connection
+from apps.connections.selectors import WatchedTarget, list_page
 from apps.history.models import DeliverySnapshot
-from apps.history.polling import budgeted_get, config_listed, page_items, poll_client
+from apps.history.polling import budgeted_get, config_listed, poll_client
 from apps.history.results import PollResult
+from apps.history.targets import PROJECT_REFUSALS, plugin_targets, poll_targets, targets_rotated
 from apps.posthog.paths import plugin_configs_path
 
-# The whole project in one request where PostHog allows it; more configs cost a request per further page.
+# A whole project in one request where PostHog allows it; more configs cost a request per further page.
 CONFIG_PAGE_SIZE = 500
 DELIVERY_FIELD = "delivery_rate_24h"
 
 
 def delivery_snapshot_take(*, connection: Connection, now: datetime | None = None) -> PollResult:
-    """Store one snapshot per plugin config of the connection's project, taken at `now` (to the second).
+    """Store one snapshot per plugin config of every watched project, taken at `now` (to the second).
 
-    A retried task with the same `now` stores nothing twice. When the budget runs out between pages, the
-    configs read so far are kept and the result says "budget spent".
+    The projects' lists are read a page at a time in turn (a different project first each run), so a budget spent
+    between pages leaves every project the same share unread; what was read is kept and the result says "budget
+    spent". A project PostHog refuses (gone, or not the key's) is said in the result and the others go on; PostHog
+    failing raises. A retried task with the same `now` stores nothing twice.
     """
     taken_at = (now or timezone.now()).replace(microsecond=0)
-    project_id = connection.project_id or "@current"
     client = poll_client(connection=connection)
     result = PollResult()
-    path: str | None = plugin_configs_path(project_id)
-    params: dict | None = {"limit": CONFIG_PAGE_SIZE}
-    while path:
-        page = budgeted_get(client=client, connection=connection, path=path, params=params, result=result)
-        if page is None:
-            break
-        configs, path = page_items(page, "plugin configs")
-        params = None  # `next` carries the query
-        result.items_stored += _snapshots_store(
-            connection=connection, project_id=project_id, taken_at=taken_at, configs=configs
-        )
+    targets = plugin_targets(poll_targets(client=client, connection=connection, result=result))
+    # (project, the next page to read, its query): every project's first page, then the second pages, and so on.
+    reads: list[tuple[WatchedTarget, str, dict | None]] = [
+        (target, plugin_configs_path(target.project_id), {"limit": CONFIG_PAGE_SIZE})
+        for target in targets_rotated(targets, connection=connection, kind="delivery")
+    ]
+    while reads:
+        following: list[tuple[WatchedTarget, str, dict | None]] = []
+        for target, path, params in reads:
+            try:
+                page = budgeted_get(client=client, connection=connection, path=path, params=params, result=result)
+            except PROJECT_REFUSALS as error:
+                result.errors.append(f"{target.label}: {error.user_message}")
+                continue
+            if page is None:
+                return result
+            configs, next_path = list_page(page, "plugin configs")
+            result.items_stored += _snapshots_store(
+                connection=connection, project_id=target.project_id, taken_at=taken_at, configs=configs
+            )
+            if next_path:
+                following.append((target, next_path, None))  # `next` carries the query
+        reads = following
     return result
 
 

@@ -1,4 +1,5 @@
-"""The history pages' forms: a chart's time range, the log explorer's filters and a polling schedule."""
+"""The history pages' forms: the project every page is filtered to, a chart's time range, the log explorer's
+filters and a polling schedule."""
 
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, cast
@@ -11,6 +12,7 @@ from apps.core.forms import UtcDateTimeField
 from apps.history.kinds import HISTORY_TASKS
 from apps.history.presenters import interval_words
 from apps.history.selectors.logs import LogFilters, LogPosition
+from apps.history.selectors.pipeline_logs import BATCH_EXPORTS, PipelineLogFilters
 from apps.history.selectors.status import Schedule
 from apps.plugins.forms.logs import LOG_TYPES, SOURCES
 
@@ -19,9 +21,42 @@ CHART_RANGE_LABELS = {"24h": "24 hours", "7d": "7 days", "30d": "30 days"}
 LOG_RANGES = {"1h": timedelta(hours=1), "24h": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30)}
 LONGEST_CHART = timedelta(days=400)
 LONGEST_SCHEDULE = timedelta(days=7)
+MAX_PROJECT_ID = 64  # as the connections store them
+# The log explorer's sources: what the pollers keep as logs.
+PLUGIN_CONFIGS, HOG_FUNCTIONS = "plugin_configs", "hog_functions"
+LOG_SOURCES = {PLUGIN_CONFIGS: "Plugin configs", HOG_FUNCTIONS: "Hog functions", BATCH_EXPORTS: "Batch export runs"}
+# The field that picks one object of each source.
+OBJECT_FIELDS = {PLUGIN_CONFIGS: "config", HOG_FUNCTIONS: "function", BATCH_EXPORTS: "export"}
 
 
-class DeliveryRangeForm(forms.Form):
+class ProjectFilterForm(forms.Form):
+    """A page of stored history for one project of the connection, or (the default) for all: `?project=<id>`."""
+
+    project = forms.ChoiceField(required=False, label="Project")
+
+    def __init__(self, data: QueryDict, *, projects: dict[str, str]) -> None:
+        super().__init__(data)
+        asked = data.get("project", "")
+        if asked and asked not in projects and len(asked) <= MAX_PROJECT_ID:
+            # A link to a project nothing is stored of yet (or any more): an empty page says so.
+            projects = {**projects, asked: f"Project {asked} (nothing stored)"}
+        self.projects = projects
+        cast(forms.ChoiceField, self.fields["project"]).choices = [("", "All projects"), *projects.items()]
+
+    @property
+    def project_id(self) -> str | None:
+        """The project picked; None for all of them (and while the form is invalid)."""
+        if not self.is_valid():
+            return None
+        return self.cleaned_data.get("project") or None
+
+    @property
+    def several_projects(self) -> bool:
+        """Rows of more than one project may show: they name theirs."""
+        return self.project_id is None and len(self.projects) > 1
+
+
+class DeliveryRangeForm(ProjectFilterForm):
     """A quick range ending now, or whole UTC days from `start` to `end` (both included)."""
 
     range = forms.ChoiceField(choices=[(key, key) for key in CHART_RANGES], required=False)
@@ -62,7 +97,10 @@ class DeliveryRangeForm(forms.Form):
         return now - CHART_RANGES[self.quick_range], now
 
 
-class LogExplorerForm(forms.Form):
+class LogExplorerForm(ProjectFilterForm):
+    source = forms.ChoiceField(choices=list(LOG_SOURCES.items()), required=False, label="Source")
+    function = forms.ChoiceField(required=False, label="Hog function")
+    export = forms.ChoiceField(required=False, label="Batch export")
     config = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Plugin config")
     types = forms.MultipleChoiceField(
         choices=[(kind, kind) for kind in LOG_TYPES], widget=forms.CheckboxSelectMultiple, required=False
@@ -77,13 +115,21 @@ class LogExplorerForm(forms.Form):
     before = UtcDateTimeField(required=False, label="To (UTC)")
     cursor = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, data: QueryDict, *, configs: dict[int, str]) -> None:
+    def __init__(
+        self,
+        data: QueryDict,
+        *,
+        configs: dict[int, str],
+        projects: dict[str, str],
+        functions: dict[str, str] | None = None,
+        exports: dict[str, str] | None = None,
+    ) -> None:
         data = data.copy()
         if span := LOG_RANGES.get(data.get("range", "")):
             # A quick range fills in "From" as of now, so the form shows exactly what is applied.
             data["after"] = (datetime.now(UTC) - span).replace(microsecond=0).isoformat()
             data.pop("before", None)
-        super().__init__(data)
+        super().__init__(data, projects=projects)
         asked = data.get("config", "")
         if asked.isdigit() and int(asked) not in configs:
             # A link from a config whose logs the poller has not reached yet: an empty page says so.
@@ -91,6 +137,19 @@ class LogExplorerForm(forms.Form):
         cast(forms.ChoiceField, self.fields["config"]).choices = [("", "All configs")] + [
             (config_id, name or f"Config {config_id}") for config_id, name in configs.items()
         ]
+        for field, named, everything in (
+            ("function", functions or {}, "All hog functions"),
+            ("export", exports or {}, "All batch exports"),
+        ):
+            asked = data.get(field, "")
+            if asked and asked not in named and len(asked) <= MAX_PROJECT_ID:
+                named = {**named, asked: f"{asked[:8]} (nothing stored)"}  # a link ahead of the poller
+            cast(forms.ChoiceField, self.fields[field]).choices = [("", everything), *named.items()]
+
+    @property
+    def log_source(self) -> str:
+        """The source the explorer shows: plugin configs unless another is picked (and while the form is invalid)."""
+        return (self.cleaned_data.get("source") if self.is_valid() else "") or PLUGIN_CONFIGS
 
     def clean_cursor(self) -> LogPosition | None:
         text = self.cleaned_data["cursor"]
@@ -111,6 +170,17 @@ class LogExplorerForm(forms.Form):
             search=data["search"],
         )
 
+    def pipeline_filters(self) -> PipelineLogFilters:
+        """The hog function or batch export selectors' keyword arguments (without the cursor)."""
+        data = self.cleaned_data
+        return PipelineLogFilters(
+            object_id=data[OBJECT_FIELDS[self.log_source]] or None,
+            types=data["types"] or None,
+            after=data["after"],
+            before=data["before"],
+            search=data["search"],
+        )
+
     @property
     def cursor_position(self) -> LogPosition | None:
         return self.cleaned_data["cursor"]
@@ -119,8 +189,13 @@ class LogExplorerForm(forms.Form):
         """The applied filters as a query string (quick ranges resolved), with `extra` parameters added."""
         data = QueryDict(mutable=True)
         cleaned = self.cleaned_data
-        if cleaned["config"] is not None and "config" not in without:
-            data["config"] = str(cleaned["config"])
+        if cleaned["project"] and "project" not in without:
+            data["project"] = cleaned["project"]
+        if cleaned["source"] and cleaned["source"] != PLUGIN_CONFIGS and "source" not in without:
+            data["source"] = cleaned["source"]
+        for name in ("config", "function", "export"):
+            if cleaned[name] not in (None, "") and name not in without:
+                data[name] = str(cleaned[name])
         data.setlist("types", cleaned["types"])
         data.setlist("sources", cleaned["sources"])
         if cleaned["search"]:

@@ -1,8 +1,8 @@
-"""The four polling tasks, one row each: the Celery name the task is registered under (apps/history/tasks.py), what
+"""The polling tasks, one row each: the Celery name the task is registered under (apps/history/tasks.py), what
 "poll now" says while it runs, and the shortest schedule worth having.
 
 The names are written here only: the tasks register under them, the default schedules (apps/history/schedules.py,
-which migration 0003 runs) point at them, and the status page finds the schedules and runs by them.
+which migrations 0003 and 0007 run) point at them, and the status page finds the schedules and runs by them.
 """
 
 from dataclasses import dataclass
@@ -13,7 +13,7 @@ from apps.history.models import PollRun
 
 @dataclass(frozen=True)
 class HistoryTask:
-    """One of the four polling tasks: what the schedule runs and what "poll now" says while it runs."""
+    """One of the polling tasks: what the schedule runs and what "poll now" says while it runs."""
 
     kind: str  # PollRun.Kind
     name: str  # the Celery task's name
@@ -31,6 +31,24 @@ DELIVERY = HistoryTask(
 ACTIVITY = HistoryTask(
     PollRun.Kind.ACTIVITY, "apps.history.tasks.poll_activity", "Polling activity…", timedelta(seconds=30)
 )
+HOG_LOGS = HistoryTask(
+    PollRun.Kind.HOG_LOGS,
+    "apps.history.tasks.poll_hog_function_logs",
+    "Polling hog function logs…",
+    timedelta(seconds=10),
+)
+HOG_METRICS = HistoryTask(
+    PollRun.Kind.HOG_METRICS,
+    "apps.history.tasks.take_hog_function_metrics",
+    "Counting hog function runs…",
+    timedelta(minutes=1),
+)
+EXPORT_RUNS = HistoryTask(
+    PollRun.Kind.EXPORT_RUNS,
+    "apps.history.tasks.poll_batch_export_runs",
+    "Polling batch export runs…",
+    timedelta(minutes=1),
+)
 PRUNE = HistoryTask(PollRun.Kind.PRUNE, "apps.history.tasks.prune_history", "Pruning history…", timedelta(minutes=10))
 
-HISTORY_TASKS = {task.kind: task for task in (LOGS, DELIVERY, ACTIVITY, PRUNE)}
+HISTORY_TASKS = {task.kind: task for task in (LOGS, DELIVERY, ACTIVITY, HOG_LOGS, HOG_METRICS, EXPORT_RUNS, PRUNE)}

@@ -1,47 +1,48 @@
-"""The plugin-log poller: every log entry PostHog has for a project's plugin configs, stored once.
+"""The plugin-log poller: every log entry PostHog has for the watched projects' plugin configs, stored once.
 
 A LogCursor per config says how far its logs are stored. A poll reads a config's logs newest first, page by
 page, from the top down to the cursor's `newest_timestamp` less HISTORY_LOG_OVERLAP_SECONDS (entries reach
-PostHog late). Each page is stored in one transaction with the cursor's move, so the cursor only ever claims
-what is stored and a killed worker loses only the page it was reading. A backlog longer than PAGES_PER_POLL
-pages (the first poll of a busy config, a long pause) is read over several polls: `catchup_before` is where the
-next poll goes on down to `newest_timestamp`, `catchup_newest` the top the backlog was read from, which becomes
-`newest_timestamp` once the gap is closed.
+PostHog late). Each page is stored in one transaction with the cursor's move (apps/history/log_store.py), so the
+cursor only ever claims what is stored and a killed worker loses only the page it was reading. A backlog longer
+than PAGES_PER_POLL pages (the first poll of a busy config, a long pause) is read over several polls:
+`catchup_before` is where the next poll goes on down to `newest_timestamp`, `catchup_newest` the top the backlog
+was read from, which becomes `newest_timestamp` once the gap is closed.
 
 The request budget is shared by every poller of a connection and small, so configs are read when they are due:
 one that logged an ERROR within the overlap, delivers below 99 % or has an error is read again at the next run
 (ACTIVE_INTERVAL); one that logged something is read again after the time it took to log one entry (busy ones
 at every run); a quiet one waits twice as long each time, up to QUIET_MAX; one whose request failed backs off
-exponentially, up to FAILURE_MAX.
+exponentially, up to FAILURE_MAX. Every watched project is covered within the same budget, in turn
+(apps/history/targets.py): first the pressing configs (never read, busy, troubled, a backlog) of every project,
+one of each project at a time and each project's most urgent first, then the quiet ones the same way.
 """
 
 from datetime import UTC, datetime, timedelta
-from itertools import batched
-from typing import Any
+from itertools import chain
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db import connection as database
-from django.db.models import F
 from django.utils import timezone
 
 from apps.connections.models import Connection
+from apps.connections.selectors import list_page
 from apps.history.budget import budget_per_minute
-from apps.history.models import LogCursor, PluginLogEntry
-from apps.history.polling import budgeted_get, config_listed, page_items, poll_client
+from apps.history.log_store import STORED_COLUMNS, AnyLogCursor, cursor_update, cursors_ensure, log_batch_store
+from apps.history.models import LogCursor
+from apps.history.polling import budgeted_get, config_listed, poll_client
 from apps.history.results import PollResult
+from apps.history.targets import PROJECT_REFUSALS, in_turn, plugin_targets, poll_targets, targets_rotated
 from apps.posthog.client import PostHogClient
 from apps.posthog.errors import PostHogError, ServerError, Throttled, Unreachable, UpstreamTimeout
 from apps.posthog.log_paging import older_page_start, one_instant
 from apps.posthog.paths import plugin_configs_path
 from apps.posthog.values import moment
 
+__all__ = ["STORED_COLUMNS", "log_batch_store", "log_poll_connection"]  # the benchmarks and tests use them here
+
 PAGE_SIZE = 500
 PAGES_PER_POLL = 20  # per config and poll: 10,000 entries
 # A page all of one instant is asked for again, wider, up to this (PostHog puts no limit on `limit`).
 WIDEST_PAGE = 50_000
-# Rows per INSERT or COPY: large enough to amortise a round trip, small enough to keep statements short.
-STORE_CHUNK = 5000
 # A little under the 30-second schedule, so an active config is read on every run.
 ACTIVE_INTERVAL = timedelta(seconds=25)
 QUIET_MAX = timedelta(minutes=10)
@@ -50,46 +51,52 @@ FAILURE_MAX = timedelta(minutes=30)
 HEALTHY_DELIVERY_RATE = 0.99  # PostHog's own green badge starts here
 # PostHog unwell: other configs would fail the same way, so the poll stops instead of spending the budget.
 UNWELL = (ServerError, UpstreamTimeout, Unreachable)
-_TABLE = PluginLogEntry._meta.db_table
-STORED_COLUMNS = (
-    "connection_id",
-    "project_id",
-    "plugin_config_id",
-    "entry_id",
-    "timestamp",
-    "source",
-    "type",
-    "message",
-    "instance_id",
-)
-_COLUMN_TYPES = ("bigint", "text", "bigint", "text", "timestamptz", "text", "text", "text", "text")
 
 
 def log_poll_connection(*, connection: Connection, now: datetime | None = None) -> PollResult:
-    """Read and store the new log entries of the project's configs that are due.
+    """Read and store the new log entries of the watched projects' configs that are due.
 
-    Raises the listing's PostHogError (nothing can be read without it); a config's failure is kept on its
-    cursor and in the result. A 429 is noted for every poller of the connection and ends this poll.
+    A project whose config list PostHog refuses (gone, or not the key's) is said in the result and the others go
+    on; PostHog failing or throttling while listing raises (nothing else could be read either). A config's failure
+    is kept on its cursor and in the result. A 429 is noted for every poller of the connection and ends this poll.
     """
     now = now or timezone.now()
     result = PollResult()
     client = poll_client(connection=connection)
-    project_id = connection.project_id or "@current"
-    configs = _configs_list(client=client, connection=connection, project_id=project_id, result=result)
-    if configs is None:
-        return result
-    cursors = _cursors_ensure(connection=connection, project_id=project_id, configs=configs)
-    due = sorted((c for c in cursors if c.next_poll_at is None or c.next_poll_at <= now), key=_urgency)
+    targets = plugin_targets(poll_targets(client=client, connection=connection, result=result))
+    listed: dict[str, dict[int, dict]] = {}
+    for target in targets_rotated(targets, connection=connection, kind="logs"):
+        try:
+            configs = _configs_list(client=client, connection=connection, project_id=target.project_id, result=result)
+        except PROJECT_REFUSALS as error:
+            result.errors.append(f"{target.label}: {error.user_message}")
+            continue
+        if configs is None:
+            break  # the budget is spent: what was listed is still read, as far as the budget goes
+        listed[target.project_id] = configs
+    pressing: list[list[LogCursor]] = []
+    waiting: list[list[LogCursor]] = []
+    for project_id, configs in listed.items():
+        due = sorted(
+            (
+                cursor
+                for cursor in cursors_ensure(connection=connection, project_id=project_id, configs=configs)
+                if cursor.next_poll_at is None or cursor.next_poll_at <= now
+            ),
+            key=_urgency,
+        )
+        pressing.append([cursor for cursor in due if _pressing(cursor)])
+        waiting.append([cursor for cursor in due if not _pressing(cursor)])
     # The poller runs twice a minute by default: one run taking the whole minute's budget would leave the busy
     # configs unread by the next.
     run_share = max(1, budget_per_minute() // RUNS_PER_MINUTE)
-    for cursor in due:
+    for cursor in chain(in_turn(pressing), in_turn(waiting)):
         try:
             budget_left = _cursor_poll(
                 client=client,
                 connection=connection,
                 cursor=cursor,
-                config=configs[cursor.plugin_config_id],
+                config=listed[cursor.project_id][cursor.plugin_config_id],
                 now=now,
                 result=result,
             )
@@ -107,19 +114,6 @@ def log_poll_connection(*, connection: Connection, now: datetime | None = None) 
     return result
 
 
-def log_batch_store(*, cursor: LogCursor, entries: list[dict], **cursor_changes: Any) -> int:
-    """Store the entries PostHog sent for the cursor's config and apply `cursor_changes`, in one transaction.
-
-    Entries already stored are left alone; returns how many were new. Entries without an id or a readable
-    timestamp cannot be stored once and in order, and are left out.
-    """
-    rows = _rows(cursor=cursor, entries=entries)
-    with transaction.atomic():
-        inserted = sum(_rows_insert(chunk) for chunk in batched(rows.values(), STORE_CHUNK))
-        _cursor_update(cursor, stored=inserted, **cursor_changes)
-    return inserted
-
-
 # Reading -------------------------------------------------------------------------------------------------
 
 
@@ -134,7 +128,7 @@ def _configs_list(
         page = budgeted_get(client=client, connection=connection, path=path, params=params, result=result)
         if page is None:
             return None
-        items, path = page_items(page, "plugin configs")
+        items, path = list_page(page, "plugin configs")
         params = None  # `next` carries the query
         for config in items:
             if config_listed(config):
@@ -173,7 +167,7 @@ def _cursor_poll(
                 return False  # not read at all: the cursor stays as due as it was
             budget_left = False
             break
-        entries, next_url = page_items(page, "plugin log entries")
+        entries, next_url = list_page(page, "plugin log entries")
         entries = [e for e in entries if isinstance(e, dict)]
         moments = [m for m in (moment(e.get("timestamp")) for e in entries) if m]
         saw_error = saw_error or any(e.get("type") == "ERROR" for e in entries)
@@ -206,7 +200,7 @@ def _cursor_poll(
         new_entries=result.items_stored - stored_before,
         troubled=saw_error or _troubled(config),
     )
-    _cursor_update(
+    cursor_update(
         cursor,
         polled_at=now,
         next_poll_at=next_poll_at,
@@ -216,12 +210,20 @@ def _cursor_poll(
     return budget_left
 
 
-def _urgency(cursor: LogCursor) -> tuple:
+def _urgency(cursor: AnyLogCursor) -> tuple:
     """The order due configs are read in, so a budget that runs out mid-poll leaves the least urgent: never read
     yet, then the shortest wait (the busiest and the troubled), then the longest overdue."""
     if cursor.next_poll_at is None or cursor.polled_at is None:
         return (0, timedelta(0), cursor.next_poll_at or datetime.min.replace(tzinfo=UTC))
     return (1, cursor.next_poll_at - cursor.polled_at, cursor.next_poll_at)
+
+
+def _pressing(cursor: LogCursor) -> bool:
+    """Never read, or read at every run (busy, troubled, a backlog): every project's pressing configs are read, in
+    turn, before any project's quiet ones, so neither a big project nor a small one waits on the other's quiet
+    configs."""
+    never, wait, _ = _urgency(cursor)
+    return never == 0 or wait <= ACTIVE_INTERVAL
 
 
 def _troubled(config: dict) -> bool:
@@ -230,7 +232,7 @@ def _troubled(config: dict) -> bool:
     return low or bool(config.get("error"))
 
 
-def _next_poll_at(*, cursor: LogCursor, now: datetime, closed: bool, new_entries: int, troubled: bool) -> datetime:
+def _next_poll_at(*, cursor: AnyLogCursor, now: datetime, closed: bool, new_entries: int, troubled: bool) -> datetime:
     if not closed:
         return now  # a backlog goes on at the next run
     if troubled:
@@ -247,127 +249,12 @@ def _next_poll_at(*, cursor: LogCursor, now: datetime, closed: bool, new_entries
     return now + min(QUIET_MAX, max(ACTIVE_INTERVAL, interval))
 
 
-def _cursor_failed(*, cursor: LogCursor, error: PostHogError, now: datetime) -> None:
+def _cursor_failed(*, cursor: AnyLogCursor, error: PostHogError, now: datetime) -> None:
     failures = cursor.consecutive_failures + 1
-    _cursor_update(
+    cursor_update(
         cursor,
         polled_at=now,
         next_poll_at=now + min(FAILURE_MAX, ACTIVE_INTERVAL * 2 ** min(failures - 1, 16)),
         consecutive_failures=failures,
         last_error=error.user_message,
     )
-
-
-# Storing -------------------------------------------------------------------------------------------------
-
-
-def _cursors_ensure(*, connection: Connection, project_id: str, configs: dict[int, dict]) -> list[LogCursor]:
-    """A cursor for every config listed, named as PostHog names the config now."""
-    cursors = LogCursor.objects.filter(connection=connection, project_id=project_id, plugin_config_id__in=configs)
-    known = {cursor.plugin_config_id: cursor for cursor in cursors}
-    renamed = []
-    for config_id, cursor in known.items():
-        name = _config_name(configs[config_id])
-        if cursor.config_name != name:
-            cursor.config_name = name
-            renamed.append(cursor)
-    LogCursor.objects.bulk_update(renamed, ["config_name"])
-    missing = [
-        LogCursor(connection=connection, project_id=project_id, plugin_config_id=config_id, config_name=_config_name(c))
-        for config_id, c in configs.items()
-        if config_id not in known
-    ]
-    if not missing:
-        return list(known.values())
-    # Another poll of the connection cannot run meanwhile (the task holds its lock); a stray one loses nothing.
-    LogCursor.objects.bulk_create(missing, ignore_conflicts=True)
-    return list(cursors.all())
-
-
-def _config_name(config: dict) -> str:
-    return str(config.get("name") or f"Plugin {config.get('plugin', '?')}")[:400]
-
-
-def _cursor_update(cursor: LogCursor, *, stored: int = 0, **changes: Any) -> None:
-    LogCursor.objects.filter(pk=cursor.pk).update(entries_stored=F("entries_stored") + stored, **changes)
-    for name, value in changes.items():
-        setattr(cursor, name, value)
-    cursor.entries_stored += stored
-
-
-def _rows(*, cursor: LogCursor, entries: list[dict]) -> dict[str, tuple]:
-    """Entries as rows in STORED_COLUMNS order, by entry id (a page may repeat an entry)."""
-    rows = {}
-    for entry in entries:
-        if not isinstance(entry, dict) or entry.get("id") in (None, ""):
-            continue
-        at = moment(entry.get("timestamp"))
-        if at is None:
-            continue
-        entry_id = str(entry["id"])[:64]
-        rows[entry_id] = (
-            cursor.connection_id,
-            cursor.project_id,
-            cursor.plugin_config_id,
-            entry_id,
-            at,
-            _text(entry.get("source"), 16),
-            _text(entry.get("type"), 8),
-            _text(entry.get("message")),  # whole, however long
-            _text(entry.get("instance_id"), 64),
-        )
-    return rows
-
-
-def _text(value: Any, limit: int | None = None) -> str:
-    text = value if isinstance(value, str) else "" if value is None else str(value)
-    if "\x00" in text:  # PostgreSQL text cannot hold NUL
-        text = text.replace("\x00", "\ufffd")
-    return text[:limit] if limit else text
-
-
-def _rows_insert(rows: tuple[tuple, ...]) -> int:
-    """Insert the rows not stored yet; how many that was."""
-    if database.vendor != "postgresql":
-        new = _unstored(rows)
-        PluginLogEntry.objects.bulk_create(
-            [PluginLogEntry(**dict(zip(STORED_COLUMNS, row, strict=True))) for row in new], ignore_conflicts=True
-        )
-        return len(new)
-    # New rows (a first poll, a backlog) go in by COPY; rows read again (the overlap) make it fail, and the
-    # slower INSERT skips them. Either way every row is checked by the unique index, never by a query plan.
-    try:
-        with transaction.atomic():  # a savepoint: the transaction goes on after a failed COPY
-            _copy(rows)
-        return len(rows)
-    except IntegrityError:
-        return _insert_skipping_stored(rows)
-
-
-def _unstored(rows: tuple[tuple, ...]) -> list[tuple]:
-    stored = set(
-        PluginLogEntry.objects.filter(connection_id=rows[0][0], entry_id__in=[row[3] for row in rows]).values_list(
-            "entry_id", flat=True
-        )
-    )
-    return [row for row in rows if row[3] not in stored]
-
-
-def _copy(rows: tuple[tuple, ...]) -> None:
-    """COPY: PostgreSQL's fastest way in, several times faster than INSERT for the same rows."""
-    with database.cursor() as cursor, database.wrap_database_errors:
-        with cursor.cursor.copy(f"COPY {_TABLE} ({', '.join(STORED_COLUMNS)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-
-
-def _insert_skipping_stored(rows: tuple[tuple, ...]) -> int:
-    """One INSERT of the rows as arrays (a statement of any length stays short to parse); returns the count
-    PostgreSQL inserted."""
-    arrays = ", ".join(f"%s::{kind}[]" for kind in _COLUMN_TYPES)
-    with database.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {_TABLE} ({', '.join(STORED_COLUMNS)}) SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING",
-            [list(column) for column in zip(*rows, strict=True)],
-        )
-        return cursor.rowcount

@@ -1,7 +1,9 @@
-"""What the pollers keep of PostHog beyond its retention: plugin logs, delivery rates and activity.
+"""What the pollers keep of PostHog beyond its retention: plugin logs, delivery rates and activity, hog function
+logs and run counts, and batch export runs.
 
-Every row carries the connection it came from; ids from PostHog are unique per connection, so a re-poll,
-a retried task or a second worker can only ever insert a row once.
+Every row carries the connection it came from and the project (of the connection's watched ones) it belongs to;
+ids from PostHog are unique per connection, so a re-poll, a retried task or a second worker can only ever insert a
+row once.
 """
 
 from django.db import models
@@ -34,7 +36,24 @@ class PluginLogEntry(models.Model):
         return f"{self.timestamp:%Y-%m-%d %H:%M:%S} {self.type} {self.message[:60]}"
 
 
-class LogCursor(models.Model):
+class LogCursorState(models.Model):
+    """How far a log poller has read one source's logs (apps/history/log_poller.py explains the fields), and when it
+    reads them next: the same for a plugin config's cursor and a hog function's."""
+
+    newest_timestamp = models.DateTimeField(null=True, blank=True)
+    catchup_before = models.DateTimeField(null=True, blank=True)
+    catchup_newest = models.DateTimeField(null=True, blank=True)
+    polled_at = models.DateTimeField(null=True, blank=True)
+    next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    entries_stored = models.BigIntegerField(default=0)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class LogCursor(LogCursorState):
     """How far the log poller has read one plugin config; moved in the same transaction as the rows it covers.
 
     Everything up to `newest_timestamp` is stored. A backlog too large for one poll is read newest first in
@@ -46,14 +65,6 @@ class LogCursor(models.Model):
     project_id = models.CharField(max_length=40)
     plugin_config_id = models.BigIntegerField()
     config_name = models.CharField(max_length=400, blank=True)
-    newest_timestamp = models.DateTimeField(null=True, blank=True)
-    catchup_before = models.DateTimeField(null=True, blank=True)
-    catchup_newest = models.DateTimeField(null=True, blank=True)
-    polled_at = models.DateTimeField(null=True, blank=True)
-    next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    entries_stored = models.BigIntegerField(default=0)
-    consecutive_failures = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
 
     class Meta:
         constraints = [
@@ -100,6 +111,9 @@ class ActivitySnapshot(models.Model):
     """One PostHog activity entry (plugins, plugin configs, groups), kept after PostHog forgets it."""
 
     connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE, related_name="+")
+    # The project a group's entry came from; empty for the organization's plugin activity, and for entries kept
+    # before the pollers watched several projects.
+    project_id = models.CharField(max_length=64, blank=True, default="")
     scope = models.CharField(max_length=40)  # PostHog's: Plugin, PluginConfig, Group
     activity_id = models.CharField(max_length=64)
     item_id = models.CharField(max_length=200, blank=True)
@@ -127,6 +141,9 @@ class PollRun(models.Model):
         LOGS = "logs", "Plugin logs"
         DELIVERY = "delivery", "Delivery rates"
         ACTIVITY = "activity", "Activity"
+        HOG_LOGS = "hog_logs", "Hog function logs"
+        HOG_METRICS = "hog_metrics", "Hog function runs"
+        EXPORT_RUNS = "export_runs", "Batch export runs"
         PRUNE = "prune", "Pruning"
 
     class Status(models.TextChoices):
@@ -136,7 +153,7 @@ class PollRun(models.Model):
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Skipped"
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
     connection = models.ForeignKey(
         "connections.Connection", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -151,3 +168,103 @@ class PollRun(models.Model):
     class Meta:
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["kind", "-started_at"], name="poll_run_kind_time")]
+
+
+class HogFunctionLogCursor(LogCursorState):
+    """How far the hog-function log poller has read one function, as LogCursor does for a plugin config (the same
+    fields, the same meaning); moved in the same transaction as the rows it covers."""
+
+    connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE, related_name="+")
+    project_id = models.CharField(max_length=40)
+    function_id = models.CharField(max_length=64)
+    function_name = models.CharField(max_length=400, blank=True)
+    function_type = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["connection", "project_id", "function_id"], name="hog_log_cursor_once")
+        ]
+
+
+class HogFunctionLogEntry(models.Model):
+    """One log entry of a hog function. PostHog's entries carry no id (posthog/api/log_entries.py LogEntry), so
+    `entry_key` is made of what the entry holds, with the entry's rank among identical ones of its instant: a re-read
+    page (the overlap, a retried poll) can only ever insert an entry once (apps/history/hog_logs.py)."""
+
+    connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE, related_name="+")
+    project_id = models.CharField(max_length=40)
+    function_id = models.CharField(max_length=64)
+    entry_key = models.CharField(max_length=64)
+    timestamp = models.DateTimeField()
+    level = models.CharField(max_length=8)
+    message = models.TextField()
+    instance_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["connection", "function_id", "entry_key"], name="hog_log_entry_once")
+        ]
+        indexes = [
+            models.Index(fields=["connection", "function_id", "-timestamp", "-id"], name="hog_log_function_time"),
+            models.Index(fields=["connection", "-timestamp", "-id"], name="hog_log_connection_time"),
+        ]
+
+
+class HogFunctionMetricSnapshot(models.Model):
+    """A hog function's runs in one UTC hour, by outcome, as PostHog's app metrics counted them when last polled
+    (an hour still going is counted again at the next poll): one row per function and hour."""
+
+    connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE, related_name="+")
+    project_id = models.CharField(max_length=40)
+    function_id = models.CharField(max_length=64)
+    function_name = models.CharField(max_length=400, blank=True)
+    function_type = models.CharField(max_length=40, blank=True)
+    hour = models.DateTimeField()
+    succeeded = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    filtered = models.PositiveIntegerField(default=0)
+    taken_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "project_id", "function_id", "hour"], name="hog_metric_snapshot_once"
+            )
+        ]
+        indexes = [models.Index(fields=["connection", "function_id", "hour"], name="hog_metric_function_hour")]
+
+    @property
+    def success_rate(self) -> float | None:
+        """Succeeded out of the runs that succeeded or failed; None when none ran (no runs is not a rate)."""
+        runs = self.succeeded + self.failed
+        return self.succeeded / runs if runs else None
+
+
+class BatchExportRunRecord(models.Model):
+    """A batch export run as PostHog last described it, kept after PostHog's list forgets it (seven days): upserted
+    by PostHog's run id while the run progresses."""
+
+    connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE, related_name="+")
+    project_id = models.CharField(max_length=40)
+    export_id = models.CharField(max_length=64)
+    export_name = models.CharField(max_length=400, blank=True)
+    run_id = models.CharField(max_length=64)
+    status = models.CharField(max_length=32)
+    data_interval_start = models.DateTimeField(null=True, blank=True)
+    data_interval_end = models.DateTimeField(null=True, blank=True)
+    # None: PostHog did not count them (yet); never stored as a made-up zero.
+    records_completed = models.BigIntegerField(null=True, blank=True)
+    records_total = models.BigIntegerField(null=True, blank=True)
+    bytes_exported = models.BigIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    backfill_id = models.CharField(max_length=64, blank=True)
+    polled_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["connection", "run_id"], name="export_run_once")]
+        indexes = [
+            models.Index(fields=["connection", "export_id", "-created_at"], name="export_run_export_time"),
+            models.Index(fields=["connection", "-created_at", "-id"], name="export_run_connection_time"),
+        ]

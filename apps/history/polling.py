@@ -1,13 +1,19 @@
-"""What every poller shares: its client, requests paid from the budget, and reading a page of a list."""
+"""What every poller shares: its client, requests paid from the budget (one by one, or as a context the area apps'
+selectors read through), and which plugin configs can be stored.
 
-from typing import Any
+A page of a list is read with `apps.connections.selectors.list_page`, the one reading of PostHog's list pages."""
 
+from collections.abc import Iterator
+from typing import Any, cast
+
+from apps.connections.context import PostHogContext
 from apps.connections.models import Connection
+from apps.connections.selectors import WatchedTarget, list_page
 from apps.connections.services import client_for
 from apps.history.budget import budget_take, throttle_note
 from apps.history.results import PollResult
 from apps.posthog.client import PostHogClient
-from apps.posthog.errors import BadResponse, Throttled
+from apps.posthog.errors import Throttled
 
 BUDGET_SPENT = "budget spent"
 # PostHog's 429 often names no wait; its limits are per minute.
@@ -35,16 +41,6 @@ def budgeted_get(
         raise
 
 
-def page_items(page: Any, what: str) -> tuple[list, str | None]:
-    """The items of a list page (or a bare list) and the URL of the next page, if any."""
-    if isinstance(page, list):
-        return page, None
-    if isinstance(page, dict) and isinstance(page.get("results"), list):
-        next_url = page.get("next")
-        return page["results"], next_url if isinstance(next_url, str) and next_url else None
-    raise BadResponse(f"Expected a list of {what} from PostHog.")
-
-
 def config_listed(config: Any) -> bool:
     """A plugin config from PostHog's list that can be stored: an object with an id, not deleted."""
     if not isinstance(config, dict) or config.get("deleted"):
@@ -53,3 +49,52 @@ def config_listed(config: Any) -> bool:
     return (isinstance(config_id, int) and not isinstance(config_id, bool)) or (
         isinstance(config_id, str) and config_id.isdigit()
     )
+
+
+class BudgetSpent(Exception):
+    """The budget refused a request of a `BudgetedReader` ("budget spent" is in the poll's result already)."""
+
+
+class BudgetedReader:
+    """The reads of a PostHogContext paid from the pollers' budget, so the area apps' selectors (which parse
+    PostHog's JSON once for the pages and the pollers alike) serve the pollers too. Raises BudgetSpent where
+    `budgeted_get` would answer None."""
+
+    def __init__(self, *, client: PostHogClient, connection: Connection, result: PollResult) -> None:
+        self.client, self.connection, self.result = client, connection, result
+
+    def get(self, path: str, params: dict | None = None) -> Any:
+        answer = budgeted_get(
+            client=self.client, connection=self.connection, path=path, params=params, result=self.result
+        )
+        if answer is None:
+            raise BudgetSpent
+        return answer
+
+    def paginate(self, path: str, *, params: dict | None = None, max_items: int | None = None) -> Iterator[dict]:
+        """Items of a limit/offset list, page by page, as PostHogClient.paginate reads them."""
+        count, following = 0, path
+        while following:
+            items, next_url = list_page(self.get(following, params), "items")
+            params = None  # `next` carries the query
+            for item in items:
+                if max_items is not None and count >= max_items:
+                    return
+                count += 1
+                yield item
+            following = next_url or ""
+
+
+def target_context(*, connection: Connection, target: WatchedTarget, reader: BudgetedReader) -> PostHogContext:
+    """The context an area selector reads one watched project environment with, through the budget: its paths under
+    the project for a project's own environment, else under `/api/environments/` (PostHogContext.team_path)."""
+    context = PostHogContext(
+        connection=connection,
+        project_id=target.project_id,
+        environment_id=target.environment_id,
+        actor=None,
+        environment_picked=not target.primary,
+    )
+    # The context's client is a cached property: set here, the selectors' reads go through the budget.
+    context.client = cast(PostHogClient, reader)
+    return context

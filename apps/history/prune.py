@@ -1,4 +1,5 @@
-"""Keep history bounded: forget what is older than HISTORY_RETENTION_DAYS, and fold raw delivery-rate snapshots
+"""Keep history bounded: forget what is older than HISTORY_RETENTION_DAYS (plugin and hog function logs, activity,
+hog function run counts, batch export runs, poll runs), and fold raw delivery-rate snapshots
 older than HISTORY_RAW_DELIVERY_DAYS into one row per config and hour.
 
 Tables may hold millions of rows, so rows go in chunks of DELETE_CHUNK (short statements, short locks) and the
@@ -18,7 +19,15 @@ from django.db.models import Avg, F, Min, QuerySet, Window
 from django.db.models.functions import RowNumber, TruncHour
 from django.utils import timezone
 
-from apps.history.models import ActivitySnapshot, DeliverySnapshot, PluginLogEntry, PollRun
+from apps.history.models import (
+    ActivitySnapshot,
+    BatchExportRunRecord,
+    DeliverySnapshot,
+    HogFunctionLogEntry,
+    HogFunctionMetricSnapshot,
+    PluginLogEntry,
+    PollRun,
+)
 from apps.history.results import PollResult
 
 DELETE_CHUNK = 10_000
@@ -32,6 +41,9 @@ def history_prune(*, now: datetime | None = None) -> PollResult:
     for rows in (
         PluginLogEntry.objects.filter(timestamp__lt=forget_before),
         ActivitySnapshot.objects.filter(created_at__lt=forget_before),
+        HogFunctionLogEntry.objects.filter(timestamp__lt=forget_before),
+        HogFunctionMetricSnapshot.objects.filter(hour__lt=forget_before),
+        BatchExportRunRecord.objects.filter(created_at__lt=forget_before),
         PollRun.objects.filter(started_at__lt=forget_before),
         # Raw rows this old would only be folded into hourly rows deleted next.
         DeliverySnapshot.objects.filter(taken_at__lt=forget_before),

@@ -1,7 +1,7 @@
 """The pollers' default schedules, as django-celery-beat periodic tasks an Admin can edit in the admin site.
 
 Beat (or, in the embedded default, apps.history.embedded) runs them. The migration 0003_default_schedules
-creates them once; `schedules_ensure` only ever adds what is missing, so an edited interval, a disabled task
+and 0007 create them once; `schedules_ensure` only ever adds what is missing, so an edited interval, a disabled task
 or a task renamed by an Admin stays as the Admin left it.
 """
 
@@ -26,6 +26,9 @@ _DESCRIPTIONS = {
     kinds.LOGS: "Reads new plugin log entries of every connection, so logs outlive PostHog's week.",
     kinds.DELIVERY: "Stores every plugin config's 24-hour delivery rate and enabled state, for the charts.",
     kinds.ACTIVITY: "Keeps PostHog's activity entries of plugins, plugin configs and groups.",
+    kinds.HOG_LOGS: "Reads new log entries of every hog function of the watched projects, kept beyond PostHog's.",
+    kinds.HOG_METRICS: "Stores every hog function's runs by hour (succeeded, failed, filtered), for the charts.",
+    kinds.EXPORT_RUNS: "Keeps every batch export run's status, counts and error as it progresses.",
     kinds.PRUNE: (
         "Deletes history older than HISTORY_RETENTION_DAYS and folds delivery-rate snapshots older than "
         "HISTORY_RAW_DELIVERY_DAYS into hourly means."
@@ -38,6 +41,9 @@ DEFAULT_SCHEDULES = tuple(
         (kinds.LOGS, "Poll plugin logs", 30, SECONDS),
         (kinds.DELIVERY, "Take delivery-rate snapshots", 5, MINUTES),
         (kinds.ACTIVITY, "Poll activity", 10, MINUTES),
+        (kinds.HOG_LOGS, "Poll hog function logs", 30, SECONDS),
+        (kinds.HOG_METRICS, "Count hog function runs", 10, MINUTES),
+        (kinds.EXPORT_RUNS, "Poll batch export runs", 5, MINUTES),
         (kinds.PRUNE, "Prune history", 1, DAYS),
     )
 )

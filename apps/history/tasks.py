@@ -1,8 +1,9 @@
 """The history pollers' Celery tasks: thin wrappers that make a poll safe to run anywhere, any number of times.
 
-A poll of a connection holds that connection's lock for its kind, so two never overlap: a second worker, or a
-schedule firing while the last poll still runs, records a skipped run instead. Every poll is recorded as a
-PollRun, and retried with exponential backoff and jitter while PostHog is unwell or throttling. Stored rows
+A poll of a connection covers every project it watches (apps/history/targets.py), in turn and within the
+connection's one request budget. It holds that connection's lock for its kind, so two never overlap: a second
+worker, or a schedule firing while the last poll still runs, records a skipped run instead. Every poll is recorded
+as a PollRun, and retried with exponential backoff and jitter while PostHog is unwell or throttling. Stored rows
 are unique per connection, so a retried or repeated poll stores nothing twice.
 
 The schedules (apps/history/schedules.py) call the tasks without arguments. In the embedded default tasks run
@@ -23,6 +24,9 @@ from apps.history import kinds
 from apps.history.activity import activity_snapshot_poll
 from apps.history.budget import throttled_for
 from apps.history.delivery import delivery_snapshot_take
+from apps.history.export_runs import export_runs_poll
+from apps.history.hog_logs import hog_log_poll_connection
+from apps.history.hog_metrics import hog_metrics_take
 from apps.history.log_poller import log_poll_connection
 from apps.history.models import PollRun
 from apps.history.polling import THROTTLE_DEFAULT_SECONDS
@@ -69,6 +73,21 @@ def take_delivery_snapshots(self: Task, connection_id: int | None = None) -> Non
 @shared_task(name=kinds.ACTIVITY.name, **POLL_OPTIONS)
 def poll_activity(self: Task, connection_id: int | None = None) -> None:
     _every_or_one_poll(self, kind=PollRun.Kind.ACTIVITY, connection_id=connection_id, poll=activity_snapshot_poll)
+
+
+@shared_task(name=kinds.HOG_LOGS.name, **POLL_OPTIONS)
+def poll_hog_function_logs(self: Task, connection_id: int | None = None) -> None:
+    _every_or_one_poll(self, kind=PollRun.Kind.HOG_LOGS, connection_id=connection_id, poll=hog_log_poll_connection)
+
+
+@shared_task(name=kinds.HOG_METRICS.name, **POLL_OPTIONS)
+def take_hog_function_metrics(self: Task, connection_id: int | None = None) -> None:
+    _every_or_one_poll(self, kind=PollRun.Kind.HOG_METRICS, connection_id=connection_id, poll=hog_metrics_take)
+
+
+@shared_task(name=kinds.EXPORT_RUNS.name, **POLL_OPTIONS)
+def poll_batch_export_runs(self: Task, connection_id: int | None = None) -> None:
+    _every_or_one_poll(self, kind=PollRun.Kind.EXPORT_RUNS, connection_id=connection_id, poll=export_runs_poll)
 
 
 @shared_task(name=kinds.PRUNE.name, **PRUNE_OPTIONS)

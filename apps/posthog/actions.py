@@ -18,6 +18,7 @@ _ORG = r"/api/organizations/(?P<organization>[^/]+)"
 _PROJECT = r"/api/(?:organizations/[^/]+/projects|projects|environments)/(?P<project>[^/]+)"
 _CONFIG = _TEAM + r"/plugin_configs/(?P<config>\d+)"
 _PLUGIN = _ORG + r"/plugins/(?P<plugin>\d+)"
+_FUNCTION = _TEAM + r"/hog_functions/(?P<function>[^/]+)"
 # Paths and labels too long to stand in the table's one-line rows.
 _APP_METRICS = r"/app_metrics/(?P<config>\d+)/"
 _TOKEN_BACKUP = _PROJECT + r"/delete_secret_token_backup/"
@@ -27,12 +28,19 @@ _ENVIRONMENTS = r"/api/projects/(?P<project>[^/]+)/environments/"
 _GROUP_PROPERTIES = _TEAM + r"/groups/property_definitions/"
 _GROUP_PROPERTY_NAMES = "Group property names (groups' property_definitions)"
 _DELIVERY_RATES = "Delivery rates of plugin configs (delivery_rate_24h)"
+_EXPORT = _TEAM + r"/batch_exports/(?P<export>[^/]+)"
+_EXPORT_RUN = _EXPORT + r"/runs/(?P<run>[^/]+)"
+_OLDER_BACKFILL = "Backfill a batch export (older PostHog's backfill action)"
 
 # Pages of PostHog's app (frontend/src/scenes/urls.ts; every path is prefixed with the project).
 PIPELINE_PAGE = "/project/{project}/pipeline/overview"
 PLUGIN_CONFIG_PAGE = "/project/{project}/pipeline/plugins/{config}"
 PROJECT_SETTINGS_PAGE = "/project/{project}/settings/project"
 DESTINATIONS_PAGE = "/project/{project}/data-management/destinations"
+HOG_FUNCTION_PAGE = "/project/{project}/functions/{function}"
+TRANSFORMATIONS_PAGE = "/project/{project}/pipeline/transformations"
+# One batch export (frontend/src/scenes/urls.ts `batchExport`); pages build it with the export's id.
+BATCH_EXPORT_PAGE = "/project/{project}/pipeline/batch-exports/{export}"
 PROPERTIES_PAGE = "/project/{project}/data-management/properties"
 
 
@@ -98,8 +106,44 @@ ACTIONS: tuple[Action, ...] = (
     # A field, not an endpoint: newer PostHog no longer sends plugin configs' delivery_rate_24h. No request matches
     # it (no method); the delivery poller and "Test connection" record what PostHog's answers hold.
     Action("plugin_config_delivery_rate", _DELIVERY_RATES, "", _TEAM + r"/plugin_configs/", PIPELINE_PAGE),
+    # Batch exports (products/batch_exports/backend/api/batch_export.py, scope object batch_export). `logs`, of an
+    # export and of a run, is posthog/api/log_entries.py LogEntryMixin's action, which declares no scope.
+    *_walled(
+        DESTINATIONS_PAGE,
+        ("batch_export_logs", "Read a batch export's logs", "GET", _EXPORT + r"/logs/"),
+        ("batch_export_run_logs", "Read a batch export run's logs", "GET", _EXPORT_RUN + r"/logs/"),
+    ),
+    Action("batch_export_pause", "Pause a batch export", "POST", _EXPORT + r"/pause/", DESTINATIONS_PAGE),
+    Action("batch_export_unpause", "Unpause a batch export", "POST", _EXPORT + r"/unpause/", DESTINATIONS_PAGE),
+    Action("batch_export_run_retry", "Retry a batch export run", "POST", _EXPORT_RUN + r"/retry/", DESTINATIONS_PAGE),
+    # Newer PostHog only: the backfills viewset and run cancel.
+    Action("batch_export_backfills", "Backfill a batch export", "POST", _EXPORT + r"/backfills/", DESTINATIONS_PAGE),
+    Action(
+        "batch_export_run_cancel", "Cancel a batch export run", "POST", _EXPORT_RUN + r"/cancel/", DESTINATIONS_PAGE
+    ),
+    # Older PostHog only (2024's posthog/batch_exports/http.py): a backfill is the export's own action.
+    Action("batch_export_backfill", _OLDER_BACKFILL, "POST", _EXPORT + r"/backfill/", DESTINATIONS_PAGE),
     # Newer PostHog only.
     Action("hog_functions", "Hog functions", "GET", _TEAM + r"/hog_functions/", DESTINATIONS_PAGE),
+    # products/cdp/backend/api/hog_function.py: scoped (hog_function:read, hog_function:write), so a key may lack
+    # the scope; `rearrange` before the function's own PATCH, whose pattern its path also fits.
+    Action(
+        "hog_function_rearrange",
+        "Reorder the transformations",
+        "PATCH",
+        _TEAM + r"/hog_functions/rearrange/",
+        TRANSFORMATIONS_PAGE,
+    ),
+    Action("hog_function_edit", "Change a hog function", "PATCH", _FUNCTION + r"/", HOG_FUNCTION_PAGE),
+    Action("hog_function_test", "Test a hog function", "POST", _FUNCTION + r"/invocations/", HOG_FUNCTION_PAGE),
+    Action("hog_function_logs", "Read a hog function's logs", "GET", _FUNCTION + r"/logs/", HOG_FUNCTION_PAGE),
+    Action(
+        "hog_function_metrics",
+        "Read a hog function's metrics",
+        "GET",
+        _FUNCTION + r"/metrics/(?:totals/)?",
+        HOG_FUNCTION_PAGE,
+    ),
     Action("user_me", "The key owner's user (users/@me)", "GET", r"/api/users/@me/", "/me/settings"),
 )
 BY_KEY: dict[str, Action] = {action.key: action for action in ACTIONS}
@@ -122,7 +166,7 @@ def action_for(method: str, path: str) -> Action | None:
 def app_url(*, host: str, action: Action, path: str | None = None, project_id: str = "") -> str:
     """The page of PostHog's app where a person signed in can do what `action` does (ids taken from the API
     path where it has them, the project from `project_id` otherwise)."""
-    ids = {"project": project_id, "config": "", "plugin": "", "organization": ""}
+    ids = {"project": project_id, "config": "", "plugin": "", "organization": "", "function": ""}
     if path and (found := action.pattern.fullmatch(urlsplit(path).path)):
         ids.update({name: value for name, value in found.groupdict().items() if value})
     if not ids["project"] or ids["project"] == "@current":
@@ -130,4 +174,6 @@ def app_url(*, host: str, action: Action, path: str | None = None, project_id: s
         return host.rstrip("/") + page
     if "{config}" in action.app_page and not ids["config"]:
         return host.rstrip("/") + PIPELINE_PAGE.format(**ids)
+    if "{function}" in action.app_page and not ids["function"]:
+        return host.rstrip("/") + DESTINATIONS_PAGE.format(**ids)
     return host.rstrip("/") + action.app_page.format(**ids)

@@ -31,3 +31,15 @@ def older_page_start(entries: list[Any]) -> datetime | None:
 def one_instant(entries: list[Any]) -> bool:
     """All these entries share one timestamp: paging past them by time needs a wider page, not a later `before`."""
     return len({when for entry in entries if (when := entry_moment(entry))}) == 1
+
+
+def page_end(entries: list[Any], *, limit: int, more: bool = False) -> datetime | None:
+    """The `before` that reads the page older than these entries (newest first), asked for with `limit`; None when
+    this is the last page (fewer entries than asked for, and PostHog says none follow: `more`). A whole page of one
+    instant goes on from before that instant, as PostHog's own logs view would (what else it holds is skipped)."""
+    if len(entries) < limit and not more:
+        return None
+    start = older_page_start(entries)
+    if start is not None and one_instant(entries):
+        start -= timedelta(microseconds=1)
+    return start

@@ -15,6 +15,7 @@ MODULES = [
     "plugins",
     "plugin_configs",
     "hog_functions",
+    "batch_exports",
     "groups",
     "sharing",
     "secret_keys",

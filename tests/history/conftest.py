@@ -13,6 +13,8 @@ import pytest
 from django.core.cache import cache
 from django.db import connection as database
 
+from apps.connections.selectors import WatchedTarget
+from apps.connections.services import watch_choices_save
 from apps.history import budget
 from apps.history.models import PluginLogEntry
 from tests.test_deploy import skip_or_fail
@@ -20,6 +22,7 @@ from tests.test_deploy import skip_or_fail
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = ROOT / ".venv" / "bin" / "celery"
 SIMULATOR_PROJECT = 1  # the demo connection's project
+OTHER_PROJECT = 3  # the simulator's second project, with plugin configs of its own
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +32,20 @@ def clean_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def watch_only(connection, *project_ids: int) -> None:
+    """An Admin's choice: the connection's pollers read these projects and no other, nor any new one."""
+    targets = [WatchedTarget(str(p), str(p), f"Project {p}") for p in project_ids]
+    watch_choices_save(actor=None, connection=connection, choices=[(t, True) for t in targets], watch_new=False)
+
+
+@pytest.fixture
+def first_project_only(demo_connection):
+    """The demo connection watching its first project alone: the tests of how one project's configs are read count
+    that project's requests (the pollers' cover of several projects has tests of its own)."""
+    watch_only(demo_connection, SIMULATOR_PROJECT)
+    return demo_connection
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from tests.history.conftest import SIMULATOR_PROJECT
 
 LOGS_PATH = re.compile(r"^/api/projects/[^/]+/plugin_configs/(\d+)/logs/$")
 
-pytestmark = pytest.mark.usefixtures("clock")
+pytestmark = pytest.mark.usefixtures("clock", "first_project_only")
 
 
 def moment(stamp: str) -> datetime:

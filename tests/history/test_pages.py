@@ -29,6 +29,9 @@ SCHEDULE_INTERVALS = {
     "logs": (30, "seconds"),
     "delivery": (5, "minutes"),
     "activity": (10, "minutes"),
+    "hog_logs": (30, "seconds"),
+    "hog_metrics": (10, "minutes"),
+    "export_runs": (5, "minutes"),
     "prune": (1, "days"),
 }
 
@@ -91,7 +94,7 @@ def schedules(db):
 
 
 def schedules_create() -> dict[str, PeriodicTask]:
-    """The four beat schedules at known intervals (migration 0003 may have created them already)."""
+    """The beat schedules at known intervals (migration 0003 may have created them already)."""
     found = {}
     for kind, task in HISTORY_TASKS.items():
         every_, period = SCHEDULE_INTERVALS[kind]
@@ -166,7 +169,8 @@ def test_the_runs_refresh_alone_and_explain_an_empty_kind(client_as, viewer, con
 
     html = text(response)
     assert "<html" not in html and "Partly failed" in html and "budget spent" in html
-    assert html.count("No runs yet") == 3  # logs, activity and pruning have none
+    # Every other poller has none: plugin logs, activity, hog function logs and runs, batch export runs, pruning.
+    assert html.count("No runs yet") == 6
     assert "an Operator can poll now" in html
 
 

@@ -58,11 +58,14 @@ def defaults(db):
     migration_apply()
 
 
-def test_the_migration_makes_the_four_schedules(defaults):
+def test_the_migrations_make_the_default_schedules(defaults):
     assert schedules() == {
         "Poll plugin logs": ("apps.history.tasks.poll_logs", 30, "seconds", True, True),
         "Take delivery-rate snapshots": ("apps.history.tasks.take_delivery_snapshots", 5, "minutes", True, True),
         "Poll activity": ("apps.history.tasks.poll_activity", 10, "minutes", True, True),
+        "Poll hog function logs": ("apps.history.tasks.poll_hog_function_logs", 30, "seconds", True, True),
+        "Count hog function runs": ("apps.history.tasks.take_hog_function_metrics", 10, "minutes", True, True),
+        "Poll batch export runs": ("apps.history.tasks.poll_batch_export_runs", 5, "minutes", True, True),
         "Prune history": ("apps.history.tasks.prune_history", 1, "days", True, True),
     }
 

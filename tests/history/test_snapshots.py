@@ -14,6 +14,9 @@ from apps.history.polling import BUDGET_SPENT
 from apps.posthog.errors import PostHogError, ServerError, Throttled
 from simulator.core.seed import PLUGINS_ONLY_KEY
 
+# Each test reads the demo connection's first project alone (tests/history/test_watching.py covers several).
+pytestmark = pytest.mark.usefixtures("first_project_only")
+
 NOW = datetime(2026, 3, 2, 10, 15, 7, 654321, tzinfo=UTC)
 CONFIGS = "/api/projects/1/plugin_configs/"
 PLUGIN_ACTIVITY = "/api/organizations/@current/plugins/activity/"
@@ -308,7 +311,8 @@ def test_posthog_failing_raises_and_stores_nothing_that_stops_the_next_poll(simu
 @pytest.mark.django_db
 def test_a_key_refused_both_sources_says_why_for_each_and_stores_nothing(simulator, sim, admin_user):
     """The organization's plugin activity declares no scope: every scoped key (this one has plugin:*) meets the
-    scope wall, which is a note of the run, not a failure; groups need scopes it lacks, which is an error."""
+    scope wall, which is a note of the run, not a failure; groups need scopes it lacks, which is an error. Without
+    `project:read` the key cannot list its projects either: its own project is watched, and the run says so."""
     connection = connection_create(
         actor=admin_user, name="Plugins only", host=simulator.url, api_key=PLUGINS_ONLY_KEY, project_id="1"
     )
@@ -316,7 +320,11 @@ def test_a_key_refused_both_sources_says_why_for_each_and_stores_nothing(simulat
     result = activity_snapshot_poll(connection=connection)
 
     assert not ActivitySnapshot.objects.filter(connection=connection).exists()
-    assert result.notes == [
+    assert result.notes[0].startswith(
+        "Only the connection's own project is watched: PostHog does not let this key list its projects."
+    )
+    assert "project:read" in result.notes[0]
+    assert result.notes[1:] == [
         "Plugin activity is not kept: PostHog does not accept personal API keys for this action, whatever the key's "
         "scopes: do it in PostHog's app instead."
     ]

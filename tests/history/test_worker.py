@@ -56,7 +56,7 @@ def same_logs(stored: dict[int, list[str]], held: dict[int, dict]) -> bool:
 
 
 def test_two_polls_at_once_run_once_and_store_everything_once(
-    workers, demo_connection, simulator, simulator_logs, stored_logs
+    workers, demo_connection, first_project_only, simulator, simulator_logs, stored_logs
 ):
     faults(simulator, latency_ms=150)  # a poll of 19 requests takes about 3 s: the two overlap
     workers.start()
@@ -76,7 +76,7 @@ def test_two_polls_at_once_run_once_and_store_everything_once(
 
 
 def test_a_worker_killed_mid_poll_loses_and_duplicates_nothing(
-    workers, demo_connection, simulator, simulator_logs, stored_logs
+    workers, demo_connection, first_project_only, simulator, simulator_logs, stored_logs
 ):
     faults(simulator, latency_ms=300)
     worker = workers.start()
@@ -109,7 +109,7 @@ def test_a_worker_killed_mid_poll_loses_and_duplicates_nothing(
 
 
 def test_throttling_and_server_errors_are_retried_with_backoff_then_everything_is_caught_up(
-    workers, demo_connection, simulator, sim, simulator_logs, stored_logs
+    workers, demo_connection, first_project_only, simulator, sim, simulator_logs, stored_logs
 ):
     workers.start()
 

@@ -90,6 +90,21 @@ UNDOCUMENTED: list[tuple[tuple[str, re.Pattern], set[str], str]] = [
     ),
     (_op("GET", r"/api/projects/{}/insights/"), {"search", "short_id"}, "posthog/api/insight.py filters by them"),
     (_op("GET", r"/api/projects/{}/cohorts/"), {"search"}, "posthog/api/cohort.py filters by it"),
+    (
+        _op("GET", r"/api/projects/{}/hog_functions/{}/logs/"),
+        {"limit", "after", "before", "level", "search", "instance_id"},
+        "posthog/api/log_entries.py LogEntryRequestSerializer reads them (the Nov 2025 schema lists none)",
+    ),
+    (
+        _op("GET", r"/api/projects/{}/hog_functions/{}/metrics/(?:totals/)?"),
+        {"after", "before", "interval", "breakdown_by", "name", "kind", "instance_id"},
+        "posthog/api/app_metrics2.py AppMetricsRequestSerializer reads them (the Nov 2025 schema lists none)",
+    ),
+    (
+        _op("GET", r"/api/(?:projects|environments)/{}/batch_exports/{}/(?:runs/{}/)?logs/"),
+        {"limit", "before", "after", "level", "search"},
+        "posthog/api/log_entries.py LogEntryRequestSerializer reads them; the schema lists no parameter",
+    ),
 ]
 # Body fields of actions drf-spectacular documents with the viewset's own serializer, and fields newer than the
 # schema that describes them: what PostHog's code reads, with the source.
@@ -106,6 +121,22 @@ BODY_UNDOCUMENTED: list[tuple[tuple[str, re.Pattern], set[str], str]] = [
     ),
     (_op("PATCH", r"/api/projects/{}/plugin_configs/rearrange/"), {"orders"}, "plugin.py rearrange reads `orders`"),
     (_op("POST", r"/api/projects/{}/plugin_configs/{}/job/"), {"job"}, "plugin.py job reads `job`"),
+    (
+        _op("PATCH", r"/api/projects/{}/hog_functions/rearrange/"),
+        {"orders"},
+        "products/cdp/backend/api/hog_function.py rearrange reads `orders` (HogFunctionRearrangeSerializer)",
+    ),
+    (
+        _op("POST", r"/api/projects/{}/hog_functions/{}/invocations/"),
+        {"configuration", "globals", "mock_async_functions"},
+        "hog_function.py invocations reads HogFunctionInvocationSerializer; the schema repeats HogFunction",
+    ),
+    (
+        _op("PATCH", r"/api/projects/{}/hog_functions/{}/"),
+        {"inputs"},
+        "openapi.yaml's InputsItem types `value` as text and requires the read-only bytecode/order/transpiled; "
+        "posthog/cdp/validation.py InputsItemSerializer takes any value (AnyInputField) and derives those",
+    ),
     (
         _op("(?:PATCH|POST)", r"/api/projects/{}/plugin_configs/(?:{}/)?"),
         {"name", "description"},

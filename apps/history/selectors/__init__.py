@@ -2,7 +2,8 @@
 
 - `status`: the polling tasks' schedules and runs, the pollers' budget, what is stored;
 - `delivery`: delivery-rate snapshots for the charts and the overview, and the annotations a chart marks;
-- `logs`: the stored plugin logs for the explorer, its CSV export and the config list's last errors.
+- `logs`: the stored plugin logs for the explorer, its CSV export and the config list's last errors;
+- `projects`: the projects every page can be filtered to.
 
 The names below are those callers outside the app use (bench/queries.py); the app imports the modules.
 """

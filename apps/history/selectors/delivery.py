@@ -6,7 +6,7 @@ fixed number of queries, whatever the number of configs.
 """
 
 import operator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import reduce
 from typing import Any, NamedTuple
@@ -39,7 +39,7 @@ class DeliveryPoint(NamedTuple):
 
 
 def delivery_series(
-    *, connection_id: int, project_id: str, plugin_config_id: int, since: datetime, until: datetime
+    *, connection_id: int, project_id: str | None, plugin_config_id: int, since: datetime, until: datetime
 ) -> list[DeliveryPoint]:
     """One config's delivery rates, oldest first: raw snapshots, and hourly rows where no raw ones are left;
     hourly rows only over ranges longer than RAW_RANGE, where a chart has no room for 5-minute points.
@@ -62,16 +62,24 @@ def delivery_series(
     ]
 
 
-def delivery_config_name(*, connection_id: int, project_id: str, plugin_config_id: int) -> str:
-    """The name the newest snapshot recorded ("" when the config has none)."""
-    return (
+@dataclass(frozen=True)
+class ConfigSeen:
+    """What the newest snapshot recorded of a config: its name ("" when it has none) and its project."""
+
+    name: str
+    project_id: str | None
+
+
+def delivery_config_seen(*, connection_id: int, project_id: str | None, plugin_config_id: int) -> ConfigSeen:
+    """The config's name and project as the newest snapshot recorded them (None: no snapshot)."""
+    newest = (
         _snapshots(connection_id=connection_id, project_id=project_id)
         .filter(plugin_config_id=plugin_config_id)
         .order_by("-taken_at")
-        .values_list("config_name", flat=True)
+        .values_list("config_name", "project_id")
         .first()
-        or ""
     )
+    return ConfigSeen(name=newest[0], project_id=newest[1]) if newest else ConfigSeen(name="", project_id=None)
 
 
 @dataclass(frozen=True)
@@ -83,7 +91,7 @@ class EnabledChange:
 
 
 def delivery_enabled_changes(
-    *, connection_id: int, project_id: str, plugin_config_id: int, limit: int = 20
+    *, connection_id: int, project_id: str | None, plugin_config_id: int, limit: int = 20
 ) -> list[EnabledChange]:
     """The newest moments the config was seen switched on or off, compared with the snapshot before.
 
@@ -131,9 +139,14 @@ class ChartMoments:
     error: str = ""
 
 
-def delivery_annotation_moments(*, context: PostHogContext, since: datetime, until: datetime) -> ChartMoments:
-    """The project's annotations between `since` and `until`, each with its author. The chart is drawn from the
-    portal's own data and does without them when PostHog fails, saying why."""
+def delivery_annotation_moments(
+    *, context: PostHogContext, since: datetime, until: datetime, project_id: str | None = None
+) -> ChartMoments:
+    """The annotations between `since` and `until` of the config's project (`project_id`; the switcher's when not
+    known), each with its author. The chart is drawn from the portal's own data and does without them when PostHog
+    fails, saying why."""
+    if project_id and project_id != context.project_id:
+        context = replace(context, project_id=project_id, environment_id=project_id, environment_picked=False)
     try:
         annotations = annotation_chart_list(context=context, since=since, until=until)
     except PostHogError as error:
@@ -152,6 +165,7 @@ class ConfigDelivery:
     """One config's row in the overview: its newest snapshot and its averages over OVERVIEW_BUCKET_HOURS."""
 
     plugin_config_id: int
+    project_id: str
     name: str
     rate: float | None
     enabled: bool
@@ -161,8 +175,11 @@ class ConfigDelivery:
     average: float | None  # of the hourly averages: every hour weighs the same
 
 
-def delivery_overview(*, connection_id: int, project_id: str, since: datetime, until: datetime) -> list[ConfigDelivery]:
-    """Every config with snapshots between `since` and `until`, by name, with its averages per bucket of hours.
+def delivery_overview(
+    *, connection_id: int, project_id: str | None, since: datetime, until: datetime
+) -> list[ConfigDelivery]:
+    """Every config (of one project, or of every one) with snapshots between `since` and `until`, by name, with its
+    averages per bucket of hours.
 
     Two queries for any number of configs (500 configs × 30 days of 5-minute snapshots is ~4.3 M rows): one
     averages the hourly rows the snapshot poller keeps current into buckets of OVERVIEW_BUCKET_HOURS (never the
@@ -222,9 +239,9 @@ def _overview_rows(
     """Each config's newest of these snapshots, with its series."""
     newest_last = snapshots.order_by("taken_at", "-resolution")  # at the same time, a raw row after an hourly one
     return {
-        config_id: series[config_id].delivery(config_id, name, rate, enabled, taken_at)
-        for config_id, taken_at, name, rate, enabled in newest_last.values_list(
-            "plugin_config_id", "taken_at", "config_name", "delivery_rate", "enabled"
+        config_id: series[config_id].delivery(config_id, project_id, name, rate, enabled, taken_at)
+        for config_id, project_id, taken_at, name, rate, enabled in newest_last.values_list(
+            "plugin_config_id", "project_id", "taken_at", "config_name", "delivery_rate", "enabled"
         )
         if config_id in series
     }
@@ -250,10 +267,10 @@ class _OverviewSeries:
         self.newest_hour = max(self.newest_hour, newest)
 
     def delivery(
-        self, config_id: int, name: str, rate: float | None, enabled: bool, taken_at: datetime
+        self, config_id: int, project_id: str, name: str, rate: float | None, enabled: bool, taken_at: datetime
     ) -> ConfigDelivery:
         average = self.weighted_sum / self.measured_hours if self.measured_hours else None
-        return ConfigDelivery(config_id, name, rate, enabled, taken_at, self.points, self.lowest, average)
+        return ConfigDelivery(config_id, project_id, name, rate, enabled, taken_at, self.points, self.lowest, average)
 
 
 class _EpochHour(Func):
@@ -268,8 +285,11 @@ class _EpochHour(Func):
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
-def _snapshots(*, connection_id: int, project_id: str) -> QuerySet[DeliverySnapshot]:
-    return DeliverySnapshot.objects.filter(connection_id=connection_id, project_id=project_id)
+def _snapshots(*, connection_id: int, project_id: str | None) -> QuerySet[DeliverySnapshot]:
+    """The connection's snapshots, of one project or (None) of every one: PostHog's config ids are unique across
+    projects, so a config's rows are the same either way."""
+    snapshots = DeliverySnapshot.objects.filter(connection_id=connection_id)
+    return snapshots.filter(project_id=project_id) if project_id is not None else snapshots
 
 
 def _hour(at: datetime) -> datetime:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple, TypedDict, Unpack
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.lookups import IContains
 
 from apps.core.paging import CursorPage
@@ -63,6 +63,15 @@ class LogExportRow(NamedTuple):
 
 
 @dataclass(frozen=True)
+class StoredConfig:
+    """A config whose logs are stored (the poller keeps a cursor for it), named as PostHog named it last."""
+
+    config_id: int
+    name: str
+    project_id: str
+
+
+@dataclass(frozen=True)
 class LastError:
     """A config's newest stored ERROR entry, for the config list's "last error" cell."""
 
@@ -72,12 +81,13 @@ class LastError:
     message: str
 
 
-def log_configs(*, connection_id: int, project_id: str) -> dict[int, str]:
-    """The configs whose logs are stored (the poller keeps a cursor for each), by name."""
-    cursors = LogCursor.objects.filter(connection_id=connection_id, project_id=project_id).values_list(
-        "plugin_config_id", "config_name"
-    )
-    return dict(sorted(cursors, key=lambda row: (row[1].casefold() or "~", row[0])))
+def log_configs(*, connection_id: int, project_id: str | None) -> list[StoredConfig]:
+    """The configs whose logs are stored (of one project, or of every one), by name."""
+    cursors = LogCursor.objects.filter(connection_id=connection_id)
+    if project_id is not None:
+        cursors = cursors.filter(project_id=project_id)
+    rows = cursors.values_list("plugin_config_id", "config_name", "project_id")
+    return [StoredConfig(*row) for row in sorted(rows, key=lambda row: (row[1].casefold() or "~", row[0]))]
 
 
 def log_explorer_entries(
@@ -93,13 +103,27 @@ def log_explorer_entries(
         entries = entries.filter(type__in=types)
     if sources := filters.get("sources"):
         entries = entries.filter(source__in=sources)
-    if after := filters.get("after"):
-        entries = entries.filter(timestamp__gte=after)
-    if before := filters.get("before"):
-        entries = entries.filter(timestamp__lte=before)
-    if search := filters.get("search"):
-        entries = entries.filter(_MessageContains(F("message"), search))
-    return entries.order_by("-timestamp", "-id")
+    return newest_first(entries, after=filters.get("after"), before=filters.get("before"), search=filters.get("search"))
+
+
+def newest_first[M: Model](
+    rows: QuerySet[M],
+    *,
+    after: datetime | None,
+    before: datetime | None,
+    search: str | None,
+    time_field: str = "timestamp",
+    text_field: str = "message",
+) -> QuerySet[M]:
+    """Rows from `after` to `before` (both included) whose text holds `search` (ignoring case), newest first: the
+    filters every source of the explorer shares."""
+    if after:
+        rows = rows.filter(**{f"{time_field}__gte": after})
+    if before:
+        rows = rows.filter(**{f"{time_field}__lte": before})
+    if search:
+        rows = rows.filter(MessageContains(F(text_field), search))
+    return rows.order_by(f"-{time_field}", "-id")
 
 
 def log_explorer_page(
@@ -113,13 +137,21 @@ def log_explorer_page(
     """A page of `limit` entries older than `cursor` (keyset on (timestamp, id), never OFFSET); its `next` is where
     the following page starts. `cursor` may be a plain (timestamp, id) tuple (the benchmark script passes one)."""
     entries = log_explorer_entries(connection_id=connection_id, project_id=project_id, **filters)
+    return keyset_page(entries, cursor=cursor, limit=limit)
+
+
+def keyset_page[M: Model](
+    rows: QuerySet[M], *, cursor: tuple[datetime, int] | None, limit: int, field: str = "timestamp"
+) -> CursorPage[M, LogPosition]:
+    """`limit` rows (ordered by `-field, -id`) after `cursor`, and where the next page starts: a keyset, never
+    OFFSET, so a page costs the same however deep it is. Every stored-log source of the explorer pages this way."""
     if cursor:
-        timestamp, entry_id = cursor
-        # `timestamp <= t` on its own lets the index range start at the cursor; the OR settles ties.
-        entries = entries.filter(Q(timestamp__lte=timestamp), Q(timestamp__lt=timestamp) | Q(id__lt=entry_id))
-    rows = list(entries[: limit + 1])
-    next_position = LogPosition(rows[limit - 1].timestamp, rows[limit - 1].id) if len(rows) > limit else None
-    return CursorPage(items=rows[:limit], next=next_position)
+        at, row_id = cursor
+        # `field <= t` on its own lets the index range start at the cursor; the OR settles ties.
+        rows = rows.filter(Q(**{f"{field}__lte": at}), Q(**{f"{field}__lt": at}) | Q(id__lt=row_id))
+    found = list(rows[: limit + 1])
+    last = found[limit - 1] if len(found) > limit else None
+    return CursorPage(items=found[:limit], next=LogPosition(getattr(last, field), last.pk) if last else None)
 
 
 def log_export_rows(
@@ -131,8 +163,9 @@ def log_export_rows(
     return (LogExportRow._make(row) for row in rows)
 
 
-def config_last_errors(*, connection_id: int, project_id: str, config_ids: list[int]) -> list[LastError]:
-    """Each config's newest ERROR entry among the stored logs, in one query.
+def config_last_errors(*, connection_id: int, config_ids: list[int]) -> list[LastError]:
+    """Each config's newest ERROR entry among the stored logs, in one query (PostHog's config ids are unique across
+    the projects of a connection, so no project is needed).
 
     PostHog no longer reports a config's latest error (`error` is always null: "use app metrics or plugin log
     entries"), and asking it for every config's newest ERROR entry would cost a request per row.
@@ -141,7 +174,7 @@ def config_last_errors(*, connection_id: int, project_id: str, config_ids: list[
         connection_id=connection_id, plugin_config_id=OuterRef("plugin_config_id"), type="ERROR"
     ).order_by("-timestamp", "-id")
     cursors = (
-        LogCursor.objects.filter(connection_id=connection_id, project_id=project_id, plugin_config_id__in=config_ids)
+        LogCursor.objects.filter(connection_id=connection_id, plugin_config_id__in=config_ids)
         .annotate(error_at=Subquery(newest.values("timestamp")[:1]), error=Subquery(newest.values("message")[:1]))
         .values_list("plugin_config_id", "polled_at", "error_at", "error")
     )
@@ -153,7 +186,7 @@ def config_last_errors(*, connection_id: int, project_id: str, config_ids: list[
     return results
 
 
-class _MessageContains(IContains):
+class MessageContains(IContains):
     """`icontains` that PostgreSQL answers from the trigram index on the message (migration 0002).
 
     Django's own icontains compares UPPER(message), which that index cannot serve; ILIKE can. Other

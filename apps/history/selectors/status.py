@@ -12,7 +12,15 @@ from django_celery_beat.models import PeriodicTask
 from apps.connections.models import Connection
 from apps.history.budget import budget_per_minute, budget_used, throttled_for
 from apps.history.kinds import HISTORY_TASKS, HistoryTask
-from apps.history.models import ActivitySnapshot, DeliverySnapshot, PluginLogEntry, PollRun
+from apps.history.models import (
+    ActivitySnapshot,
+    BatchExportRunRecord,
+    DeliverySnapshot,
+    HogFunctionLogEntry,
+    HogFunctionMetricSnapshot,
+    PluginLogEntry,
+    PollRun,
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,9 @@ class StoredCounts:
     snapshots: int  # raw, as polled
     hourly: int  # hourly means, kept after the raw rows are pruned
     activity: int
+    hog_logs: int = 0
+    hog_hours: int = 0  # hog function run counts, one row per function and hour
+    export_runs: int = 0
 
 
 @dataclass(frozen=True)
@@ -99,7 +110,7 @@ def poll_kinds_recent(*, runs_per_kind: int = 8) -> list[KindStatus]:
 
 
 def poll_schedules() -> dict[str, list[Schedule]]:
-    """The beat schedules of the four tasks, by kind (an empty list: that task is not scheduled)."""
+    """The beat schedules of the tasks, by kind (an empty list: that task is not scheduled)."""
     found: dict[str, list[Schedule]] = {kind: [] for kind in HISTORY_TASKS}
     for task in _history_periodic_tasks().order_by("name"):
         found[_KIND_OF_TASK[task.task]].append(Schedule(task, _KIND_OF_TASK[task.task]))
@@ -146,7 +157,33 @@ def history_stored_counts() -> StoredCounts:
         snapshots=DeliverySnapshot.objects.filter(resolution=DeliverySnapshot.RAW).count(),
         hourly=DeliverySnapshot.objects.filter(resolution=DeliverySnapshot.HOURLY).count(),
         activity=ActivitySnapshot.objects.count(),
+        hog_logs=HogFunctionLogEntry.objects.count(),
+        hog_hours=HogFunctionMetricSnapshot.objects.count(),
+        export_runs=BatchExportRunRecord.objects.count(),
     )
+
+
+# The pollers whose trouble the pipeline health overview reports.
+PIPELINE_KINDS = (
+    PollRun.Kind.HOG_LOGS,
+    PollRun.Kind.HOG_METRICS,
+    PollRun.Kind.EXPORT_RUNS,
+    PollRun.Kind.LOGS,
+    PollRun.Kind.DELIVERY,
+)
+
+
+def pipeline_runs_troubled(*, connection_id: int) -> list[PollRun]:
+    """The newest run of each pipeline poller of the connection, where it failed, partly failed or said why it left
+    something out: what stored history may be missing. One query per kind, on the (kind, -started_at) index."""
+    newest = (
+        PollRun.objects.filter(kind=kind, connection_id=connection_id)
+        .exclude(status__in=[PollRun.Status.RUNNING, PollRun.Status.SKIPPED])
+        .order_by("-started_at", "-id")
+        .first()
+        for kind in PIPELINE_KINDS
+    )
+    return [run for run in newest if run is not None and (run.status != PollRun.Status.OK or run.error)]
 
 
 _KIND_OF_TASK = {task.name: kind for kind, task in HISTORY_TASKS.items()}

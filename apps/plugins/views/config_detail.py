@@ -3,7 +3,9 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.connections.request import PortalRequest
@@ -131,13 +133,23 @@ def config_migrate(request: PortalRequest, config_id: int) -> HttpResponse:
         messages.error(request, error.user_message)
         return htmx_redirect(request, "plugins:config_detail", config_id=config_id)
     name = function.get("name") if isinstance(function, dict) else None
+    function_id = function.get("id") if isinstance(function, dict) else None
+    # The new function's page here (the hog functions area, by URL name: areas do not import each other); PostHog's
+    # destinations page where PostHog answered no id.
+    where = (
+        reverse("hog_functions:detail", args=[function_id])
+        if function_id
+        else selectors.destinations_app_url(context=request.posthog)
+    )
     messages.success(
         request,
         format_html(
-            'PostHog made the hog function “{}” from this config and disabled the config. <a href="{}" '
-            'target="_blank" rel="noopener">Open the destinations in PostHog ↗</a>',
+            'PostHog made the hog function “{}” from this config and disabled the config. <a href="{}"{}>Open the '
+            "hog function{}</a>",
             name or "unnamed",
-            selectors.destinations_app_url(context=request.posthog),
+            where,
+            "" if function_id else mark_safe(' target="_blank" rel="noopener"'),
+            "" if function_id else " in PostHog ↗",
         ),
     )
     return htmx_redirect(request, "plugins:config_detail", config_id=config_id)

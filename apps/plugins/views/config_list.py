@@ -1,7 +1,7 @@
 """The project's plugin configs in pipeline order: enable, disable, reorder and delete them in place."""
 
 from django.contrib import messages
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -9,6 +9,7 @@ from apps.connections.request import PortalRequest
 from apps.core.htmx import wants_fragment
 from apps.core.http import htmx_redirect
 from apps.core.pages import posthog_page
+from apps.core.params import reordered
 from apps.core.roles import OPERATE, VIEW
 from apps.plugins import selectors, services
 from apps.posthog.errors import PostHogError
@@ -57,7 +58,7 @@ def config_enabled_set(request: PortalRequest, config_id: int) -> HttpResponse:
 def config_rearrange(request: PortalRequest) -> HttpResponse:
     """Either the whole new order (drag and drop) or one config moved a step (the keyboard's up/down buttons)."""
     current = [row.id for row in selectors.plugin_config_rows(context=request.posthog) if row.enabled]
-    wanted = _wanted_order(request.POST, current)
+    wanted = [int(config_id) for config_id in reordered(request.POST, [str(config_id) for config_id in current])]
     if wanted and wanted != current:
         try:
             services.plugin_config_rearrange(
@@ -68,22 +69,6 @@ def config_rearrange(request: PortalRequest) -> HttpResponse:
         else:
             messages.success(request, "Pipeline order saved.")
     return _render_list(request, partial=True)
-
-
-def _wanted_order(data: QueryDict, current: list[int]) -> list[int]:
-    move, direction = data.get("move", ""), data.get("direction")
-    if not move:
-        ids = [int(value) for value in data.getlist("order") if value.isdigit()]
-        # Only a reordering of what PostHog holds now; anything else is a stale page and is ignored.
-        return ids if sorted(ids) == sorted(current) else current
-    if not move.isdigit() or int(move) not in current:
-        return current
-    wanted = list(current)
-    index = wanted.index(int(move))
-    target = index - 1 if direction == "up" else index + 1
-    if 0 <= target < len(wanted):
-        wanted[index], wanted[target] = wanted[target], wanted[index]
-    return wanted
 
 
 @require_POST

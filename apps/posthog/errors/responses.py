@@ -112,6 +112,10 @@ def _parse_error_dict(payload: dict[str, Any]) -> tuple[str | None, str | None, 
         return _clip(_first_message(payload.get("detail"))), code, attr if isinstance(attr, str) else None
     if "error" in payload:
         return _clip(_first_message(payload["error"])), code, None
+    if isinstance(payload.get("errors"), list) and payload["errors"]:
+        # products/cdp/backend/api/hog_function.py invocations: the CDP worker's failure, {"status": "error",
+        # "errors": [its messages]}, not field errors.
+        return _clip(_first_message(payload["errors"])), code, None
     attr, message = _first_field_error(payload)
     return _clip(message), code, attr
 

@@ -113,7 +113,7 @@ def template_view(found: dict | None) -> dict | None:
         "name": found["name"],
         "description": found.get("description") or "",
         "code": found.get("code") or "",
-        "code_language": "hog",
+        "code_language": found.get("code_language") or "hog",
         "inputs_schema": found.get("inputs_schema") or [],
         "type": found["type"],
         "status": found.get("status") or "stable",

@@ -97,6 +97,31 @@ class Projects(AreaState):
             save_project(self._store, self._project(id), changes)
         return self.get(id)
 
+    def add(self, name: str, *, organization_id: str = ORGANIZATION_ID) -> dict:
+        """A new project of the organization with its production environment, as PostHog creates one
+        (posthog/models/project.py ProjectManager.create_with_team: the project and its first team share the id).
+        No activity is logged; its answers take PROJECT_DEFAULTS for every setting."""
+        with self._store.lock:
+            team_id = self._store.next_id("team")
+            stamp = now_iso()
+            project = {
+                "id": team_id,
+                "uuid": f"0190a8f1-3333-7000-8000-{team_id:012d}",
+                "organization": organization_id,
+                "name": name,
+                "created_at": stamp,
+                "updated_at": stamp,
+                "api_token": f"phc_demo{team_id:04d}{'x' * 30}",
+                "timezone": "UTC",
+                "is_demo": False,
+                "secret_api_token": f"phs_project{team_id:04d}{'s' * 28}",
+                "secret_api_token_backup": None,
+            }
+            self._store.insert("project", project, id=team_id, parent=organization_id)
+            environment = {**project, "name": "Production", "project_id": team_id}
+            self._store.insert("environment", environment, id=team_id, parent=team_id)
+        return self.get(team_id)
+
     def rename(self, id: int, name: str) -> dict:
         """Rename the project (as someone would in PostHog's app); its environments keep their names."""
         return self.update(id, name=name)

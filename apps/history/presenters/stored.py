@@ -10,7 +10,7 @@ from apps.core.csv_export import Echo, csv_safe
 from apps.history import charts
 from apps.history.models import PluginLogEntry
 from apps.history.selectors.delivery import OVERVIEW_BUCKET_HOURS, ConfigDelivery, DeliveryPoint
-from apps.history.selectors.logs import LogExportRow, LogFilters
+from apps.history.selectors.logs import LogExportRow, LogFilters, StoredConfig
 from apps.plugins.presenters import LogRow
 
 OVERVIEW_DAYS = 7
@@ -30,6 +30,7 @@ class OverviewRow:
     sparkline: charts.LineChart
     title: str
     average: str
+    project: str = ""  # the config's project, where the overview shows several
 
 
 @dataclass(frozen=True)
@@ -38,9 +39,11 @@ class Overview:
     axis_floor: str  # where every sparkline's axis starts, e.g. "90 %"
 
 
-def overview_of(configs: list[ConfigDelivery], *, since: datetime, until: datetime) -> Overview:
+def overview_of(
+    configs: list[ConfigDelivery], *, since: datetime, until: datetime, projects: dict[str, str] | None = None
+) -> Overview:
     """A row per config with its sparkline; one axis for every row, so the sparklines compare, zoomed when all rates
-    stay high."""
+    stay high. With `projects` (an overview of several), each row names its config's project."""
     floor = charts.axis_floor([point.rate for config in configs for point in config.hours])
     rows = [
         OverviewRow(
@@ -59,6 +62,7 @@ def overview_of(configs: list[ConfigDelivery], *, since: datetime, until: dateti
             ),
             title=f"Delivery rate of {config.name or 'this config'} over the last {OVERVIEW_DAYS} days, in 3-hour averages",
             average=charts.percent(config.average) if config.average is not None else "",
+            project=projects.get(config.project_id, f"Project {config.project_id}") if projects else "",
         )
         for config in configs
     ]
@@ -134,8 +138,19 @@ def interval_words(span: timedelta) -> str:
 @dataclass(frozen=True)
 class ExplorerRow:
     log: LogRow  # the plugin logs page's row: its time label, type class and long-message summary
-    config_id: int
+    config_id: int | str  # the plugin config's, hog function's or batch export's id
     config_name: str
+
+
+def config_labels(configs: list[StoredConfig], *, projects: dict[str, str] | None = None) -> dict[int, str]:
+    """Config id → its name in the explorer's select, rows and export; with `projects` (configs of several projects
+    listed together, where two may share a name), the project's name after it."""
+    labels = {}
+    for config in configs:
+        name = config.name or f"Config {config.config_id}"
+        project = projects.get(config.project_id, f"Project {config.project_id}") if projects else ""
+        labels[config.config_id] = f"{name} · {project}" if project else name
+    return labels
 
 
 def explorer_rows(entries: Iterable[PluginLogEntry], configs: dict[int, str]) -> list[ExplorerRow]:
@@ -168,9 +183,15 @@ def log_csv_lines(rows: Iterable[LogExportRow], configs: dict[int, str]) -> Iter
 
 
 def log_csv_filename(filters: LogFilters) -> str:
+    config_id = filters.get("plugin_config_id")
+    config = f"-config-{config_id}" if config_id is not None else ""
+    return f"plugin-logs{config}_{csv_span(filters.get('after'), filters.get('before'))}.csv"
+
+
+def csv_span(after: datetime | None, before: datetime | None) -> str:
+    """An export's time range in its file name: `20260101T0000Z_to_now`."""
+
     def stamp(at: datetime | None, default: str) -> str:
         return at.astimezone(UTC).strftime("%Y%m%dT%H%MZ") if at else default
 
-    config_id = filters.get("plugin_config_id")
-    config = f"-config-{config_id}" if config_id is not None else ""
-    return f"plugin-logs{config}_{stamp(filters.get('after'), 'start')}_to_{stamp(filters.get('before'), 'now')}.csv"
+    return f"{stamp(after, 'start')}_to_{stamp(before, 'now')}"

@@ -1,0 +1,132 @@
+"""How well the project's hog functions run: their app metrics over 24 hours (the list's figures) and over a range
+(a function's chart).
+
+posthog/api/app_metrics2.py serves `metrics` and `metrics/totals` per function only (AppMetricsMixin's actions are
+detail routes; PostHog's team-wide grouping, fetch_app_metric_totals_by_source, has no hog function endpoint). So
+the list asks about at most MAX_MEASURED functions, one request each, the likeliest to need attention first; the
+rest are shown as not measured, never as a figure. Metrics count runs by name: succeeded, failed, filtered, and
+the other kinds of failure (disabled_temporarily, inputs_failed, …), which count as failures here.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from apps.connections.context import PostHogContext
+from apps.core.outcome import Outcome, attempt
+from apps.hog_functions.paths import hog_functions_path
+from apps.hog_functions.selectors.functions import HogFunction, json_object
+
+MAX_MEASURED = 20
+# nodejs/src/cdp/types.ts metric names of kind "failure".
+FAILURE_NAMES = frozenset(
+    {
+        "failed",
+        "disabled_temporarily",
+        "disabled_permanently",
+        "inputs_failed",
+        "rate_limited",
+        "filtering_failed",
+        "trigger_failed",
+        "missing_addon",
+    }
+)
+FILTERED_NAMES = frozenset({"filtered", "dropped", "masked"})
+# The chart's ranges: (after, interval).
+RANGES = {"24h": ("-24h", "hour"), "7d": ("-7d", "day"), "30d": ("-30d", "day")}
+
+
+@dataclass(frozen=True)
+class Totals:
+    succeeded: int
+    failed: int
+    filtered: int
+
+    @property
+    def runs(self) -> int:
+        return self.succeeded + self.failed
+
+    @property
+    def success_rate(self) -> float | None:
+        """Succeeded out of the runs that succeeded or failed; None when none ran (no runs is not a rate)."""
+        return self.succeeded / self.runs if self.runs else None
+
+
+@dataclass(frozen=True)
+class MetricSeries:
+    """Runs per label (an hour, or a day as PostHog labels it), by outcome."""
+
+    labels: list[str]
+    succeeded: list[int]
+    failed: list[int]
+    filtered: list[int]
+    interval: str
+
+    @property
+    def totals(self) -> Totals:
+        return Totals(sum(self.succeeded), sum(self.failed), sum(self.filtered))
+
+
+def hog_function_totals(*, context: PostHogContext, function_id: str, after: str = "-24h") -> Totals:
+    answer = context.client.get(
+        hog_functions_path(context.project_id, function_id, "metrics", "totals"),
+        params={"after": after, "breakdown_by": "name"},
+    )
+    return totals_from(json_object(json_object(answer).get("totals")))
+
+
+def hog_function_health(
+    *, context: PostHogContext, functions: list[HogFunction], budget: int = MAX_MEASURED
+) -> dict[str, Outcome[Totals]]:
+    """24-hour totals of at most `budget` functions (one request each): those PostHog runs, enabled ones first and
+    those PostHog already calls degraded first of all. A function missing from the answer was not asked about."""
+    candidates = sorted(
+        (function for function in functions if function.measured),
+        key=lambda function: (not function.enabled, not (function.degraded or function.stopped_by_posthog)),
+    )
+    return {function.id: _totals_of(context, function.id) for function in candidates[:budget]}
+
+
+def _totals_of(context: PostHogContext, function_id: str) -> Outcome[Totals]:
+    return attempt(lambda: hog_function_totals(context=context, function_id=function_id))
+
+
+def hog_function_metrics(*, context: PostHogContext, function_id: str, range_key: str = "24h") -> MetricSeries:
+    after, interval = RANGES.get(range_key, RANGES["24h"])
+    answer = context.client.get(
+        hog_functions_path(context.project_id, function_id, "metrics"),
+        params={"after": after, "interval": interval, "breakdown_by": "name"},
+    )
+    data = json_object(answer)
+    labels = [str(label) for label in data.get("labels") or []]
+    sums = {"succeeded": [0] * len(labels), "failed": [0] * len(labels), "filtered": [0] * len(labels)}
+    for series in data.get("series") or []:
+        if not isinstance(series, dict):
+            continue
+        outcome = _outcome(str(series.get("name") or ""))
+        if outcome is None:
+            continue
+        for index, value in enumerate((series.get("values") or [])[: len(labels)]):
+            sums[outcome][index] += _count(value)
+    return MetricSeries(labels=labels, interval=interval, **sums)
+
+
+def totals_from(totals: dict[str, Any]) -> Totals:
+    counts = {"succeeded": 0, "failed": 0, "filtered": 0}
+    for name, value in totals.items():
+        if (outcome := _outcome(str(name))) is not None:
+            counts[outcome] += _count(value)
+    return Totals(**counts)
+
+
+def _outcome(name: str) -> str | None:
+    if name == "succeeded":
+        return "succeeded"
+    if name in FAILURE_NAMES:
+        return "failed"
+    if name in FILTERED_NAMES:
+        return "filtered"
+    return None  # fetches, billing and the like count requests, not runs
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0

@@ -1,0 +1,136 @@
+"""The project's hog functions by type, with their health: switch them on and off, reorder the transformations,
+delete one (with an Undo) in place."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.connections.request import PortalRequest
+from apps.core.htmx import render_fragment_or_page
+from apps.core.http import htmx_redirect
+from apps.core.pages import posthog_page
+from apps.core.params import reordered
+from apps.core.roles import OPERATE, VIEW
+from apps.core.toasts import ToastAction, toast_with_action
+from apps.hog_functions import selectors, services
+from apps.hog_functions.presenters import sections, status
+from apps.hog_functions.selectors.health import MAX_MEASURED
+from apps.posthog.actions import BY_KEY, app_url
+from apps.posthog.errors import EndpointNotFound, PermissionDenied, PostHogError
+
+TEMPLATE = "hog_functions/list.html"
+
+
+@require_GET
+@posthog_page(VIEW)
+def function_list(request: PortalRequest) -> HttpResponse:
+    return _render_list(request)
+
+
+def _render_list(request: PortalRequest, *, fragment_only: bool = False) -> HttpResponse:
+    context = request.posthog
+    page: dict = {
+        "refusal": context.unavailable.hog_functions,
+        "app_url": app_url(
+            host=context.connection.host if context.connection else "",
+            action=BY_KEY["hog_functions"],
+            project_id=context.project_id,
+        ),
+        "budget": MAX_MEASURED,
+    }
+    if page["refusal"] is None:
+        try:
+            functions = selectors.hog_function_list(context=context)
+        except (EndpointNotFound, PermissionDenied) as error:
+            page["error"] = error  # this PostHog has none, or the key may not read them: said in place
+        else:
+            health = selectors.hog_function_health(context=context, functions=functions, budget=MAX_MEASURED)
+            reorder_refusal = context.unavailable.hog_function_rearrange
+            page.update(
+                sections=sections(functions, health, budget=MAX_MEASURED),
+                count=len(functions),
+                enabled=sum(function.enabled for function in functions),
+                troubled=sum(function.degraded or function.stopped_by_posthog for function in functions),
+                unmeasured=sum(function.measured and function.id not in health for function in functions),
+                reorder_refusal=reorder_refusal,
+                can_reorder=request.user.has_perm(OPERATE) and reorder_refusal is None,
+                edit_refusal=context.unavailable.hog_function_edit,
+            )
+    if fragment_only:
+        return render(request, f"{TEMPLATE}#functions", page)
+    return render_fragment_or_page(request, TEMPLATE, page, fragment="functions")
+
+
+@require_POST
+@posthog_page(OPERATE)
+def function_enabled(request: PortalRequest, function_id: str) -> HttpResponse:
+    enabled = request.POST.get("enabled") == "true"
+    try:
+        switched = services.hog_function_enabled_set(context=request.posthog, function_id=function_id, enabled=enabled)
+        messages.success(request, _switched(switched, enabled))
+    except PostHogError as error:
+        # The switch must show what PostHog holds: the list is drawn again with the message.
+        messages.error(request, error.user_message)
+    if request.POST.get("from") == "detail":
+        return htmx_redirect(request, "hog_functions:detail", function_id=function_id)
+    return _render_list(request, fragment_only=True)
+
+
+def _switched(function: selectors.HogFunction, enabled: bool) -> str:
+    """What the toast says, and what PostHog says of it where that is more than on or off."""
+    shown = status(function).label
+    note = f" PostHog marks it “{shown}”." if shown not in ("Enabled", "Disabled") else ""
+    return f"{function.label} {'enabled' if enabled else 'disabled'}.{note}"
+
+
+@require_POST
+@posthog_page(OPERATE)
+def function_rearrange(request: PortalRequest) -> HttpResponse:
+    """The whole new order of the transformations (drag and drop), or one moved a step (the ↑ ↓ buttons)."""
+    functions = selectors.hog_function_list(context=request.posthog)
+    current = [f.id for f in sorted(functions, key=_run_order) if f.type == "transformation"]
+    wanted = reordered(request.POST, current)
+    if wanted == current:
+        return _render_list(request, fragment_only=True)
+    orders = {function_id: position for position, function_id in enumerate(wanted, 1)}
+    try:
+        services.hog_function_rearrange(context=request.posthog, orders=orders)
+        messages.success(request, "Transformation order saved: PostHog runs them in this order now.")
+    except PostHogError as error:
+        messages.error(request, error.user_message)
+    return _render_list(request, fragment_only=True)
+
+
+def _run_order(function: selectors.HogFunction) -> tuple[bool, int]:
+    return function.execution_order is None, function.execution_order or 0
+
+
+@require_POST
+@posthog_page(OPERATE)
+def function_delete(request: PortalRequest, function_id: str) -> HttpResponse:
+    """A soft delete (PATCH `deleted: true`): PostHog answers DELETE with 405. PostHog lets it be undone (PATCH
+    `deleted: false`), so the toast offers Undo; from the function's page, the page says it is deleted."""
+    deleted = services.hog_function_delete(context=request.posthog, function_id=function_id)
+    undo = ToastAction("Undo", reverse("hog_functions:restore", args=[function_id]))
+    toast_with_action(request, f"Deleted “{deleted.label}”.", action=undo)
+    if request.POST.get("from") == "detail" and request.htmx:
+        return render(request, "hog_functions/detail.html#deleted", {"function": deleted})
+    if request.htmx:
+        return _render_list(request, fragment_only=True)
+    return htmx_redirect(request, "hog_functions:list")
+
+
+@require_POST
+@posthog_page(OPERATE)
+def function_restore(request: PortalRequest, function_id: str) -> HttpResponse:
+    restored = services.hog_function_restore(context=request.posthog, function_id=function_id)
+    where = " (back at the end of the line)" if restored.ordered else ""
+    messages.success(request, f"Restored “{restored.label}”{where}.")
+    if request.htmx and request.POST.get("from") != "detail":
+        # From a toast (which swaps nothing): the page reloads to show it back, the message as its toast.
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return htmx_redirect(request, "hog_functions:detail", function_id=function_id)
