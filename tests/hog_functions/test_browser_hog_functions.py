@@ -76,6 +76,8 @@ def test_operator_reorders_the_transformations_by_drag_and_keyboard(signed_in, l
     first, last = rows.nth(0), rows.nth(2)
     first.drag_to(last, target_position={"x": 40, "y": last.bounding_box()["height"] - 4})
     expect(page.locator("#toasts")).to_contain_text("Transformation order saved")
+    # The toast comes with PostHog's answer, before htmx swaps the new order in: wait for the list itself.
+    expect(page.locator("tr[data-config-id] .col-name a").nth(2)).to_have_text("GeoIP")
     assert transformations(sim) == ["Hash emails and phone numbers", "Mask tokens in URLs", "GeoIP"]
 
     page.get_by_role("button", name="Move GeoIP up").focus()

@@ -138,7 +138,7 @@ def _export_row(export: ExportHealth, project: str, query: str) -> HealthRow:
 def _config_row(config: ConfigTrouble, project: str, query: str) -> HealthRow:
     parts = []
     if config.errors:
-        parts.append(f"{config.errors:,} error log entries (24 h)")
+        parts.append(f"{config.errors:,} error log {'entry' if config.errors == 1 else 'entries'} (24 h)")
     if config.delivery_rate is not None:
         parts.append(f"delivery rate {charts.percent(config.delivery_rate)}")
     rate = config.delivery_rate
