@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "apps.file_system",
     "apps.hog_functions",
     "apps.batch_exports",
+    "apps.people",
     "apps.overview",
 ]
 # The PostHog simulator stands in for PostHog in the demo and the tests. It is a package of its own, left out of
@@ -79,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After sign-in is known: every time on the page in the zone the person chose.
+    "apps.people.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -104,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "apps.core.context_processors.navigation",
                 "apps.connections.context_processors.posthog_context",
+                "apps.people.context_processors.time_zone",
             ],
         },
     },
@@ -132,6 +136,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# How long a one-time sign-in link (a new person's, or after a password reset) works; once used, never again.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_HOURS", default=72) * 3600
 
 # Failed sign-ins: five tries per user name and address, then a 15-minute pause.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -158,6 +164,17 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Mail, for sending sign-in links to new people: only where a mail server is named. Without one, the link is shown
+# to the Admin to pass on.
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+PORTAL_EMAIL_ENABLED = bool(EMAIL_HOST)
+if PORTAL_EMAIL_ENABLED:
+    EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+    DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PostHog Ops Portal <portal@localhost>")
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

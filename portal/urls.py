@@ -20,4 +20,5 @@ urlpatterns = [
     path("files/", include("apps.file_system.urls")),
     path("pipeline/functions/", include("apps.hog_functions.urls")),
     path("audit/", include("apps.trail.urls")),
+    path("people/", include("apps.people.urls")),
 ]

@@ -122,3 +122,50 @@ def test_work_without_a_person_is_credited_to_system(connection):
 )
 def test_area_and_object_come_from_the_path(path, expected):
     assert area_and_object_from_path(path) == expected
+
+
+def test_reads_posthog_serves_as_post_are_not_audited(connection, operator):
+    """posthog/api/file_system/file_system.py serves `log_view` and `count_by_path` as POST; a hog function's test
+    run with mocked fetches (products/cdp/backend/api/hog_function.py `invocations`) stores and sends nothing."""
+    client = client_for(connection=connection, actor=operator)
+    fs = f"{BASE}/api/projects/1/file_system"
+    run = f"{BASE}/api/projects/1/hog_functions/f1/invocations/"
+    with responses.RequestsMock() as mock:
+        mock.post(f"{fs}/log_view/", status=204)
+        mock.post(f"{fs}/count_by_path/", json={"count": 4})
+        mock.post(run, json={"status": "success", "logs": []})
+        client.post(api_path("projects", 1, "file_system", "log_view"), json={"type": "dashboard", "ref": "4"})
+        client.post(api_path("projects", 1, "file_system", "count_by_path"), params={"path": "Product"})
+        client.post(api_path("projects", 1, "hog_functions", "f1", "invocations"), json={"mock_async_functions": True})
+        assert not upstream_events().exists()
+        # A run whose fetches are real sends requests out of PostHog: that is audited, as a test.
+        client.post(api_path("projects", 1, "hog_functions", "f1", "invocations"), json={"mock_async_functions": False})
+    event = upstream_events().get()
+    assert (event.area, event.object_id, event.action) == ("hog_functions", "f1", "test")
+
+
+@responses.activate
+def test_a_write_is_recorded_with_its_verb_and_the_objects_name_at_the_time(connection, operator):
+    url = f"{BASE}/api/projects/1/annotations/31/"
+    responses.get(url, json={"id": 31, "content": "Deploy 4.2", "deleted": False})
+    responses.patch(url, json={"id": 31, "content": "Deploy 4.2", "deleted": True})
+    client_for(connection=connection, actor=operator).patch(
+        api_path("projects", 1, "annotations", 31), json={"deleted": True}, capture_before=True
+    )
+    event = upstream_events().get()
+    assert (event.action, event.object_name, event.method) == ("delete", "Deploy 4.2", "PATCH")
+
+
+def test_portal_state_changes_carry_a_verb_and_name_too(connection, admin_user):
+    from apps.audit.services import audit_record_local
+
+    created = AuditEvent.objects.get(area="connections")  # the fixture's own creation
+    assert (created.action, created.object_name) == ("create", "Production")
+    named = audit_record_local(
+        actor=admin_user, area="history", object_id="3", method="PATCH", description="x", object_name="Logs poll"
+    )
+    assert (named.action, named.object_name) == ("edit", "Logs poll")
+    pruned = audit_record_local(
+        actor=None, area="audit", object_id="", method="DELETE", description="y", action="prune"
+    )
+    assert pruned.action == "prune"

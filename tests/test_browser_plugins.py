@@ -49,7 +49,7 @@ def test_admin_installs_a_plugin_from_the_repository(signed_in_admin, live_serve
     page.get_by_role("link", name="Plugins", exact=True).first.click()
     page.get_by_role("searchbox").fill("zapier")
     expect(page.locator("#plugin-results")).to_contain_text("1 of 50 plugins")
-    expect(page.get_by_role("link", name="Zapier")).to_be_visible()
+    expect(page.get_by_role("link", name="Zapier", exact=True)).to_be_visible()
     expect(page).to_have_url(f"{live_server.url}/plugins/?q=zapier&type=")
 
     page.get_by_role("link", name="Activity").click()

@@ -362,7 +362,7 @@ def test_saving_nothing_changed_says_so(admin, sim):
     source = sim_source(sim, SOURCE_PLUGIN)
     data = {**_editor_data(source), "step": "preview"}
     fragment = text(admin.post(reverse("plugins:source_edit", args=[SOURCE_PLUGIN]), data, **HTMX))
-    assert "Nothing is changed yet." in fragment
+    assert "No changes to save." in fragment
 
 
 # Activity --------------------------------------------------------------------------------------------------

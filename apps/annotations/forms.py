@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 
 from apps.annotations.selectors import SCOPE_LABELS, Annotation
-from apps.core.forms import UtcDateTimeField
+from apps.core.forms import UtcDateTimeField, value_changed
 
 SCOPE_CHOICES = [
     ("project", "This project"),
@@ -50,6 +50,7 @@ class AnnotationForm(forms.Form):
 
     def __init__(self, data: Any = None, *, annotation: Annotation | None = None) -> None:
         self.annotation = annotation
+        self.changed: set[str] = set()  # the fields whose value differs from the annotation's (clean() finds them)
         initial = None
         if annotation is not None:
             initial = {
@@ -68,10 +69,12 @@ class AnnotationForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
+        # Compared before the targets below are parsed: what the person typed against what the form showed.
+        self.changed = {name for name in self.fields if value_changed(self.initial.get(name), cleaned.get(name))}
         needed = TARGETS.get(str(cleaned.get("scope")), ("", ""))[0]
         for field, parse in (("insight", _insight_short_id), ("dashboard", _dashboard_id)):
             text = (cleaned.get(field) or "").strip()
-            untouched = self.annotation is not None and not {field, "scope"} & set(self.changed_data)
+            untouched = self.annotation is not None and not {field, "scope"} & self.changed
             if field != needed or untouched:
                 cleaned[field] = None  # not sent (payload_fields), so whatever is typed there cannot be wrong
             elif not text:
@@ -94,7 +97,7 @@ class AnnotationForm(forms.Form):
         fields = {"content", "date_marker", "scope"} | ({target[1]} if target else set())
         if self.annotation is None:
             return fields
-        changed = set(self.changed_data)
+        changed = set(self.changed)
         if target and (target[0] in changed or "scope" in changed):
             changed.add(target[1])
         return fields & changed

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:annotation_id>/edit/", views.annotation_edit, name="edit"),
     path("<int:annotation_id>/delete/", views.annotation_delete, name="delete"),
     path("<int:annotation_id>/restore/", views.annotation_restore, name="restore"),
+    path("undo/<str:token>/", views.annotation_undo, name="undo"),
 ]

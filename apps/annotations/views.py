@@ -14,12 +14,13 @@ from apps.annotations.forms import UPSTREAM_FIELDS, AnnotationFilterForm, Annota
 from apps.annotations.presenters import annotation_label, page_url, with_deleted_shown
 from apps.annotations.selectors import Annotation
 from apps.connections.request import PortalRequest
+from apps.core.forms import NO_CHANGES
 from apps.core.htmx import fragment_or_page, render_fragment_or_page, wants_fragment
 from apps.core.http import htmx_redirect
 from apps.core.pages import form_write, posthog_page
 from apps.core.params import offset
 from apps.core.roles import OPERATE, VIEW
-from apps.core.toasts import ToastAction, toast_with_action
+from apps.core.undo import NOTHING_TO_UNDO, toast_with_undo, undo_take
 
 # The list's results refresh themselves on this event (sent after a delete or a restore).
 CHANGED_EVENT = "annotations-changed"
@@ -66,7 +67,7 @@ def annotation_edit(request: PortalRequest, annotation_id: int) -> HttpResponse:
     form = AnnotationForm(request.POST if request.method == "POST" else None, annotation=annotation)
     if request.method == "POST" and form.is_valid():
         if not form.payload_fields():
-            messages.info(request, "Nothing was changed.")
+            messages.info(request, NO_CHANGES)
             return htmx_redirect(request, "annotations:detail", annotation_id=annotation_id)
         if saved := _save(request, form, annotation_id=annotation_id):
             messages.success(request, f"Saved “{annotation_label(saved.content)}”.")
@@ -86,8 +87,14 @@ def annotation_delete(request: PortalRequest, annotation_id: int) -> HttpRespons
     deleted = services.annotation_delete(context=request.posthog, annotation_id=annotation_id)
     label = annotation_label(deleted.content)
     if request.htmx:
-        undo = ToastAction("Undo", reverse("annotations:restore", args=[annotation_id]))
-        toast_with_action(request, f"Deleted “{label}”.", action=undo)
+        toast_with_undo(
+            request,
+            f"Deleted “{label}”.",
+            kind="deleted",
+            state={"annotation_id": annotation_id},
+            undone=f"Undone: “{label}” restored.",
+            url_name="annotations:undo",
+        )
         return _changed_in_place()
     messages.success(request, f"Deleted “{label}”. It is listed under “Deleted” below, where it can be restored.")
     after = f"{reverse('annotations:list')}?deleted=on"
@@ -102,6 +109,19 @@ def annotation_restore(request: PortalRequest, annotation_id: int) -> HttpRespon
     if request.htmx:
         return _changed_in_place()
     return htmx_redirect(request, "annotations:list", next_url=request.POST.get("next", ""))
+
+
+@require_POST
+@posthog_page(OPERATE)
+def annotation_undo(request: PortalRequest, token: str) -> HttpResponse:
+    """The toast's Undo of a delete: once, within its lifetime (the Restore buttons of the list stay for later)."""
+    undo = undo_take(request, token=token, kinds=frozenset({"deleted"}))
+    if undo is None:
+        messages.info(request, NOTHING_TO_UNDO)
+        return HttpResponse(status=204)
+    services.annotation_restore(context=request.posthog, annotation_id=int(undo.state["annotation_id"]))
+    messages.success(request, undo.undone)
+    return _changed_in_place()
 
 
 def _save(request: PortalRequest, form: AnnotationForm, *, annotation_id: int | None = None) -> Annotation | None:

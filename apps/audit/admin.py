@@ -7,9 +7,9 @@ from apps.audit.models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "actor_name", "method", "path", "outcome", "status_code", "connection_name")
-    list_filter = ("outcome", "area", "method")
-    search_fields = ("actor_name", "path", "object_id", "error")
+    list_display = ("created_at", "actor_name", "action", "object_name", "path", "outcome", "status_code")
+    list_filter = ("outcome", "area", "action")
+    search_fields = ("actor_name", "object_name", "path", "object_id", "error")
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request) -> bool:

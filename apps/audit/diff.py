@@ -4,6 +4,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from apps.audit.masking import MASK
+
 ROOT = "(whole value)"
 
 
@@ -13,6 +15,8 @@ class FieldChange:
     kind: str  # "added" | "removed" | "changed" | "unchanged"
     before: str = ""
     after: str = ""
+    # A secret sent with the write: PostHog never answers its value, so only that it changed is known.
+    secret: bool = False
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
@@ -40,6 +44,24 @@ def field_changes(before: Any, after: Any) -> list[FieldChange]:
             kind = "unchanged" if _json(old[key]) == _json(new[key]) else "changed"
             changes.append(FieldChange(key, kind, value_text(old[key]), value_text(new[key])))
     return changes
+
+
+SECRET_CHANGED = "changed (secret)"
+
+
+def with_secrets_sent(changes: list[FieldChange], body: Any) -> list[FieldChange]:
+    """`changes` with every secret the write's body carried (stored as `mask`) marked "changed (secret)": PostHog
+    answers a secret masked or not at all, before and after alike, so its being sent is all that says it changed.
+    Never its value: the row says only that it changed."""
+    sent = flatten(body) if isinstance(body, dict) else {}
+    shown = {change.key: change.kind for change in changes}
+    # A secret both sides show masked (or neither shows) reads as changed; one shown added or removed stays so.
+    secrets = {key for key, value in sent.items() if value == MASK and shown.get(key, "unchanged") == "unchanged"}
+    if not secrets:
+        return changes
+    kept = [change for change in changes if change.key not in secrets]
+    marked = [FieldChange(key, "changed", MASK, SECRET_CHANGED, secret=True) for key in secrets]
+    return sorted([*kept, *marked], key=lambda change: change.key)
 
 
 def activity_field_changes(entry: Any) -> list[FieldChange]:

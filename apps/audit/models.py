@@ -39,6 +39,10 @@ class AuditEvent(models.Model):
     connection_name = models.CharField(max_length=100, blank=True)
     area = models.CharField(max_length=50, db_index=True)
     object_id = models.CharField(max_length=200, blank=True)
+    # The object's name when the write was made, kept so the trail still names it once it is renamed or gone.
+    object_name = models.CharField(max_length=200, blank=True, default="", db_default="")
+    # What the write did, as a verb (apps/audit/actions.py): "disable", "delete", "restore"…
+    action = models.CharField(max_length=30, blank=True, default="", db_default="")
     method = models.CharField(max_length=10)
     path = models.CharField(max_length=500)
     request_body = models.JSONField(null=True, blank=True)

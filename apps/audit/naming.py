@@ -3,6 +3,8 @@
 import re
 from urllib.parse import parse_qs, urlsplit
 
+from apps.audit.masking import MASK
+
 # Path segments that name an action on a collection rather than an object.
 COLLECTION_ACTIONS = {
     "rearrange",
@@ -53,3 +55,45 @@ def write_object_id(*, area: str, path: str, body, response) -> str:
     if isinstance(response, dict) and response.get("id") not in (None, ""):
         return str(response["id"])[:200]
     return ""
+
+
+# Where each area's objects keep their name (dotted for nested keys), first found wins; the rest use DEFAULT_NAMES.
+NAME_KEYS: dict[str, tuple[str, ...]] = {
+    "annotations": ("content",),
+    # A config's own name, else its plugin's (PostHog's answer falls back the same way; older ones send null).
+    "plugin_configs": ("name", "plugin_info.name"),
+    "groups": ("group_properties.name", "group_key"),
+    "project_secret_api_keys": ("label",),
+    "file_system": ("path",),
+    "insights": ("name", "derived_name", "short_id"),
+}
+DEFAULT_NAMES = ("name", "title", "label", "content")
+NAME_LENGTH = 200
+
+
+def object_name_of(*, area: str, before=None, after=None, body=None) -> str:
+    """The object's name when the write was made: as it was before (what the person knew it by), else as
+    PostHog answered, else as sent. "" when none of them names it (a sharing configuration, a failed write)."""
+    for state in (before, after, body):
+        if isinstance(state, dict) and (name := _name_in(state, NAME_KEYS.get(area, DEFAULT_NAMES))):
+            if area == "file_system":
+                name = _last_path_segment(name)
+            return name[:NAME_LENGTH]
+    return ""
+
+
+def _name_in(state: dict, keys: tuple[str, ...]) -> str:
+    for key in keys:
+        value = state
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
+            text = " ".join(str(value).split())
+            if MASK not in text:  # a masked value names nothing
+                return text
+    return ""
+
+
+def _last_path_segment(path: str) -> str:
+    """A file-system item is named by the end of its path ("Product/Product KPIs"); "\\/" is a "/" in a name."""
+    return path.replace("\\/", "\0").rsplit("/", 1)[-1].replace("\0", "/")

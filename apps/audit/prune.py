@@ -36,6 +36,7 @@ def audit_prune(*, now: datetime | None = None) -> int:
             area="audit",
             object_id="",
             method="DELETE",
+            action="prune",
             description=f"pruned {deleted} audit event{'s' if deleted != 1 else ''} older than "
             f"{cutoff:%Y-%m-%d %H:%M} UTC (AUDIT_RETENTION_DAYS={days})",
             after={"pruned_events": deleted, "older_than": cutoff.isoformat(), "retention_days": days},

@@ -2,9 +2,10 @@
 
 from typing import Any
 
+from apps.audit.actions import local_action, write_action
 from apps.audit.masking import mask_secrets
 from apps.audit.models import AuditEvent
-from apps.audit.naming import area_and_object_from_path, write_object_id
+from apps.audit.naming import area_and_object_from_path, object_name_of, write_object_id
 from apps.audit.signals import audit_event_recorded
 from apps.posthog.client import WriteRecord
 
@@ -24,15 +25,20 @@ def audit_record_write(*, actor, connection, record: WriteRecord) -> AuditEvent:
     area, object_id = area_and_object_from_path(record.path)
     if not object_id:
         object_id = write_object_id(area=area, path=record.path, body=record.body, response=record.response)
+    body = mask_secrets(record.body, record.secret_keys)
+    before = mask_secrets(record.before, record.secret_keys)
+    after = mask_secrets(record.response, record.secret_keys) if isinstance(record.response, (dict, list)) else None
     event = AuditEvent.objects.create(
         **_who(actor, connection),
         area=area,
         object_id=object_id,
+        object_name=object_name_of(area=area, before=before, after=after, body=body),
+        action=write_action(method=record.method, path=record.path, body=record.body, area=area),
         method=record.method,
         path=record.path[:500],
-        request_body=mask_secrets(record.body, record.secret_keys),
-        before=mask_secrets(record.before, record.secret_keys),
-        after=mask_secrets(record.response, record.secret_keys) if isinstance(record.response, (dict, list)) else None,
+        request_body=body,
+        before=before,
+        after=after,
         status_code=record.status,
         outcome=_outcome(record),
         error=record.error.user_message if record.error else "",
@@ -60,15 +66,22 @@ def audit_record_local(
     before: Any = None,
     after: Any = None,
     connection=None,
+    action: str = "",
+    object_name: str = "",
 ) -> AuditEvent:
-    """A change to the portal's own state (a connection, say), recorded like an upstream write."""
+    """A change to the portal's own state (a connection, say), recorded like an upstream write. `action` is its
+    verb (apps/audit/actions.py; by default the method's), `object_name` what the object is called (by default
+    the `name` its before or after state holds)."""
+    before, after = mask_secrets(before), mask_secrets(after)
     return AuditEvent.objects.create(
         **_who(actor, connection),
         area=area,
         object_id=str(object_id),
+        object_name=(object_name or object_name_of(area=area, before=before, after=after))[:200],
+        action=action or local_action(method=method),
         method=method,
         path=description[:500],
-        before=mask_secrets(before),
-        after=mask_secrets(after),
+        before=before,
+        after=after,
         outcome=AuditEvent.Outcome.SUCCESS,
     )

@@ -7,6 +7,7 @@ app_name = "batch_exports"
 urlpatterns = [
     path("", views.batch_export_list, name="list"),
     path("<uuid:export_id>/", views.batch_export_detail, name="detail"),
+    path("undo/<str:token>/", views.batch_export_undo, name="undo"),
     path("<uuid:export_id>/runs/", views.batch_export_runs, name="runs"),
     path("<uuid:export_id>/pause/", views.batch_export_act, {"action": "pause"}, name="pause"),
     path("<uuid:export_id>/unpause/", views.batch_export_act, {"action": "unpause"}, name="unpause"),

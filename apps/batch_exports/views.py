@@ -20,16 +20,20 @@ from apps.core.outcome import attempt
 from apps.core.pages import form_write, posthog_page
 from apps.core.params import moment_param, offset
 from apps.core.roles import OPERATE, VIEW
+from apps.core.undo import NOTHING_TO_UNDO, toast_with_undo, undo_take
 from apps.posthog.errors import EndpointNotFound, PermissionDenied, ValidationError
 
 # What PostHog answers when it will not do an action (the key, the version, the run's state): said in a toast.
 REFUSALS = (PermissionDenied, EndpointNotFound, ValidationError)
 DETAIL = "batch_exports:detail"
+UNDO_URL = "batch_exports:undo"
 # The buttons' writes, by the action their URL names.
 EXPORT_WRITES: dict[str, Callable[..., object]] = {
     "pause": services.batch_export_pause,
     "unpause": services.batch_export_unpause,
 }
+# What undoes each: pausing and unpausing reverse each other (a run, retried or cancelled, cannot be taken back).
+UNDOES = {"pause": "unpause", "unpause": "pause"}
 RUN_WRITES: dict[str, Callable[..., object]] = {
     "retry": services.batch_export_run_retry,
     "cancel": services.batch_export_run_cancel,
@@ -92,7 +96,22 @@ def batch_export_run_logs(request: PortalRequest, export_id: UUID, run_id: UUID)
 def batch_export_act(request: PortalRequest, export_id: UUID, action: str) -> HttpResponse:
     """Pause or unpause the export (`action`, from the URL)."""
     write = EXPORT_WRITES[action]
-    return _act(request, str(export_id), action, lambda: write(context=request.posthog, export_id=str(export_id)))
+    return _act(
+        request, str(export_id), action, lambda: write(context=request.posthog, export_id=str(export_id)), undo=True
+    )
+
+
+@require_POST
+@posthog_page(OPERATE)
+def batch_export_undo(request: PortalRequest, token: str) -> HttpResponse:
+    """The toast's Undo of a pause or an unpause: the opposite action, said done only when PostHog says so."""
+    undo = undo_take(request, token=token, kinds=frozenset(EXPORT_WRITES))
+    if undo is None:
+        messages.info(request, NOTHING_TO_UNDO)
+        return HttpResponse(status=204)
+    export_id = str(undo.state["export_id"])
+    write = EXPORT_WRITES[undo.kind]
+    return _act(request, export_id, undo.kind, lambda: write(context=request.posthog, export_id=export_id), undone=True)
 
 
 @require_POST
@@ -181,17 +200,30 @@ def _preview(form: BackfillForm) -> str:
 
 
 def _act(
-    request: PortalRequest, export_id: str, action: str, write: Callable[[], object], *, interval: str = ""
+    request: PortalRequest,
+    export_id: str,
+    action: str,
+    write: Callable[[], object],
+    *,
+    interval: str = "",
+    undo: bool = False,
+    undone: bool = False,
 ) -> HttpResponse:
-    """Run a button's write: say it is done only when PostHog says so, and what PostHog refused otherwise."""
+    """Run a button's write: say it is done only when PostHog says so, and what PostHog refused otherwise. With
+    `undo`, the toast of a confirmed write offers its opposite (`UNDOES`); `undone` says the write was an undo."""
     words = presenters.ACTION_WORDS[action]
     try:
         confirmed = write()
     except REFUSALS as error:
         messages.error(request, error.user_message)
     else:
-        if confirmed:
-            messages.success(request, words.done.format(interval=interval))
+        done = ("Undone. " if undone else "") + words.done.format(interval=interval)
+        if confirmed and undo:
+            state = {"export_id": export_id}
+            undone_words = f"Undone. {presenters.ACTION_WORDS[UNDOES[action]].done}"
+            toast_with_undo(request, done, kind=UNDOES[action], state=state, undone=undone_words, url_name=UNDO_URL)
+        elif confirmed:
+            messages.success(request, done)
         else:
             messages.warning(request, words.unsure.format(interval=interval))
     return htmx_redirect(request, DETAIL, export_id=export_id)

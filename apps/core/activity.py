@@ -46,6 +46,16 @@ class ActivityItem:
     item_id: str
     changes: list[Change] = field(default_factory=list)
     trigger: str = ""
+    source: str = "posthog"  # or "portal": a write through the portal PostHog has no entry of
+    # For an entry a portal write caused: whom PostHog credits (the API key's owner; `who` is the real person).
+    posthog_who: str = ""
+    portal_event_id: int | None = None
+    failed: bool = False  # a portal write that did not happen
+    error: str = ""
+
+    @property
+    def via_portal(self) -> bool:
+        return self.portal_event_id is not None
 
 
 def activity_items(entries: list[Any]) -> list[ActivityItem]:

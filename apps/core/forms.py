@@ -1,10 +1,52 @@
-"""Form fields every area can use."""
+"""Form fields every area can use, and the one comparison that decides what an edit form sends."""
 
 import json
+from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from django import forms
+
+# What an edit form says when what was posted is what PostHog already holds: nothing was sent, nothing is saved.
+NO_CHANGES = "No changes to save."
+
+
+def normalised(value: Any) -> Any:
+    """A value as compared for "did the person change it": the empties PostHog and browsers use for "nothing"
+    (None, "", {}, [] and a missing key) are one; text without the surrounding blanks a form strips and with the
+    browser's CRLF read as LF; objects by their non-empty keys; lists in their order."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").strip() or None
+    if isinstance(value, Mapping):
+        items = {str(key): normalised(item) for key, item in value.items()}
+        return {key: item for key, item in items.items() if item is not None} or None
+    if isinstance(value, list | tuple):
+        return [normalised(item) for item in value] or None
+    return value
+
+
+def value_changed(before: Any, after: Any, *, unordered: bool = False) -> bool:
+    """`unordered`: a list that stands for a set (scopes), whose order in the form is not the person's choice."""
+    before, after = normalised(before), normalised(after)
+    if unordered and isinstance(before, list) and isinstance(after, list):
+        return _as_set(before) != _as_set(after)
+    return bool(before != after)
+
+
+def _as_set(items: list[Any]) -> list[str]:
+    return sorted(json.dumps(item, sort_keys=True, default=str) for item in items)
+
+
+def changed_payload(
+    *, initial: Mapping[str, Any], current: Mapping[str, Any], unordered: Collection[str] = ()
+) -> dict[str, Any]:
+    """The entries of `current` (what the form would send) whose value differs from `initial` (what the form was
+    opened with, from PostHog's object): an edit sends only these, so a field nobody touched is never rewritten."""
+    return {
+        key: value
+        for key, value in current.items()
+        if value_changed(initial.get(key), value, unordered=key in unordered)
+    }
 
 
 class JSONTextField(forms.CharField):
@@ -42,6 +84,13 @@ class UtcDateTimeField(forms.DateTimeField):
         return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
     def prepare_value(self, value: Any) -> Any:
+        # Bound data is text, e.g. a quick range's "From" as "2026-01-01T12:00:00+00:00" or a link's "…Z": a
+        # `datetime-local` input shows only "YYYY-MM-DDTHH:MM[:SS]" and leaves anything else blank.
+        if isinstance(value, str) and value.strip():
+            try:
+                value = self.to_python(value)
+            except forms.ValidationError:
+                return value  # shown as typed, next to its error
         if not isinstance(value, datetime):
             return value
         value = value.astimezone(UTC)

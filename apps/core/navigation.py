@@ -13,6 +13,8 @@ class Area:
     section: str
     summary: str
     url_name: str | None = None
+    # Shown in the navigation only to those holding it (templates/base.html); the views check it all the same.
+    permission: str | None = None
 
 
 AREAS: list[Area] = [
@@ -102,6 +104,14 @@ AREAS: list[Area] = [
     Area("audit", "Audit trail", "Portal", "Who did what, through the portal and in PostHog.", url_name="trail:list"),
     Area(
         "connections", "Connections", "Portal", "PostHog connections and their API keys.", url_name="connections:list"
+    ),
+    Area(
+        "people",
+        "People",
+        "Portal",
+        "Who can sign in to the portal, and in which role.",
+        url_name="people:list",
+        permission="core.administer",
     ),
 ]
 

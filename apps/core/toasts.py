@@ -1,10 +1,13 @@
 """Toasts with one action button (an "Undo"), for writes that htmx requests answer in place.
 
 The action rides along with its message for this request only: the next full page shows the message without
-its button. So a view that offers an action answers its htmx request itself instead of redirecting.
+its button. So a view that offers an action answers its htmx request itself instead of redirecting. An action that
+is safe to click a page later (an Undo token of apps/core/undo.py: it expires and works once) goes with its message
+instead (`next_page`), so the page a redirect opens shows it with its button too.
 """
 
 import html
+import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -17,6 +20,8 @@ from django.utils.safestring import SafeData
 ACTION_METHODS = frozenset({"get", "post", "put", "patch", "delete"})
 # The request's attribute holding {message: action} for this request only; `toast_payload` reads it.
 _ACTIONS = "toast_actions"
+# A message's extra tags holding its action, for the next page: this prefix, then the action as JSON.
+_ACTION_TAG = "toast-action:"
 
 
 @dataclass(frozen=True)
@@ -33,10 +38,22 @@ class ToastAction:
 
 
 def toast_with_action(
-    request: HttpRequest, message: str, *, action: ToastAction, level: int = messages.SUCCESS
+    request: HttpRequest, message: str, *, action: ToastAction, level: int = messages.SUCCESS, next_page: bool = False
 ) -> None:
-    messages.add_message(request, level, message)
+    extra_tags = _ACTION_TAG + json.dumps(asdict(action)) if next_page else ""
+    messages.add_message(request, level, message, extra_tags=extra_tags)
     setattr(request, _ACTIONS, {**getattr(request, _ACTIONS, {}), message: action})
+
+
+def toast_action_of(message: Message) -> ToastAction | None:
+    """The action a message carries to the next page (`next_page`), for the toasts a full page shows."""
+    tags = str(message.extra_tags or "")
+    if not tags.startswith(_ACTION_TAG):
+        return None
+    try:
+        return ToastAction(**json.loads(tags.removeprefix(_ACTION_TAG)))
+    except (TypeError, ValueError):
+        return None  # not one we wrote: no button rather than a broken one
 
 
 def toast_payload(request: HttpRequest, message: Message) -> dict[str, Any]:
@@ -46,7 +63,7 @@ def toast_payload(request: HttpRequest, message: Message) -> dict[str, Any]:
     # (The toast sets it as text, so the escapes format_html made are undone.)
     text = html.unescape(strip_tags(str(message))) if isinstance(message.message, SafeData) else str(message)
     toast: dict[str, Any] = {"level": message.level_tag, "message": text}
-    action = getattr(request, _ACTIONS, {}).get(str(message))
+    action = getattr(request, _ACTIONS, {}).get(str(message)) or toast_action_of(message)
     if action is not None:
         toast["action"] = asdict(action)
     return toast

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from apps.core.forms import NO_CHANGES
 from apps.file_system.paths import is_within, join_path, split_path
 from apps.file_system.selectors import Item
 
@@ -56,7 +57,7 @@ class DestinationForm(forms.Form):
         new_path = self.new_path()
         if new_path == self.item.path:
             message = (
-                "It is already there: choose another folder or name."
+                f"{NO_CHANGES} It is already there: choose another folder or name."
                 if self.action == MOVE
                 else "The shortcut would sit on the item itself: choose another folder or name."
             )

@@ -166,7 +166,8 @@ def file_system_search(*, context: PostHogContext, query: str) -> OffsetPage[Ite
 
 
 def file_system_unfiled_items(*, context: PostHogContext) -> OffsetPage[Item]:
-    """The newest items PostHog filed under "Unfiled" because nobody gave them a folder."""
+    """The newest items PostHog filed under "Unfiled" because nobody gave them a folder. The page's `count` is
+    every item below "Unfiled" at any depth, folders not counted: the same number the tree shows beside it."""
     params = {"parent": UNFILED_FOLDER, "not_type": "folder", "order_by": "-created_at", "limit": UNFILED_SHOWN}
     return _page(context, params)
 
@@ -201,12 +202,37 @@ def file_system_folder_paths(*, context: PostHogContext) -> list[str]:
     return sorted({str(folder.get("path") or "") for folder in folders} - {""}, key=str.casefold)
 
 
-def file_system_count(*, context: PostHogContext, path: str) -> int:
-    """How many entries lie below `path`, at any depth. PostHog answers this read to a POST, which reads the
-    path from the query string."""
+@dataclass(frozen=True)
+class FolderCount:
+    """What lies below a folder, at any depth. `items` counts what the "Unfiled" panel and search count too
+    (everything but folders, shortcuts included), so the tree, the panel and the folder's own page agree."""
+
+    items: int
+    folders: int
+
+
+def file_system_count(*, context: PostHogContext, path: str) -> FolderCount:
+    """What lies below `path`. PostHog's `count_by_path` (answered to a POST, which reads the path from the query
+    string) counts every entry, subfolders included (posthog/api/file_system/file_system.py); newer versions add
+    a preview of the entries, which tells the folders apart when it holds them all. Otherwise one more read
+    counts the folders."""
     answer = context.client.post(
         file_system_api_path(context.project_id, "count_by_path"), params={"path": path}, reads_only=True
     )
+    answer = answer if isinstance(answer, dict) else {}
+    count = answer.get("count")
+    total = count if isinstance(count, int) else 0
+    preview = answer.get("entries")
+    if isinstance(preview, list) and answer.get("has_more") is False and len(preview) == total:
+        folders = sum(1 for entry in preview if isinstance(entry, dict) and entry.get("type") == "folder")
+    else:
+        folders = _folder_count(context, path) if total else 0
+    return FolderCount(items=max(total - folders, 0), folders=min(folders, total))
+
+
+def _folder_count(context: PostHogContext, path: str) -> int:
+    params = {"parent": path, "type": "folder", "limit": 1}
+    answer = context.client.get(file_system_api_path(context.project_id), params=params)
     count = answer.get("count") if isinstance(answer, dict) else None
     return count if isinstance(count, int) else 0
 

@@ -5,7 +5,7 @@ from typing import Any, cast
 
 from django import forms
 
-from apps.core.forms import JSONTextField
+from apps.core.forms import JSONTextField, changed_payload
 from apps.groups.selectors import GroupType
 from apps.groups.values import value_parse
 
@@ -73,6 +73,12 @@ class PropertyValueForm(forms.Form):
 
     def clean_value(self) -> Any:
         return value_parse(self.cleaned_data["value"])
+
+    def payload(self) -> dict[str, Any]:
+        """{"value": …} when it differs from the value the form was opened with (its initial, as the page showed
+        it), else {}: nothing to send."""
+        held = {"value": value_parse(self.initial["value"])} if "value" in self.initial else {}
+        return changed_payload(initial=held, current={"value": self.cleaned_data["value"]})
 
 
 class PropertyForm(PropertyValueForm):

@@ -5,6 +5,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from apps.audit.attribution import activity_timeline_page
+from apps.audit.naming import group_object_id
 from apps.connections.context import PostHogContext
 from apps.core.activity import ActivityItem, activity_items
 from apps.core.paging import CursorPage
@@ -124,6 +126,17 @@ def group_activity_page(
     answer = answer if isinstance(answer, dict) else {}
     entries = [entry for entry in answer.get("results") or [] if isinstance(entry, dict)]
     return CursorPage(items=activity_items(entries), next=page + 1 if answer.get("next") else None)
+
+
+def group_timeline_page(
+    *, context: PostHogContext, group_type_index: int, group_key: str, page: int = 1
+) -> CursorPage[ActivityItem, int]:
+    """The group's activity and the portal's writes to it as one timeline, newest first, each change credited to
+    the person who made it."""
+    entries = group_activity_page(context=context, group_type_index=group_type_index, group_key=group_key, page=page)
+    connection_id = context.connection.pk if context.connection else None
+    areas: dict[str, str | None] = {"groups": group_object_id(group_type_index, group_key)}
+    return activity_timeline_page(connection_id=connection_id, areas=areas, page=entries, number=page)
 
 
 def _is_index(entry: dict) -> bool:

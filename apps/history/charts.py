@@ -1,9 +1,11 @@
 """Line charts as SVG geometry, computed on the server: the templates only draw what these functions place.
 
-Pure functions over (time, value | None) points, without Django. The same two rules hold for the delivery
-chart and the overview's sparklines: the line breaks where samples are missing for longer than expected (the
-pollers failed or were paused) and that stretch is shaded as "no data"; a sample without a value (PostHog had
-no metrics) is drawn apart from the line as a grey band, never as 0.
+Pure functions over (time, value | None) points, without Django. The same rules hold for the delivery
+chart, the run charts and the overview's sparklines: the line breaks where samples are missing for longer than
+expected (the pollers failed or were paused) and that stretch is shaded as "no data"; a sample without a value
+(PostHog had no metrics) is drawn apart from the line as a grey band, never as 0. The time before the item's history
+began (`began`: what it is for each chart is the caller's to say) is no failure: it is drawn as "collecting since",
+so a new install does not look broken.
 """
 
 from collections.abc import Callable, Sequence
@@ -132,10 +134,28 @@ class LineChart:
     x_ticks: list[Tick]
     y_ticks: list[Tick]
     thresholds: list[Threshold]
+    before: Band | None = None  # the range's time before history began: nothing was collected, nothing failed
+    began: datetime | None = None  # when history began, where that lies after the range's start
+    samples: int = 0  # how many samples lie in the range
 
     @property
     def empty(self) -> bool:
         return not self.segments and not self.dots and not self.null_markers
+
+    @property
+    def collecting(self) -> bool:
+        """History began within the range and holds fewer than two samples: too little to draw a line from, so a
+        sparkline says "collecting since" instead of showing a blank box."""
+        return self.began is not None and self.samples < 2
+
+    @property
+    def began_label(self) -> str:
+        return f"{self.began.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if self.began else ""
+
+    @property
+    def began_short(self) -> str:
+        """The label written in the chart's band, where the full date would not fit."""
+        return f"{self.began.astimezone(UTC):%d %b %H:%M} UTC" if self.began else ""
 
 
 def percent(value: float) -> str:
@@ -156,6 +176,7 @@ def line_chart(
     value_label: Callable[[float], str] = percent,
     axes: bool = True,
     hover: bool = True,
+    began: datetime | None = None,
 ) -> LineChart:
     """Place `points` (`Point`s, or any tuples starting with time and value) between `since` and `until`.
 
@@ -163,6 +184,9 @@ def line_chart(
 
     `observed_until` is where data could exist (now, for a range reaching into the future): the stretch after
     it is not a gap. `thresholds` are (value, level) lines, e.g. (0.99, "good").
+
+    `began` is when the item's history began (its first stored sample, whether in the range or not): the stretch
+    before it is "collecting since", not a gap. None: unknown, and a missing start is a gap as any other.
     """
     if until <= since:
         raise ValueError("until must be after since")
@@ -186,11 +210,19 @@ def line_chart(
     times = [sample.at.timestamp() for sample in samples]
     xs = [x_at(timestamp) for timestamp in times]
     allowed = [(sample.max_gap or max_gap).total_seconds() for sample in samples]
+    # Where the range's history begins: the line's first stretch is measured from there, not from `since`.
+    history_start, before = start, None
+    if began is not None and began > since:
+        history_start = min(began, observed_until).timestamp()
+        if samples:
+            history_start = min(history_start, times[0])  # a sample never lies before history began
+        if history_start > start:
+            before = Band(float(frame.left), round(x_at(history_start) - frame.left, 1), _before_title(began))
     runs: list[list[int]] = []  # indexes into samples, one list per unbroken run of values
     gaps: list[Band] = []
     nulls: list[Band] = []
     for i, sample in enumerate(samples):
-        after, x_after = (times[i - 1], xs[i - 1]) if i else (start, float(frame.left))
+        after, x_after = (times[i - 1], xs[i - 1]) if i else (history_start, x_at(history_start))
         if times[i] - after > max(allowed[i - 1] if i else 0, allowed[i]):
             gaps.append(Band(x_after, round(xs[i] - x_after, 1), _gap_title(after, times[i])))
             runs.append([])
@@ -234,6 +266,9 @@ def line_chart(
             for value, level in thresholds
             if y_min <= value <= y_max
         ],
+        before=before,
+        began=began if began is not None and began > since else None,
+        samples=len(samples),
     )
 
 
@@ -285,6 +320,13 @@ def _gap_title(start: float, end: float | None) -> str:
         return f"{datetime.fromtimestamp(timestamp, UTC):%Y-%m-%d %H:%M} UTC"
 
     return f"No data from {label(start)} to {label(end) if end else 'now'} (polling failed or paused)"
+
+
+def _before_title(began: datetime) -> str:
+    return (
+        f"Collecting since {began.astimezone(UTC):%Y-%m-%d %H:%M} UTC: history began with the first poll that "
+        "stored this, so there is nothing before it (not a failure)"
+    )
 
 
 def _merged(bands: list[Band]) -> list[Band]:

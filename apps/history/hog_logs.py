@@ -13,6 +13,9 @@ instant in the page. A page read again always holds the whole of every instant i
 next page (`before` a microsecond after it) holds whole, so the ranks read twice are the same ranks: nothing is
 stored twice, and identical entries are all kept.
 
+A function never read is read back BACKFILL (apps/history/log_poller.py: PostHog keeps these 90 days, the portal's
+first read takes the last week), and while a backlog is read each poll first reads what was logged above its top.
+
 An older PostHog has no hog functions: the run says so in its notes and succeeds.
 """
 
@@ -30,7 +33,7 @@ from apps.connections.selectors import WatchedTarget
 from apps.history.budget import budget_per_minute
 
 # The plugin-log poller's cadence and order, for a function's cursor as for a config's.
-from apps.history.log_poller import UNWELL, _cursor_failed, _next_poll_at, _urgency
+from apps.history.log_poller import UNWELL, _cursor_failed, _next_poll_at, _urgency, read_floor
 from apps.history.log_store import cursor_update
 from apps.history.models import HogFunctionLogCursor, HogFunctionLogEntry
 from apps.history.polling import BudgetedReader, BudgetSpent, poll_client, target_context
@@ -193,13 +196,16 @@ def _cursor_poll(
     *, context: PostHogContext, cursor: HogFunctionLogCursor, function: HogFunction, now: datetime, result: PollResult
 ) -> bool:
     """Read one function's new entries, at most PAGES_PER_POLL pages; False when the budget ran out."""
-    after = None
-    if cursor.newest_timestamp:
-        after = cursor.newest_timestamp - timedelta(seconds=settings.HISTORY_LOG_OVERLAP_SECONDS)
+    after = read_floor(cursor=cursor, now=now)
     before = cursor.catchup_before
-    top = cursor.catchup_newest  # the newest entry of this read, or of the backlog it goes on with
     stored_before = result.items_stored
     saw_error, closed, read_all = False, False, True
+    if cursor.catchup_before and cursor.catchup_newest:
+        try:
+            saw_error = _tail_read(context=context, cursor=cursor, top=cursor.catchup_newest, result=result)
+        except BudgetSpent:
+            return False  # not read at all: the cursor stays as due as it was
+    top = cursor.catchup_newest  # the newest entry of this read, or of the backlog it goes on with
     for pages in range(PAGES_PER_POLL):
         try:
             page = hog_function_log_page(
@@ -235,3 +241,16 @@ def _cursor_poll(
     )
     cursor_update(cursor, polled_at=now, next_poll_at=next_poll_at, consecutive_failures=0, last_error="")
     return read_all
+
+
+def _tail_read(*, context: PostHogContext, cursor: HogFunctionLogCursor, top: datetime, result: PollResult) -> bool:
+    """One page of what was logged above the backlog's top, as the plugin-log poller reads it (log_poller._tail_read):
+    whether it held an ERROR. A page that holds all of it moves the top up; a fuller one is stored and the top stays."""
+    overlap = timedelta(seconds=settings.HISTORY_LOG_OVERLAP_SECONDS)
+    page = hog_function_log_page(
+        context=context, function_id=cursor.function_id, after=top - overlap, before=None, limit=PAGE_SIZE
+    )
+    moments = [entry.at for entry in page.items if entry.at]
+    changes = {"catchup_newest": max(top, *moments)} if page.next is None and moments else {}
+    result.items_stored += hog_log_batch_store(cursor=cursor, entries=page.items, **changes)
+    return any(entry.level == "ERROR" for entry in page.items)

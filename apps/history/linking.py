@@ -2,9 +2,8 @@
 
 PostHog credits a change made with an API key to the key's owner; the portal knows who really made it. An entry
 of a plugin, plugin config or group (stored by apps/history/activity.py) is linked to the successful audit event
-of the same connection whose area is the entry's scope and whose object is the entry's item, when PostHog recorded
-the entry between the start of that write and LINK_WINDOW after it (CLOCK_TOLERANCE allows for the two clocks).
-Of several such events the nearest in time wins. One write may cause several entries (a config's settings and
+that caused it by the rule in apps/audit/attribution.py (the same connection, area and object, within the write's
+window; the nearest wins), which the object pages also apply to the entries they read live. One write may cause several entries (a config's settings and
 its switch, say), so an event may have several; an entry has at most one.
 
 Links are made whichever arrives second: when the poller stores entries, and when a write is recorded after the
@@ -13,10 +12,17 @@ two processes at once) never moves a link or links an entry twice.
 """
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
 
 from django.db.models import Q
 
+from apps.audit.attribution import (
+    CLOCK_TOLERANCE,
+    LINK_WINDOW,
+    write_distance,
+    write_objects,
+    write_started,
+    write_within_window,
+)
 from apps.audit.models import AuditEvent
 from apps.history.models import ActivitySnapshot
 
@@ -32,10 +38,6 @@ def area_of_entry(scope: str, activity: str) -> str | None:
     if scope == "Plugin" and activity in CONFIG_ACTIVITIES_AS_PLUGIN:
         return "plugin_configs"
     return AREA_OF_SCOPE.get(scope)
-
-
-LINK_WINDOW = timedelta(minutes=2)
-CLOCK_TOLERANCE = timedelta(seconds=10)
 
 
 def activity_snapshots_link(*, connection, snapshots: Iterable[ActivitySnapshot], object_id: str = "") -> int:
@@ -65,7 +67,7 @@ def audit_event_link(*, event: AuditEvent) -> int:
     """Link the entries the poller stored before this write was recorded (it polled while the write was under
     way); how many were linked."""
     scope = SCOPE_OF_AREA.get(event.area)
-    objects = _objects_of(event)
+    objects = write_objects(event)
     if scope is None or event.outcome != AuditEvent.Outcome.SUCCESS or event.connection_id is None or not objects:
         return 0
     # A group's PostHog id is learned from its entries linked before.
@@ -87,7 +89,7 @@ def audit_event_link(*, event: AuditEvent) -> int:
         connection_id=event.connection_id,
         audit_event__isnull=True,
         item_id__in=objects | set(aliases),
-        created_at__gte=_started(event) - CLOCK_TOLERANCE,
+        created_at__gte=write_started(event) - CLOCK_TOLERANCE,
         created_at__lte=event.created_at + LINK_WINDOW,
     ).only("pk", "scope", "activity", "activity_id", "item_id", "created_at")
     return _link(connection_id=event.connection_id, snapshots=list(snapshots), aliases=aliases)
@@ -117,11 +119,11 @@ def _link(*, connection_id: int, snapshots: list[ActivitySnapshot], aliases: dic
     for snapshot in snapshots:
         snapshot_names = {snapshot.item_id, aliases.get(snapshot.item_id, snapshot.item_id)}
         candidates = [
-            (_distance(event, snapshot.created_at), -event.pk, event)
+            (write_distance(event, snapshot.created_at), -event.pk, event)
             for event in events
             if event.area == area_of_entry(snapshot.scope, snapshot.activity)
-            and snapshot_names & _objects_of(event)
-            and _within_window(event, snapshot.created_at)
+            and snapshot_names & write_objects(event)
+            and write_within_window(event, snapshot.created_at)
         ]
         if candidates:
             nearest = min(candidates, key=lambda candidate: candidate[:2])[2]
@@ -129,26 +131,3 @@ def _link(*, connection_id: int, snapshots: list[ActivitySnapshot], aliases: dic
                 audit_event=nearest
             )
     return linked
-
-
-def _objects_of(event: AuditEvent) -> set[str]:
-    """The objects a write touched: the one it names, else those its answer lists (a pipeline reordered)."""
-    if event.object_id:
-        return {event.object_id}
-    after = event.after if isinstance(event.after, list) else []
-    return {str(item["id"]) for item in after if isinstance(item, dict) and item.get("id") not in (None, "")}
-
-
-def _started(event: AuditEvent) -> datetime:
-    return event.created_at - timedelta(milliseconds=event.duration_ms)
-
-
-def _within_window(event: AuditEvent, at: datetime) -> bool:
-    return _started(event) - CLOCK_TOLERANCE <= at <= event.created_at + LINK_WINDOW
-
-
-def _distance(event: AuditEvent, at: datetime) -> timedelta:
-    """How far `at` lies from the time the write was under way (zero within it)."""
-    if at < _started(event):
-        return _started(event) - at
-    return max(at - event.created_at, timedelta(0))

@@ -8,6 +8,11 @@ than PAGES_PER_POLL pages (the first poll of a busy config, a long pause) is rea
 `catchup_before` is where the next poll goes on down to `newest_timestamp`, `catchup_newest` the top the backlog
 was read from, which becomes `newest_timestamp` once the gap is closed.
 
+A config never read (a new install, a newly watched project, a config made since) is read back BACKFILL, all that
+PostHog still keeps, rather than from now: spread over polls like any backlog, within the same budget, stored once.
+While a backlog is read, each poll first reads what was logged above its top, so the live tail never waits
+behind the past (`_tail_read`).
+
 The request budget is shared by every poller of a connection and small, so configs are read when they are due:
 one that logged an ERROR within the overlap, delivers below 99 % or has an error is read again at the next run
 (ACTIVE_INTERVAL); one that logged something is read again after the time it took to log one entry (busy ones
@@ -49,6 +54,12 @@ QUIET_MAX = timedelta(minutes=10)
 RUNS_PER_MINUTE = 2  # the default schedule: every 30 seconds
 FAILURE_MAX = timedelta(minutes=30)
 HEALTHY_DELIVERY_RATE = 0.99  # PostHog's own green badge starts here
+# PostHog keeps plugin log entries a week from their day (posthog/clickhouse/plugin_log_entries.py:
+# PLUGIN_LOG_ENTRIES_TTL_WEEKS = 1, a TTL on toDate(timestamp)), so an entry lives 7 to 8 days: reading a config
+# never read back 8 days takes all PostHog still has. Hog function logs live 90 days (posthog/clickhouse/
+# log_entries.py LOG_ENTRIES_TTL_DAYS): the same bound keeps a new install's first reads on the last week, not on
+# a quarter of history that would hold the budget for hours.
+BACKFILL = timedelta(days=8)
 # PostHog unwell: other configs would fail the same way, so the poll stops instead of spending the budget.
 UNWELL = (ServerError, UpstreamTimeout, Unreachable)
 
@@ -150,16 +161,20 @@ def _cursor_poll(
     Pages go back in time, each asked for with `before` = where the previous one ended, until a page is not full:
     never by offset or `next`, which older PostHog does not honour (it fetches only `limit` rows and pages that
     short list, so `next` is always null there and the rest of a burst would be lost)."""
-    params: dict = {"limit": PAGE_SIZE}
-    if cursor.newest_timestamp:
-        overlap = timedelta(seconds=settings.HISTORY_LOG_OVERLAP_SECONDS)
-        params["after"] = (cursor.newest_timestamp - overlap).isoformat()
+    params: dict = {"limit": PAGE_SIZE, "after": read_floor(cursor=cursor, now=now).isoformat()}
     if cursor.catchup_before:
         params["before"] = cursor.catchup_before.isoformat()
     path = plugin_configs_path(cursor.project_id, cursor.plugin_config_id, "logs")
-    top = cursor.catchup_newest  # the newest entry of this read, or of the backlog it goes on with
     stored_before = result.items_stored
     saw_error, closed, budget_left = False, False, True
+    if cursor.catchup_before and cursor.catchup_newest:
+        tail = _tail_read(
+            client=client, connection=connection, cursor=cursor, top=cursor.catchup_newest, path=path, result=result
+        )
+        if tail is None:
+            return False  # not read at all: the cursor stays as due as it was
+        saw_error = tail  # an extra request: the backlog still gets its PAGES_PER_POLL pages
+    top = cursor.catchup_newest  # the newest entry of this read, or of the backlog it goes on with
     for pages in range(PAGES_PER_POLL):
         page = budgeted_get(client=client, connection=connection, path=path, params=params, result=result)
         if page is None:
@@ -208,6 +223,36 @@ def _cursor_poll(
         last_error="",
     )
     return budget_left
+
+
+def read_floor(*, cursor: AnyLogCursor, now: datetime) -> datetime:
+    """The oldest moment a read of the cursor asks for (`after`): what was stored, less the overlap; for a cursor
+    never read down to the end, BACKFILL before the top its backlog began at (or now), so a backfill read over
+    several polls keeps one floor and never skips the oldest entries."""
+    if cursor.newest_timestamp:
+        return cursor.newest_timestamp - timedelta(seconds=settings.HISTORY_LOG_OVERLAP_SECONDS)
+    return (cursor.catchup_newest or now) - BACKFILL
+
+
+def _tail_read(
+    *, client: PostHogClient, connection: Connection, cursor: LogCursor, top: datetime, path: str, result: PollResult
+) -> bool | None:
+    """One page of what was logged above the backlog's top (overlap included); whether it held an ERROR, None when
+    the budget ran out. A page that holds all of it moves the top up to its newest entry (the claim from the
+    backlog's end up to its top stays true); a fuller one is stored and the top stays, so the regular read after the
+    backlog takes the rest."""
+    overlap = timedelta(seconds=settings.HISTORY_LOG_OVERLAP_SECONDS)
+    params = {"limit": PAGE_SIZE, "after": (top - overlap).isoformat()}
+    page = budgeted_get(client=client, connection=connection, path=path, params=params, result=result)
+    if page is None:
+        return None
+    entries, next_url = list_page(page, "plugin log entries")
+    entries = [e for e in entries if isinstance(e, dict)]
+    moments = [m for m in (moment(e.get("timestamp")) for e in entries) if m]
+    whole = len(entries) < PAGE_SIZE and not next_url
+    changes = {"catchup_newest": max(top, *moments)} if whole and moments else {}
+    result.items_stored += log_batch_store(cursor=cursor, entries=entries, **changes)
+    return any(e.get("type") == "ERROR" for e in entries)
 
 
 def _urgency(cursor: AnyLogCursor) -> tuple:

@@ -37,6 +37,7 @@ def schedule_update(*, schedule: Schedule, every: int, unit: str, enabled: bool,
         description=f"Schedule “{task.name}”: {_schedule_words(before)} → {_schedule_words(after)}",
         before=before,
         after=after,
+        object_name=task.name,
     )
     return task
 

@@ -11,7 +11,7 @@ from typing import Any, Self
 from django import forms
 from django.http import QueryDict
 
-from apps.core.forms import JSONTextField, UtcDateTimeField
+from apps.core.forms import JSONTextField, UtcDateTimeField, changed_payload, value_changed
 from apps.hog_functions.selectors import LEVELS, HogFunction, InputSpec
 
 # Input types the form can edit; others (integrations, emails) are set in PostHog's app and sent back unchanged.
@@ -81,45 +81,73 @@ class FunctionForm(forms.Form):
         return cleaned
 
     def payload(self) -> dict[str, Any]:
-        """Every input of the schema (PostHog drops those left out); secrets left empty as {"secret": true}."""
-        inputs: dict[str, Any] = {}
-        for spec in self.function.inputs_schema:
-            entry = self._input(spec)
-            if entry is not None:
-                inputs[spec.key] = entry
-        data: dict[str, Any] = {"inputs": inputs}
-        if self.has_filters:
-            data["filters"] = self._filters()
+        """What the person changed, as one PATCH; empty when nothing. Inputs go all together when one changed
+        (PostHog drops those left out): the untouched ones as PostHog holds them, secrets left empty as
+        {"secret": true}. Filters go whole when one of their fields changed, their untouched parts as held."""
+        data: dict[str, Any] = {}
+        if any(self._input_changed(spec) for spec in self.editable_specs):
+            inputs: dict[str, Any] = {}
+            for spec in self.function.inputs_schema:
+                entry = self._input(spec)
+                if entry is not None:
+                    inputs[spec.key] = entry
+            data["inputs"] = inputs
+        if self.has_filters and (filters := self._filters()) is not None:
+            data["filters"] = filters
         return data
+
+    def _input_changed(self, spec: InputSpec) -> bool:
+        value = self.cleaned_data.get(field_name(spec))
+        if spec.secret:
+            return value not in (None, "")  # empty keeps the secret PostHog holds
+        held = self.function.inputs.get(spec.key)
+        # A flag PostHog does not hold shows unticked, so it reads as off.
+        return value_changed(bool(held) if spec.type == "boolean" else held, self._typed(spec, value))
+
+    @staticmethod
+    def _typed(spec: InputSpec, value: Any) -> Any:
+        """A field's value as PostHog holds an input: JSON text parsed, a whole number as an int."""
+        if spec.type in ("dictionary", "json"):
+            return json.loads(value) if value else None
+        if spec.type == "number" and value is not None:
+            return int(value) if float(value).is_integer() else value
+        return value
 
     def _input(self, spec: InputSpec) -> dict[str, Any] | None:
         kept = spec.key in self.function.secrets_set
         name = field_name(spec)
-        if name not in self.fields:  # set in PostHog's app, or hidden: as it is
+        if name not in self.fields or not self._input_changed(spec):  # set in PostHog's app, hidden or untouched
             if kept:
                 return {"secret": True}
             return {"value": self.function.inputs[spec.key]} if spec.key in self.function.inputs else None
-        value = self.cleaned_data.get(name)
-        if spec.secret and value in (None, ""):
-            return {"secret": True} if kept else None
+        value = self._typed(spec, self.cleaned_data.get(name))
         if spec.type in ("dictionary", "json"):
-            return {"value": json.loads(value)} if value else None
-        if spec.type == "number" and value is not None:
-            return {"value": int(value) if float(value).is_integer() else value}
+            return {"value": value} if value is not None else None
         return {"value": value if value is not None else ""}
 
-    def _filters(self) -> dict[str, Any]:
-        filters = {k: v for k, v in self.function.filters.items() if k not in DERIVED_FILTERS}
-        existing = {str(e.get("id") or e.get("name")): e for e in filters.get("events") or [] if isinstance(e, dict)}
+    def _filters(self) -> dict[str, Any] | None:
+        """The filters to send, or None when none of their fields changed."""
+        held = self.function.filters
+        filters = {k: v for k, v in held.items() if k not in DERIVED_FILTERS}
+        existing = {str(e.get("id") or e.get("name")): e for e in held.get("events") or [] if isinstance(e, dict)}
         names = [name.strip() for name in self.cleaned_data.get("filters__events", "").split(",") if name.strip()]
-        filters["events"] = [
-            {**existing.get(name, {}), "id": name, "name": name, "type": "events", "order": order}
-            for order, name in enumerate(dict.fromkeys(names))
-        ]
-        properties = self.cleaned_data.get("filters__properties")
-        filters["properties"] = json.loads(properties) if properties else []
-        filters["filter_test_accounts"] = bool(self.cleaned_data.get("filters__filter_test_accounts"))
-        return filters
+        properties_text = self.cleaned_data.get("filters__properties")
+        properties = json.loads(properties_text) if properties_text else []
+        test_accounts = bool(self.cleaned_data.get("filters__filter_test_accounts"))
+        changed = False
+        if value_changed(list(existing), list(dict.fromkeys(names))):
+            filters["events"] = [
+                {**existing.get(name, {}), "id": name, "name": name, "type": "events", "order": order}
+                for order, name in enumerate(dict.fromkeys(names))
+            ]
+            changed = True
+        if value_changed(held.get("properties"), properties):
+            filters["properties"] = properties
+            changed = True
+        if bool(held.get("filter_test_accounts")) != test_accounts:
+            filters["filter_test_accounts"] = test_accounts
+            changed = True
+        return filters if changed else None
 
 
 def field_name(spec: InputSpec) -> str:
@@ -157,6 +185,10 @@ def _input_field(spec: InputSpec, function: HogFunction) -> forms.Field:
 
 class RenameForm(forms.Form):
     name = forms.CharField(max_length=400, label="Name")
+
+    def payload(self) -> dict[str, Any]:
+        """{"name": …} when it differs from the name the form was opened with (its initial), else {}."""
+        return changed_payload(initial=self.initial, current={"name": self.cleaned_data["name"]})
 
 
 class TestRunForm(forms.Form):

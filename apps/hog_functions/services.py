@@ -102,3 +102,22 @@ def changes_unkept(sent: dict[str, Any], *, secret_keys: frozenset[str] = frozen
         return found
 
     return unkept
+
+
+UNDO_KINDS = frozenset({"enabled", "order", "deleted"})
+
+
+def hog_function_undo(*, context: PostHogContext, kind: str, state: dict[str, Any]) -> HogFunction | None:
+    """Writes back what a one-click change replaced (apps/core/undo.py), as a write of its own: `enabled`
+    {function_id, enabled}, `order` {orders: {id: execution order}} (the orders PostHog held), `deleted`
+    {function_id} (PATCH `deleted: false`). Answers the function where there is one."""
+    if kind == "enabled":
+        return hog_function_enabled_set(
+            context=context, function_id=str(state["function_id"]), enabled=bool(state["enabled"])
+        )
+    if kind == "order":
+        hog_function_rearrange(context=context, orders={str(k): int(v) for k, v in state["orders"].items()})
+        return None
+    if kind == "deleted":
+        return hog_function_restore(context=context, function_id=str(state["function_id"]))
+    raise ValueError(f"No undo for {kind!r}")

@@ -22,6 +22,7 @@ register_converter(FunctionId, "hog_function")
 urlpatterns = [
     path("", functions.function_list, name="list"),
     path("rearrange/", functions.function_rearrange, name="rearrange"),
+    path("undo/<str:token>/", functions.function_undo, name="undo"),
     path("<hog_function:function_id>/", detail.function_detail, name="detail"),
     path("<hog_function:function_id>/edit/", detail.function_edit, name="edit"),
     path("<hog_function:function_id>/rename/", detail.function_rename, name="rename"),

@@ -1,16 +1,21 @@
-"""The overview: the home page and its two live cards."""
+"""The overview: the home page, which answers "what is broken and why" first, and its live cards."""
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from apps.connections.request import PortalRequest
 from apps.connections.selectors import project_get
 from apps.core.roles import VIEW
+from apps.history.presenters import health as health_presenters
+from apps.history.selectors.health import health_list, health_polling_span
+from apps.history.selectors.projects import history_projects
 from apps.plugins.selectors import plugin_config_health
 
 type Card = Callable[[PortalRequest], HttpResponse]
@@ -31,7 +36,14 @@ def _live_card(view: Card) -> Card:
 
 @permission_required(VIEW, raise_exception=True)
 def home(request: PortalRequest) -> HttpResponse:
-    return render(request, "overview/home.html")
+    context = _health(request) if request.posthog.configured else {}
+    return render(request, "overview/home.html", context)
+
+
+@_live_card
+def health_summary(request: PortalRequest) -> HttpResponse:
+    """The home page's health section alone, for its refresh: read from what the pollers kept, never PostHog."""
+    return render(request, "overview/home.html#health", _health(request))
 
 
 @_live_card
@@ -43,6 +55,25 @@ def project_summary(request: PortalRequest) -> HttpResponse:
 
 @_live_card
 def plugin_health(request: PortalRequest) -> HttpResponse:
-    """The overview's live plugin card, refreshed by the page every few seconds."""
+    """PostHog's own delivery rates of the enabled configs, as it reports them now (the verdicts above weigh errors
+    and freshness too)."""
     configs = plugin_config_health(context=request.posthog)
     return render(request, "overview/home.html#plugin-health", {"configs": configs})
+
+
+def _health(request: PortalRequest) -> dict[str, Any]:
+    """Counts by verdict and the worst items of every watched project of the connection."""
+    connection = request.posthog.connection
+    if connection is None:  # configured: the middleware found one
+        return {}
+    projects = history_projects(connection=connection)
+    rows = health_presenters.health_rows(
+        health_list(connection_id=connection.pk, project_id=None, now=timezone.now()),
+        projects=projects if len(projects) > 1 else None,
+    )
+    return {
+        "health_counts": health_presenters.health_counts(rows),
+        "worst": health_presenters.worst_rows(rows),
+        "health_total": len(rows),
+        "polling": health_polling_span(connection_id=connection.pk),
+    }

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from apps.audit.attribution import activity_timeline_page
 from apps.connections.context import PostHogContext
+from apps.core.activity import ActivityItem, activity_items
 from apps.core.paging import CursorPage
 from apps.posthog.actions import BY_KEY, app_url
 from apps.posthog.client import api_path
@@ -112,6 +114,13 @@ def plugin_activity_page(*, context: PostHogContext, page: int = 1) -> CursorPag
     return _activity_page(context, plugins_path(context.organization_id, "activity"), page)
 
 
+def plugin_timeline_page(*, context: PostHogContext, page: int = 1) -> CursorPage[ActivityItem, int]:
+    """The plugins' activity (PostHog's list holds its configs' too) with the portal's writes to both, newest
+    first, each change credited to the person who made it."""
+    entries = plugin_activity_page(context=context, page=page)
+    return _timeline(context, entries, {"plugins": None, "plugin_configs": None}, page)
+
+
 def plugin_usage(*, context: PostHogContext, plugin_id: int) -> list[PluginUsage]:
     """The projects of the organization where this plugin has a config, one row per config."""
     usage = []
@@ -141,6 +150,17 @@ def _configs(context: PostHogContext, project_id: str | int) -> list[dict[str, A
 
 def plugin_config_list(*, context: PostHogContext) -> list[dict[str, Any]]:
     return _configs(context, context.project_id)
+
+
+def plugin_config_ids_by_plugin(*, context: PostHogContext) -> dict[int, int]:
+    """{plugin id: id of its first config in this project}: which plugins the project already uses (a disabled
+    config counts, so "Add to this project" is offered only where there is none)."""
+    found: dict[int, int] = {}
+    for config in plugin_config_list(context=context):
+        plugin, config_id = config.get("plugin"), config.get("id")
+        if isinstance(plugin, int) and isinstance(config_id, int):
+            found.setdefault(plugin, config_id)
+    return found
 
 
 def plugin_config_next_order(*, context: PostHogContext) -> int:
@@ -251,6 +271,23 @@ def plugin_config_activity_page(
     *, context: PostHogContext, config_id: int, page: int = 1
 ) -> CursorPage[dict[str, Any], int]:
     return _activity_page(context, plugin_configs_path(context.project_id, config_id, "activity"), page)
+
+
+def plugin_config_timeline_page(
+    *, context: PostHogContext, config_id: int, page: int = 1
+) -> CursorPage[ActivityItem, int]:
+    """The config's activity and the portal's writes to it as one timeline, newest first, each change credited to
+    the person who made it."""
+    entries = plugin_config_activity_page(context=context, config_id=config_id, page=page)
+    return _timeline(context, entries, {"plugin_configs": str(config_id)}, page)
+
+
+def _timeline(
+    context: PostHogContext, entries: CursorPage[dict[str, Any], int], areas: dict[str, str | None], number: int
+) -> CursorPage[ActivityItem, int]:
+    connection_id = context.connection.pk if context.connection else None
+    page = CursorPage(items=activity_items(entries.items), next=entries.next)
+    return activity_timeline_page(connection_id=connection_id, areas=areas, page=page, number=number)
 
 
 def plugin_config_frontend_get(*, context: PostHogContext, config_id: int) -> str:

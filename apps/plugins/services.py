@@ -3,11 +3,13 @@
 Every write goes through the connection's client, which audits it in the signed-in person's name.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from apps.connections.context import PostHogContext
 from apps.plugins.kept import config_write_unkept
 from apps.posthog.client import Files
+from apps.posthog.errors import Unkept
 from apps.posthog.paths import plugin_configs_path, plugins_path
 
 # What PostHog computes for a config's reads only (null in a write's answer): never recorded as a change.
@@ -132,3 +134,39 @@ def plugin_config_job_run(
         plugin_configs_path(context.project_id, config_id, "job"),
         json={"job": {"type": job_type, "payload": payload, "operation": operation}},
     )
+
+
+# Undo (apps/core/undo.py) ----------------------------------------------------------------------------
+
+UNDO_KINDS = frozenset({"enabled", "order"})
+
+
+def plugin_config_undo(*, context: PostHogContext, kind: str, state: dict[str, Any]) -> None:
+    """Writes back what a one-click change replaced, as a write of its own (audited as such): `enabled` {config_id,
+    enabled}, or `order` {config id: order}, the orders PostHog held before, which rearrange sets exactly (it
+    takes any integers, not only positions). Raises ChangeNotKept when PostHog's answer holds otherwise."""
+    if kind == "enabled":
+        plugin_config_enabled_set(context=context, config_id=int(state["config_id"]), enabled=bool(state["enabled"]))
+    elif kind == "order":
+        orders = {str(config_id): int(order) for config_id, order in state["orders"].items()}
+        context.client.patch(
+            plugin_configs_path(context.project_id, "rearrange"), json={"orders": orders}, verify=_orders_unkept(orders)
+        )
+    else:
+        raise ValueError(f"No undo for {kind!r}")
+
+
+def _orders_unkept(orders: dict[str, int]) -> Callable[[Any], list[Unkept]]:
+    """Rearrange answers the enabled configs: each one sent must hold its order (one since disabled is not there,
+    and PostHog skips it: nothing to restore)."""
+
+    def unkept(answer: Any) -> list[Unkept]:
+        items = answer if isinstance(answer, list) else []
+        held = {str(item.get("id")): item.get("order") for item in items if isinstance(item, dict)}
+        return [
+            Unkept(f"order of {config_id}", order, held[config_id])
+            for config_id, order in orders.items()
+            if config_id in held and held[config_id] != order
+        ]
+
+    return unkept

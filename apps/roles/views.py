@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.connections.request import PortalRequest
+from apps.core.forms import NO_CHANGES
 from apps.core.htmx import fragment_or_page
 from apps.core.http import htmx_redirect
 from apps.core.pages import form_write, posthog_page
@@ -50,9 +51,12 @@ def role_create(request: PortalRequest) -> HttpResponse:
 def role_rename(request: PortalRequest, role_id: UUID) -> HttpResponse:
     role = selectors.role_get(context=request.posthog, role_id=str(role_id))
     form = RoleForm(request.POST or None, initial={"name": role.name})
+    if request.method == "POST" and form.is_valid() and not form.payload():
+        messages.info(request, NO_CHANGES)
+        return htmx_redirect(request, "roles:detail", role_id=role.id)
     if request.method == "POST" and form.is_valid():
-        name = form.cleaned_data["name"]
-        form_write(form, lambda: services.role_update(context=request.posthog, role_id=role.id, data={"name": name}))
+        name, data = form.cleaned_data["name"], form.payload()
+        form_write(form, lambda: services.role_update(context=request.posthog, role_id=role.id, data=data))
         if not form.errors:
             messages.success(request, f"Renamed “{role.name}” to “{name}”.")
             return htmx_redirect(request, "roles:detail", role_id=role.id)

@@ -2,6 +2,8 @@ from typing import Any, cast
 
 from django import forms
 
+from apps.core.forms import changed_payload
+
 # Scopes PostHog lets a project secret API key hold, as the portal describes them. The list grows with PostHog's
 # versions (posthog/scopes.py, PROJECT_SECRET_API_KEY_ALLOWED_API_SCOPE_ACTION): a version that does not accept one
 # says so, and its refusal lands on the field. A key's scopes the portal does not describe are offered too, so an
@@ -45,4 +47,7 @@ class SecretKeyForm(forms.Form):
         scopes.choices = [*SCOPE_CHOICES, *extra]
 
     def payload(self) -> dict[str, Any]:
-        return {"label": self.cleaned_data["label"], "scopes": list(self.cleaned_data["scopes"])}
+        """On an edit (the form's initial is the key as PostHog holds it), only what the person changed; the scopes
+        are compared as a set, since the form lists them in its own order."""
+        current = {"label": self.cleaned_data["label"], "scopes": list(self.cleaned_data["scopes"])}
+        return changed_payload(initial=self.initial, current=current, unordered={"scopes"})

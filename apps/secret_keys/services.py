@@ -24,11 +24,12 @@ def secret_key_create(*, context: PostHogContext, label: str, scopes: list[str])
     return _revealed(answer)
 
 
-def secret_key_update(*, context: PostHogContext, key_id: str, label: str, scopes: list[str]) -> dict:
+def secret_key_update(*, context: PostHogContext, key_id: str, data: dict) -> dict:
+    """`data` holds what changed of `label` and `scopes` (a PATCH: PostHog leaves the rest as it is)."""
     with _label_named():
         return context.client.patch(
             secret_keys_path(context, key_id),
-            json={"label": label, "scopes": scopes},
+            json=data,
             capture_before=True,
             secret_keys=SECRET_FIELDS,
         )

@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.connections.request import PortalRequest
+from apps.core.forms import NO_CHANGES
 from apps.core.htmx import fragment_or_page, wants_fragment
 from apps.core.http import htmx_redirect
 from apps.core.pages import form_write, posthog_page
@@ -57,21 +58,23 @@ def key_edit(request: PortalRequest, key_id: str) -> HttpResponse:
     form = SecretKeyForm(
         request.POST or None, initial={"label": key.label, "scopes": key.scopes}, held_scopes=key.scopes
     )
+    if request.method == "POST" and form.is_valid() and not form.payload():
+        messages.info(request, NO_CHANGES)
+        return htmx_redirect(request, "secret_keys:list")
     if request.method == "POST" and form.is_valid():
         payload = form.payload()
         # PostHog answers renaming a key to another key's label with a server error (it catches the clash on
         # create only), so the edit checks the environment's labels first and says so on the field.
-        renamed = payload["label"] != key.label
-        if renamed and selectors.secret_key_label_taken(context=request.posthog, label=payload["label"]):
+        if "label" in payload and selectors.secret_key_label_taken(context=request.posthog, label=payload["label"]):
             form.add_error("label", LABEL_TAKEN)
         else:
             form_write(
                 form,
-                lambda: services.secret_key_update(context=request.posthog, key_id=key_id, **payload),
+                lambda: services.secret_key_update(context=request.posthog, key_id=key_id, data=payload),
                 fields=SecretKeyForm.UPSTREAM_FIELDS,
             )
         if not form.errors:
-            messages.success(request, f"Saved the secret key “{payload['label']}”.")
+            messages.success(request, f"Saved the secret key “{form.cleaned_data['label']}”.")
             return htmx_redirect(request, "secret_keys:list")
     template = fragment_or_page(request, FORM, "form") if request.method == "POST" else FORM
     return render(request, template, {"form": form, "key": key})

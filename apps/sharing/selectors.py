@@ -67,6 +67,12 @@ class Sharing:
     issued_at: datetime | None
     options: list[str]
 
+    @property
+    def opening_passwords(self) -> int:
+        """How many listed passwords open the link once protection is on: the one number every sentence and the
+        list agree on (PostHog lists active passwords only, but a revoked one listed is not counted)."""
+        return sum(1 for password in self.passwords if password.active)
+
 
 def shared_item_page(
     *, context: PostHogContext, kind: Kind, search: str = "", offset: int = 0

@@ -10,6 +10,7 @@ ITEM = "<sharing_kind:kind>/<str:item_id>/"
 urlpatterns = [
     path("insights/", items.item_list, {"kind": INSIGHTS}, name="insights"),
     path("recordings/", items.item_list, {"kind": RECORDINGS}, name="recordings"),
+    path("undo/<str:token>/", detail.sharing_undo, name="undo"),
     path(ITEM, detail.sharing_detail, name="detail"),
     path(ITEM + "enabled/", detail.sharing_switch, {"setting": "enabled"}, name="enabled"),
     path(

@@ -9,7 +9,7 @@ from django.http import QueryDict
 from apps.audit.models import AuditEvent
 from apps.core.forms import UtcDateTimeField
 from apps.history.forms import LOG_RANGES
-from apps.trail.selectors.rows import METHODS, PORTAL, POSTHOG, FilterChoices, TrailFilters, TrailPosition
+from apps.trail.selectors.rows import PORTAL, POSTHOG, FilterChoices, TrailFilters, TrailPosition
 
 DAMAGED_CURSOR = "This page link is damaged: start again from the newest entries."
 
@@ -32,7 +32,8 @@ class AuditFilterForm(forms.Form):
     person = forms.ChoiceField(required=False, label="Person")
     area = forms.ChoiceField(required=False, label="Area")
     object = forms.CharField(required=False, max_length=200, label="Object ID")
-    action = forms.ChoiceField(required=False, label="Action")
+    # What was done, whichever source recorded it: a portal write's verb, a PostHog activity of that verb.
+    verb = forms.ChoiceField(required=False, label="What was done")
     outcome = forms.ChoiceField(
         required=False, label="Outcome", choices=[("", "Any outcome"), *AuditEvent.Outcome.choices]
     )
@@ -45,7 +46,7 @@ class AuditFilterForm(forms.Form):
         required=False,
         max_length=200,
         label="Search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Path, error, body, name…"}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name, path, error, body…"}),
     )
     after = UtcDateTimeField(required=False, label="From (UTC)")
     before = UtcDateTimeField(required=False, label="To (UTC)")
@@ -67,14 +68,7 @@ class AuditFilterForm(forms.Form):
             ],
         )
         self._offer("area", [("", "All areas"), *choices.areas])
-        self._offer(
-            "action",
-            [
-                ("", "Any action"),
-                ("Portal writes", [(f"{PORTAL}:{method}", method) for method in METHODS]),
-                ("PostHog activity", [(f"{POSTHOG}:{value}", label) for value, label in choices.activities]),
-            ],
-        )
+        self._offer("verb", [("", "Anything"), *choices.verbs])
 
     def _offer(self, name: str, choices: list[tuple[str, Any]]) -> None:
         """Fill a choice field declared above with what the trail holds (known only per request)."""
@@ -96,7 +90,7 @@ class AuditFilterForm(forms.Form):
             person=data["person"],
             area=data["area"],
             object_id=data["object"].strip(),
-            action=data["action"],
+            verb=data["verb"],
             outcome=data["outcome"],
             source=data["source"],
             after=data["after"],

@@ -1,13 +1,81 @@
 """What the trail's pages show that is neither a read nor a write: labels of areas, sources and PostHog activities,
-and a portal write told in words."""
+and a portal write told as a sentence ("disabled the plugin config “S3 Export”") with a link to the object."""
 
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
-from apps.core.activity import VERBS
+from django.urls import NoReverseMatch, reverse
+
+from apps.audit.actions import VERBS, action_segment, path_segments
+from apps.core.activity import VERBS as ACTIVITY_WORDS
 from apps.core.navigation import AREAS_BY_SLUG
 
 SOURCE_LABELS = {"portal": "Portal", "posthog": "PostHog"}  # the trail's two sources (selectors.rows)
-WRITE_VERBS = {"PATCH": "changed it", "PUT": "replaced it", "DELETE": "deleted it"}
+
+# What one object of each audit area (the first segment of PostHog's path, or a portal-state area) is called.
+AREA_NOUNS = {
+    "plugins": "plugin",
+    "plugin_configs": "plugin config",
+    "hog_functions": "hog function",
+    "batch_exports": "batch export",
+    "groups": "group",
+    "cohorts": "cohort",
+    "annotations": "annotation",
+    "file_system": "file-system item",
+    "insights": "insight",
+    "session_recordings": "recording",
+    "project_secret_api_keys": "secret API key",
+    "projects": "project",
+    "roles": "role",
+    "connections": "connection",
+    "history": "polling schedule",
+    "audit": "audit trail",
+}
+# Several objects of an area, when a write acts on its collection (a reorder, a restore of deleted items).
+AREA_PLURALS = {"audit": "the audit trail", "history": "polling schedules"}
+# The part of an object a write's action segment acts on: "retried a run of the batch export …".
+ACTS_ON = {
+    "retry": "a run of",
+    "cancel": "a run of",
+    "job": "a job of",
+    "sharing": "the sharing of",
+    "refresh": "the sharing link of",
+    "passwords": "a sharing password of",
+    "update_property": "a property of",
+    "delete_property": "a property of",
+    "update_source": "the source of",
+    "reset_token": "the project token of",
+    "rotate_secret_token": "the secret token of",
+    "delete_secret_token_backup": "the backup secret token of",
+    "generate_conversations_public_token": "a conversations token for",
+    "complete_product_onboarding": "the onboarding of",
+}
+# The portal page of one object of each area: its URL name, given the object's id (see each app's urls.py).
+OBJECT_PAGES = {
+    "plugins": "plugins:detail",
+    "plugin_configs": "plugins:config_detail",
+    "hog_functions": "hog_functions:detail",
+    "batch_exports": "batch_exports:detail",
+    "cohorts": "cohorts:detail",
+    "annotations": "annotations:detail",
+    "file_system": "file_system:item",
+    "roles": "roles:detail",
+    "connections": "connections:detail",
+}
+SHARING_KINDS = {"insights": "insights", "session_recordings": "recordings"}  # audit area -> sharing URL kind
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A portal write after the person's name: `phrase` then the object, `label` (linked to `url` when the portal
+    has a page of it)."""
+
+    phrase: str
+    label: str = ""
+    url: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.phrase} {self.label}".strip()
 
 
 def area_label(area: str) -> str:
@@ -15,8 +83,17 @@ def area_label(area: str) -> str:
     return known.label if known else area.replace("_", " ").capitalize()
 
 
+def area_noun(area: str) -> str:
+    return AREA_NOUNS.get(area) or area.replace("_", " ").removesuffix("s") or "object"
+
+
 def activity_label(activity: str) -> str:
-    return VERBS.get(activity, activity.replace("_", " "))
+    return ACTIVITY_WORDS.get(activity, activity.replace("_", " "))
+
+
+def verb_label(verb: str) -> str:
+    """How a verb reads after a person's name: "disabled"."""
+    return VERBS.get(verb, verb.replace("_", " "))
 
 
 def source_label(source: str) -> str:
@@ -28,13 +105,34 @@ def posthog_person_label(name: str, email: str) -> str:
     return f"{name} <{email}>" if name and email else email or name
 
 
-def write_verb(*, method: str, path: str, area: str, object_id: str) -> str:
-    """What a portal write did to its object, in words: "changed it", "ran “upgrade” on it"."""
-    request_path = urlsplit(path).path if "://" in path else path.split("?", 1)[0]
-    if not request_path.startswith("/"):
-        return path  # a change to the portal's own settings, described when recorded
-    if method in WRITE_VERBS:
-        return WRITE_VERBS[method]
-    segments = [segment for segment in request_path.split("/") if segment]
-    action = segments[-1] if segments else ""
-    return "created it" if action in (area, object_id) else f"ran “{action.replace('_', ' ')}” on it"
+def write_sentence(
+    *, verb: str, area: str, path: str, object_id: str, object_name: str, happened: bool = True, link: bool = True
+) -> Sentence:
+    """A portal write as words: "disabled the plugin config", then “S3 Export” (or its id), linked to its page
+    unless `link` is false (text for a file). A write to a whole collection (a reorder) names the collection. One
+    that did not happen (failed, or not kept by PostHog) says it was tried: "tried to disable the plugin config"."""
+    acts_on = ACTS_ON.get(action_segment(path_segments(path)), "") if path.startswith("/") else ""
+    done = verb_label(verb) if happened else f"tried to {verb.replace('_', ' ')}"
+    if not object_id and not object_name:
+        plural = AREA_PLURALS.get(area) or f"{area_noun(area)}s"
+        return Sentence(f"{done} {acts_on} {plural}".replace("  ", " "))
+    phrase = f"{done} {acts_on} the {area_noun(area)}".replace("  ", " ")
+    label = f"“{object_name}”" if object_name else object_id
+    return Sentence(phrase, label, object_url(area=area, object_id=object_id) if object_id and link else "")
+
+
+def object_url(*, area: str, object_id: str) -> str:
+    """The portal's page of the object, or "" where the portal has none (or the id does not fit its URL)."""
+    try:
+        if area in OBJECT_PAGES:
+            return reverse(OBJECT_PAGES[area], args=[object_id])
+        if area == "groups" and ":" in object_id:
+            type_index, key = object_id.split(":", 1)
+            return f"{reverse('groups:detail', args=[int(type_index)])}?{urlencode({'key': key})}"
+        if area in SHARING_KINDS:
+            return reverse("sharing:detail", kwargs={"kind": SHARING_KINDS[area], "item_id": object_id})
+        if area == "projects":
+            return reverse("project_actions:index")
+    except (NoReverseMatch, ValueError):
+        pass
+    return ""

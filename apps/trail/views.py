@@ -14,14 +14,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from apps.connections.request import PortalRequest
-from apps.core.htmx import render_fragment_or_page
+from apps.core.htmx import render_fragment_or_page, wants_fragment
 from apps.core.roles import VIEW
 from apps.trail.export import csv_filename, csv_lines
 from apps.trail.forms import AuditFilterForm, ObjectHistoryForm
-from apps.trail.presenters import area_label
+from apps.trail.presenters import area_noun, object_url
 from apps.trail.selectors.choices import audit_filter_choices
 from apps.trail.selectors.entries import activity_entry_detail, audit_event_detail
-from apps.trail.selectors.object_history import object_history_page
+from apps.trail.selectors.object_history import object_history_page, object_name_latest
 from apps.trail.selectors.rows import PORTAL, POSTHOG, EntryDetail, EventDetail
 from apps.trail.selectors.trail import audit_trail_page, audit_trail_stream
 
@@ -91,8 +91,10 @@ def object_history(request: PortalRequest) -> HttpResponse:
     older = page.next
     context = {
         "items": page.items,
-        "area_label": area_label(area),
+        "area_noun": area_noun(area),
         "object_id": object_id,
+        "object_name": "" if wants_fragment(request) else object_name_latest(area=area, object_id=object_id),
+        "object_url": object_url(area=area, object_id=object_id),
         "first_page": cursor is None,
         "older_url": f"{request.path}?{urlencode({**about, 'cursor': older})}" if older else "",
         "older_id": f"history-older-{older.source}-{older.id}" if older else "",

@@ -2,6 +2,10 @@
   "use strict";
 
   var ACTION_METHODS = ["get", "post", "put", "patch", "delete"];
+  var lastFocused = null; // the last element focused outside the toasts
+  document.addEventListener("focusin", function (event) {
+    if (!event.target.closest("#toasts")) lastFocused = event.target;
+  });
 
   function showToast(level, message, action) {
     var box = document.getElementById("toasts");
@@ -12,14 +16,21 @@
     text.className = "toast-text";
     text.textContent = message; // text, never HTML: messages may quote PostHog
     toast.appendChild(text);
-    var button = action && actionButton(toast, action);
-    if (button) {
-      toast.classList.add("toast-with-action");
-      toast.appendChild(button);
-    }
     box.appendChild(toast);
-    if (button) htmx.process(button);
+    if (action) addAction(toast, action);
     dismissLater(toast);
+  }
+
+  function addAction(toast, action) {
+    var button = actionButton(toast, action);
+    if (!button) return;
+    toast.classList.add("toast-with-action");
+    // Where the person was: focus goes back there (or to what replaced it, by id) once the toast is gone.
+    // (The element itself may be disabled while its request runs, or swapped for a new one with its id.)
+    toast.returnFocus = lastFocused;
+    toast.returnFocusId = lastFocused ? lastFocused.id : "";
+    toast.appendChild(button);
+    htmx.process(button);
   }
 
   // {label, url, method}: a button sending the request with htmx, so body's hx-headers add the CSRF token.
@@ -39,23 +50,62 @@
       toast.dataset.busy = "true";
       button.disabled = true;
     });
-    button.addEventListener("htmx:afterRequest", function () { toast.remove(); });
+    button.addEventListener("htmx:afterRequest", function () { removeToast(toast); });
     return button;
   }
 
+  // A toast with an action stays 15 s (an Undo needs time to be noticed, reached and clicked), and as long as the
+  // pointer is on it or focus is in it; the countdown starts again when both leave.
+  var SHOWN_MS = { plain: 5000, error: 9000, action: 15000 };
+
   function dismissLater(toast) {
-    var lasting = toast.classList.contains("toast-error") || toast.classList.contains("toast-with-action");
-    setTimeout(function () {
-      if (!toast.dataset.busy) toast.classList.add("toast-leaving");
-    }, lasting ? 9000 : 5000);
-    setTimeout(function () {
-      if (!toast.dataset.busy) toast.remove();
-    }, lasting ? 9500 : 5500);
-    toast.addEventListener("click", function () { toast.remove(); });
+    var shown = toast.classList.contains("toast-with-action") ? SHOWN_MS.action
+      : toast.classList.contains("toast-error") ? SHOWN_MS.error : SHOWN_MS.plain;
+    var timers = [];
+    function held() { return toast.dataset.busy || toast.matches(":hover") || toast.contains(document.activeElement); }
+    function stop() { timers.forEach(clearTimeout); timers = []; toast.classList.remove("toast-leaving"); }
+    function start() {
+      stop();
+      timers.push(setTimeout(function () { if (!held()) toast.classList.add("toast-leaving"); }, shown - 500));
+      timers.push(setTimeout(function () { if (held()) start(); else removeToast(toast); }, shown));
+    }
+    toast.addEventListener("mouseenter", stop);
+    toast.addEventListener("focusin", stop);
+    toast.addEventListener("mouseleave", function () { if (!held()) start(); });
+    toast.addEventListener("focusout", function (event) { if (!toast.contains(event.relatedTarget)) start(); });
+    toast.addEventListener("keydown", function (event) { if (event.key === "Escape") removeToast(toast); });
+    toast.addEventListener("click", function (event) {
+      if (!event.target.closest(".toast-action")) removeToast(toast);
+    });
+    start();
+  }
+
+  function removeToast(toast) {
+    // Focus in the toast, or dropped to the page when its clicked button was disabled: it goes back, not lost.
+    var hadFocus = toast.contains(document.activeElement)
+      || (toast.dataset.busy && document.activeElement === document.body);
+    toast.remove();
+    if (!hadFocus) return;
+    var back = toast.returnFocus && toast.returnFocus.isConnected ? toast.returnFocus
+      : toast.returnFocusId && document.getElementById(toast.returnFocusId);
+    if (back) back.focus();
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("#toasts .toast").forEach(dismissLater);
+    // A full page's toasts; one with an action (an Undo after a redirect) gets its button, as a sent one does.
+    document.querySelectorAll("#toasts .toast").forEach(function (toast) {
+      var action = toast.dataset.action;
+      if (action) {
+        try { action = JSON.parse(action); } catch (error) { action = null; }
+        var text = document.createElement("span");
+        text.className = "toast-text";
+        text.textContent = toast.textContent;
+        toast.textContent = "";
+        toast.appendChild(text);
+        if (action) addAction(toast, action);
+      }
+      dismissLater(toast);
+    });
 
     var toggle = document.querySelector("[data-theme-toggle]");
     if (toggle) {

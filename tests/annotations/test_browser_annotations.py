@@ -65,7 +65,7 @@ def test_operator_creates_edits_deletes_and_undoes_an_annotation(signed_in, live
     shot(page, "annotations-deleted-toast")
 
     toast.get_by_role("button", name="Undo").click()
-    expect(page.locator("#toasts")).to_contain_text("Restored “Deployed v6.0.1")
+    expect(page.locator("#toasts")).to_contain_text("Undone: “Deployed v6.0.1")
     expect(results).to_contain_text("1–1 of 1 annotation matching")
     expect(results.get_by_role("link", name="Deployed v6.0.1 – new <checkout> flow, hotfixed")).to_be_visible()
     assert sim.call("GET", ANNOTATIONS, params={"search": "v6.0.1"}).json()["count"] == 1

@@ -95,7 +95,8 @@ def test_viewer_filters_the_trail_opens_a_diff_and_reads_a_history_tab(page, liv
     shot(page, "audit-filtered")
 
     page.locator(".audit-row.audit-portal").last.get_by_role("link", name="Diff").click()
-    expect(page.locator("h1")).to_contain_text(f"PATCH {CONFIGS}{trail['id']}/")
+    expect(page.locator("h1")).to_have_text("otto-operator disabled the plugin config “Internal IP Filter”")
+    expect(page.locator("main")).to_contain_text(f"PATCH {CONFIGS}{trail['id']}/")
     expect(page.locator(".diff-changed").first).to_contain_text("enabled")
     expect(page.locator("main")).to_contain_text("By otto-operator through the portal")
     shot(page, "audit-diff")
@@ -115,9 +116,14 @@ def test_viewer_filters_the_trail_opens_a_diff_and_reads_a_history_tab(page, liv
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     shot(page, "audit-diff-long-nested")
 
+    # The config's page: one timeline, PostHog's entries of Otto's writes credited to him.
     page.goto(f"{live_server.url}/plugin-configs/{trail['id']}/")
-    history = page.locator(".audit-history")
-    history.scroll_into_view_if_needed()
+    card = page.locator("section", has=page.get_by_role("heading", name="History", exact=True))
+    expect(card.locator(".timeline-item").first).to_be_visible()
+    expect(card).to_contain_text("otto-operator")
+    # Its full history, kept beyond PostHog's retention.
+    card.get_by_role("link", name="Full history, kept beyond PostHog's retention").click()
+    history = page.locator("main .audit-timeline")
     writes = AuditEvent.objects.filter(area="plugin_configs", object_id=str(trail["id"])).count()
     entries = ActivitySnapshot.objects.filter(scope="PluginConfig", item_id=str(trail["id"])).count()
     assert writes == 2 and entries > 2  # Otto's writes; PostHog's entries of them, and older ones of its own

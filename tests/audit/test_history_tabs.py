@@ -13,7 +13,9 @@ from tests.groups.conftest import ACME, detail, edit
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
-TAB = re.compile(r'class="audit-history-body" hx-get="([^"]+)"')
+# The History card's link to the object's history, whichever card the page uses (the audit trail's own, or the
+# timeline that merges PostHog's activity with it).
+TAB = re.compile(r'href="(/audit/history/\?area=[^"]+)"')
 
 
 def history_query(html: str) -> tuple[str, str]:

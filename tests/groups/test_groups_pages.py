@@ -17,6 +17,7 @@ from tests.groups.conftest import (
     WORKSPACE,
     add_group_type,
     detail,
+    edit,
     served,
     sim_group,
     text,
@@ -214,3 +215,11 @@ def test_an_unknown_group_is_a_polite_404(viewer_client):
     response = viewer_client.get(detail("no-such-company"))
     assert response.status_code == 404 and "PostHog could not find this object" in text(response)
     assert viewer_client.get(reverse("groups:detail", args=[COMPANY])).status_code == 404
+
+
+def test_a_property_changed_through_the_portal_reads_as_the_operator_in_the_group_timeline(operator_client, operator):
+    operator_client.post(edit(ACME, "seats"), {"value": "50"}, **HTMX)
+    timeline = text(operator_client.get(reverse("groups:activity", args=[COMPANY, ACME]), **HTMX))
+    newest = timeline.split('<li class="timeline-item', 2)[1]
+    assert f"<strong>{operator.get_username()}</strong>" in newest and "via the portal" in newest
+    assert "50" in newest

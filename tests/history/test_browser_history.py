@@ -145,3 +145,62 @@ def test_polling_status(signed_in, live_server, demo_connection):
     expect(error.locator("pre")).to_contain_text("Traceback: …")
     expect(page.get_by_role("row", name=re.compile("Plugin logs .* every 30 seconds"))).to_be_visible()
     shot(page, "history-status")
+
+
+def test_quick_ranges_fill_from_and_to_and_the_chart_follows(signed_in, live_server, delivery_history):
+    page = signed_in
+    now = delivery_history
+    page.goto(f"{live_server.url}/history/delivery/11/")
+    day = "%Y-%m-%d"
+    expect(page.get_by_label("From (UTC)")).to_have_value((now - timedelta(days=1)).strftime(day))
+    expect(page.get_by_label("To (UTC)")).to_have_value(now.strftime(day))
+
+    page.get_by_role("link", name="7 days").click()
+    expect(page).to_have_url(f"{live_server.url}/history/delivery/11/?range=7d")
+    expect(page.get_by_label("From (UTC)")).to_have_value((now - timedelta(days=7)).strftime(day))
+    expect(page.get_by_label("To (UTC)")).to_have_value(now.strftime(day))
+    expect(page.locator("#chart-heading")).to_contain_text((now - timedelta(days=7)).strftime(day))
+
+    # The days shown are what "Show days" then draws, whole.
+    page.get_by_role("button", name="Show days").click()
+    expect(page.locator("#chart-heading")).to_contain_text(f"{(now - timedelta(days=7)).strftime(day)} 00:00")
+    expect(page.get_by_label("From (UTC)")).to_have_value((now - timedelta(days=7)).strftime(day))
+
+
+def test_a_log_quick_range_shows_its_from_in_the_input(signed_in, live_server, demo_connection):
+    page = signed_in
+    log_cursor(demo_connection, 11, "S3 Export")
+    log_entries(demo_connection, 11, ["Exported batch"], start=timezone.now())
+    page.goto(f"{live_server.url}/history/logs/")
+
+    page.get_by_role("button", name="Last 24 hours").click()
+
+    since = page.get_by_label("From (UTC)")
+    expect(since).to_have_value(re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?$"))
+    shown = since.input_value()
+    expected = (timezone.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H")
+    assert shown.startswith(expected[:10])
+    # Applying the form again keeps the range the input shows.
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_label("From (UTC)")).to_have_value(shown)
+
+
+def test_a_new_install_is_collecting_not_failing(signed_in, live_server, demo_connection):
+    page = signed_in
+    now = timezone.now()
+    # Within the current 3-hour bucket of the sparklines, whatever the time of day: one point each.
+    bucket_start = now.replace(hour=now.hour - now.hour % 3, minute=0, second=0, microsecond=0)
+    start = max(now - timedelta(minutes=40), bucket_start)
+    snapshots(demo_connection, 21, every(timedelta(minutes=5), start, now), 0.99, name="New")
+    snapshots(demo_connection, 22, [now - timedelta(minutes=1)], 0.98, name="Newer")
+
+    page.goto(f"{live_server.url}/history/delivery/")
+    expect(page.locator(".sparkline-collecting")).to_have_count(2)
+    expect(page.locator(".sparkline-collecting").first).to_contain_text("collecting since")
+    shot(page, "history-overview-new-install")
+
+    page.get_by_role("link", name="New", exact=True).click()
+    expect(page.locator(".chart-before text")).to_contain_text("collecting since")
+    expect(page.locator(".chart-gap")).to_have_count(0)
+    expect(page.get_by_role("list", name="Legend")).to_contain_text("collecting since")
+    shot(page, "history-delivery-chart-new-install")

@@ -151,3 +151,65 @@ def test_points_outside_the_range_are_left_out():
 def test_a_range_must_move_forward():
     with pytest.raises(ValueError):
         line_chart([], since=UNTIL, until=SINCE, max_gap=MAX_GAP)
+
+
+# Before history began
+
+
+def test_the_time_before_history_began_is_collecting_not_a_gap():
+    began = SINCE + timedelta(hours=6)
+    points = every_five_minutes(began, 12)  # 06:00 to 06:55, the item's first snapshots
+    result = chart(points, observed_until=SINCE + timedelta(hours=8), began=began)
+
+    assert result.before is not None
+    assert result.before.x == CHART.left
+    assert result.before.x + result.before.width == pytest.approx(xs(result.segments[0])[0])
+    assert "Collecting since 2024-05-01 06:00 UTC" in result.before.title
+    assert "not a failure" in result.before.title
+    # Only the trailing stretch after the last snapshot is a gap: nothing before 06:00 is said to have failed.
+    assert len(result.gaps) == 1 and result.gaps[0].x == pytest.approx(xs(result.segments[0])[-1])
+    assert "polling failed or paused" in result.gaps[0].title
+    assert (result.began_label, result.began_short) == ("2024-05-01 06:00 UTC", "01 May 06:00 UTC")
+
+
+def test_a_gap_after_history_began_stays_a_gap():
+    began = SINCE + timedelta(hours=2)
+    points = every_five_minutes(began, 12) + every_five_minutes(SINCE + timedelta(hours=10), 12)
+    result = chart(points, observed_until=SINCE + timedelta(hours=11), began=began)
+
+    assert result.before is not None and result.before.x + result.before.width == pytest.approx(
+        xs(result.segments[0])[0]
+    )
+    assert len(result.gaps) == 1
+    assert "02:55" in result.gaps[0].title and "10:00" in result.gaps[0].title
+
+
+def test_history_that_began_before_the_range_changes_nothing():
+    points = every_five_minutes(SINCE + timedelta(hours=6), 12)
+    without = chart(points, observed_until=SINCE + timedelta(hours=8))
+    result = chart(points, observed_until=SINCE + timedelta(hours=8), began=SINCE - timedelta(days=3))
+    assert result.before is None and result.began is None and not result.collecting
+    assert result.gaps == without.gaps and len(result.gaps) == 2  # the missing start is a failure
+
+
+def test_history_that_began_a_while_before_its_first_sample_in_range_leaves_that_while_a_gap():
+    # The first snapshot of this range came long after history began: the stretch between is a gap, the stretch
+    # before history began is not.
+    began = SINCE + timedelta(hours=1)
+    points = every_five_minutes(SINCE + timedelta(hours=5), 12)
+    result = chart(points, observed_until=SINCE + timedelta(hours=6), began=began)
+    assert result.before is not None
+    assert result.before.width == pytest.approx(CHART.plot_width / 24, abs=0.2)
+    assert len(result.gaps) == 1 and "01:00" in result.gaps[0].title and "05:00" in result.gaps[0].title
+
+
+def test_a_sparkline_with_fewer_than_two_samples_since_history_began_is_collecting():
+    began = UNTIL - timedelta(minutes=3)
+    one = chart([(began, 0.99)], frame=SPARKLINE, axes=False, hover=False, began=began)
+    assert one.collecting and one.samples == 1
+    two = chart(every_five_minutes(UNTIL - timedelta(minutes=10), 2), frame=SPARKLINE, axes=False, began=began)
+    assert not two.collecting  # a line can be drawn
+    none = chart([], frame=SPARKLINE, axes=False, began=began)
+    assert none.collecting and none.before is not None and none.gaps == []
+    old = chart([(began, 0.99)], frame=SPARKLINE, axes=False, began=SINCE - timedelta(days=1))
+    assert not old.collecting  # one sample, but history is older: the sparkline shows its gaps

@@ -51,7 +51,7 @@ def test_the_overview_lists_the_pipeline_worst_first_linking_each_row(client_as,
 
     rows = rows_of(page)
     states = [state for state, _ in rows]
-    assert states == sorted(states, key=["failing", "degraded", "not-measured", "healthy"].index)
+    assert states == sorted(states, key=["failing", "degraded", "unknown", "healthy"].index)
     failing = [row for state, row in rows if state == "failing"]
     assert "CRM sync webhook" in failing[0] and "Hog function" in failing[0]
     assert "HTTP 503 from the CRM" in failing[0]

@@ -235,8 +235,8 @@ def test_the_delivery_pages_filter_by_project(client_as, viewer, polled, simulat
     every = client.get(reverse("history:delivery_overview")).content.decode()
     picked = client.get(reverse("history:delivery_overview"), {"project": MOBILE}).content.decode()
 
-    assert "Config of 1" in every and "Config of 3" in every and "<th>Project</th>" in every
-    assert "Config of 3" in picked and "Config of 1" not in picked and "<th>Project</th>" not in picked
+    assert "Config of 1" in every and "Config of 3" in every and 'scope="col">Project</th>' in every
+    assert "Config of 3" in picked and "Config of 1" not in picked and 'scope="col">Project</th>' not in picked
     # A config's chart within another project has nothing to draw.
     chart = client.get(reverse("history:delivery_config", args=[11]), {"project": MOBILE}).content.decode()
     assert "has none in this project" in chart

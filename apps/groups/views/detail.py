@@ -77,7 +77,7 @@ def group_detail(request: PortalRequest, type_index: int) -> HttpResponse:
 @posthog_page(VIEW)
 def group_activity(request: PortalRequest, type_index: int, key: str) -> HttpResponse:
     number = page_number(request.GET.get("page"))
-    page = selectors.group_activity_page(
+    page = selectors.group_timeline_page(
         context=request.posthog, group_type_index=type_index, group_key=key, page=number
     )
     context = {"items": page.items, "next_page": page.next, "more_url": request.path, "first_page": number == 1}

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.connections.request import PortalRequest
+from apps.core.forms import NO_CHANGES
 from apps.core.htmx import wants_fragment
 from apps.core.http import htmx_redirect
 from apps.core.outcome import attempt
@@ -28,13 +29,19 @@ def property_edit(request: PortalRequest, type_index: int) -> HttpResponse:
     key, name = group_key_of(request), property_name_of(request)
     group: Group | None = None
     if request.method == "POST":
-        form = PropertyValueForm(request.POST)
+        # What PostHog holds, so a value posted back unchanged is not sent; sent all the same when it cannot say.
+        held = attempt(
+            lambda: selectors.group_find(context=request.posthog, group_type_index=type_index, group_key=key)
+        )
+        form = PropertyValueForm(request.POST, initial=_shown(held.value, name) if held.value else {})
+        if form.is_valid() and not form.payload():
+            messages.info(request, NO_CHANGES)
+            return _back_to_group(request, type_index, key)
         if form.is_valid() and _saved(request, form, type_index=type_index, key=key, name=name):
             return _back_to_group(request, type_index, key)
     else:
         group = selectors.group_find(context=request.posthog, group_type_index=type_index, group_key=key)
-        properties = group.properties
-        form = PropertyValueForm(initial={"value": value_text(properties[name]) if name in properties else ""})
+        form = PropertyValueForm(initial=_shown(group, name))
     if wants_fragment(request):
         context = {
             "row": property_row(type_index, key, name, {}),
@@ -116,6 +123,11 @@ def _saved(request: PortalRequest, form: PropertyValueForm, *, type_index: int, 
         return False
     messages.success(request, f"Saved “{name}”.")
     return True
+
+
+def _shown(group: Group, name: str) -> dict[str, str]:
+    """The edit form's initial: the property's value as the row shows it."""
+    return {"value": value_text(group.properties[name]) if name in group.properties else ""}
 
 
 def _back_to_group(request: PortalRequest, type_index: int, key: str) -> HttpResponse:

@@ -1,21 +1,17 @@
-"""The pipeline health overview's rows, worst first, and the run charts of a hog function and a batch export.
-
-A row's figure is what was measured, in words; where nothing was measured it says "not measured", never a number.
-"""
+"""The run charts of a hog function and a batch export, and the log explorer's hog function and batch export sources
+(the health rows are apps/history/presenters/health.py)."""
 
 import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.urls import reverse
-
-from apps.batch_exports.selectors import FAILED as _FAILED
 from apps.core.csv_export import Echo, csv_safe
 from apps.history import charts
+from apps.history.health import FAILING_RATE, HEALTHY_RATE
 from apps.history.models import BatchExportRunRecord, HogFunctionLogEntry
 from apps.history.presenters.stored import ExplorerRow, csv_span
-from apps.history.selectors.pipeline import ConfigTrouble, ExportHealth, FunctionHealth, RunsPoint
+from apps.history.selectors.pipeline import RunsPoint
 from apps.history.selectors.pipeline_logs import (
     PipelineExportRow,
     PipelineLogFilters,
@@ -24,140 +20,19 @@ from apps.history.selectors.pipeline_logs import (
 )
 from apps.plugins.presenters import LogRow
 
-# PostHog's own badge colours: green from 99 %, yellow from 75 %.
-HEALTHY_RATE, WARN_RATE = 0.99, 0.75
-RATE_THRESHOLDS = ((HEALTHY_RATE, "good"), (WARN_RATE, "warn"))
-# The order rows are read in: the worst first.
-FAILING, DEGRADED, NOT_MEASURED, HEALTHY = "failing", "degraded", "not measured", "healthy"
-SEVERITY = {FAILING: 0, DEGRADED: 1, NOT_MEASURED: 2, HEALTHY: 3}
-KIND_ORDER = {"Hog function": 0, "Batch export": 1, "Plugin config": 2}
+RATE_THRESHOLDS = ((HEALTHY_RATE, "good"), (FAILING_RATE, "warn"))
 GAP_FACTOR = 2.5
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)  # the charts' steps: counts by the hour, runs by the day
 
 
-@dataclass(frozen=True)
-class HealthRow:
-    kind: str  # Hog function, Batch export, Plugin config
-    name: str
-    detail: str  # its type, or what is wrong
-    project: str  # the project's name, where the overview shows several
-    state: str  # FAILING, DEGRADED, NOT_MEASURED, HEALTHY
-    figure: str  # the measurement in words
-    rate: float | None
-    last_error: str
-    page_url: str  # its page in the portal
-    chart_url: str  # its chart in History
-
-    @property
-    def badge(self) -> str:
-        return {FAILING: "run-failed", DEGRADED: "badge-warn", HEALTHY: "run-ok"}.get(self.state, "badge-muted")
-
-
-def health_rows(
-    *,
-    functions: list[FunctionHealth],
-    exports: list[ExportHealth],
-    configs: list[ConfigTrouble],
-    projects: dict[str, str] | None,
-    query: str,
-) -> list[HealthRow]:
-    """Every row, worst first: failing, then degraded, then not measured, then healthy; within a state, hog functions,
-    then batch exports, then plugin configs, the lowest rate first. `query` (`?project=…`) follows to the charts."""
-
-    def project(project_id: str) -> str:
-        return projects.get(project_id, f"Project {project_id}") if projects else ""
-
-    rows = [_function_row(f, project(f.project_id), query) for f in functions]
-    rows += [_export_row(e, project(e.project_id), query) for e in exports]
-    rows += [_config_row(c, project(c.project_id), query) for c in configs]
-    return sorted(
-        rows, key=lambda r: (SEVERITY[r.state], KIND_ORDER[r.kind], r.rate if r.rate is not None else 2, r.name)
-    )
-
-
-def health_counts(rows: list[HealthRow]) -> dict[str, int]:
-    """Rows by state, keyed for a template (`not_measured`)."""
-    counts = {state.replace(" ", "_"): 0 for state in SEVERITY}
-    for row in rows:
-        counts[row.state.replace(" ", "_")] += 1
-    return counts
-
-
-def _state(rate: float | None) -> str:
-    if rate is None:
-        return NOT_MEASURED
-    return HEALTHY if rate >= HEALTHY_RATE else DEGRADED if rate >= WARN_RATE else FAILING
-
-
-def _function_row(function: FunctionHealth, project: str, query: str) -> HealthRow:
-    rate = function.success_rate
-    runs = function.succeeded + function.failed
-    if not function.measured:
-        figure = "not measured: no runs counted in the last 24 hours"
-    elif not runs:
-        figure = "no runs in the last 24 hours"
-    else:
-        figure = f"{charts.percent(rate or 0)} of {runs:,} runs succeeded; {function.failed:,} failed (24 h)"
-    return HealthRow(
-        kind="Hog function",
-        name=function.name,
-        detail=function.type.replace("_", " "),
-        project=project,
-        state=_state(rate) if runs else NOT_MEASURED,
-        figure=figure,
-        rate=rate,
-        last_error=function.last_error,
-        page_url=reverse("hog_functions:detail", args=[function.function_id]),
-        chart_url=reverse("history:function_chart", args=[function.function_id]) + query,
-    )
-
-
-def _export_row(export: ExportHealth, project: str, query: str) -> HealthRow:
-    rate = export.success_rate
-    latest_failed = export.latest_status in _FAILED
-    if export.runs:
-        figure = f"{export.failed:,} of {export.runs:,} runs failed (24 h); latest {export.latest_status or 'unknown'}"
-        state = FAILING if latest_failed else _state(rate)
-    else:
-        figure = f"not measured: no run finished in the last 24 hours; latest {export.latest_status or 'unknown'}"
-        state = FAILING if latest_failed else NOT_MEASURED
-    return HealthRow(
-        kind="Batch export",
-        name=export.name,
-        detail="",
-        project=project,
-        state=state,
-        figure=figure,
-        rate=rate,
-        last_error=export.latest_error,
-        page_url=reverse("batch_exports:detail", args=[export.export_id]),
-        chart_url=reverse("history:export_chart", args=[export.export_id]) + query,
-    )
-
-
-def _config_row(config: ConfigTrouble, project: str, query: str) -> HealthRow:
-    parts = []
-    if config.errors:
-        parts.append(f"{config.errors:,} error log {'entry' if config.errors == 1 else 'entries'} (24 h)")
-    if config.delivery_rate is not None:
-        parts.append(f"delivery rate {charts.percent(config.delivery_rate)}")
-    rate = config.delivery_rate
-    return HealthRow(
-        kind="Plugin config",
-        name=config.name,
-        detail="",
-        project=project,
-        state=_state(rate) if rate is not None and rate < HEALTHY_RATE else FAILING if config.errors else DEGRADED,
-        figure="; ".join(parts),
-        rate=rate,
-        last_error=config.last_error,
-        page_url=reverse("plugins:config_detail", args=[config.config_id]),
-        chart_url=reverse("history:delivery_config", args=[config.config_id]) + query,
-    )
-
-
 def runs_chart(
-    points: list[RunsPoint], *, since: datetime, until: datetime, step: timedelta, now: datetime
+    points: list[RunsPoint],
+    *,
+    since: datetime,
+    until: datetime,
+    step: timedelta,
+    now: datetime,
+    began: datetime | None = None,
 ) -> charts.LineChart:
     """The success rate of each hour or day with runs; the line breaks where nothing was counted, and an hour or day
     without runs is no point (no runs is not a rate)."""
@@ -169,6 +44,7 @@ def runs_chart(
         observed_until=now,
         y_min=charts.axis_floor([point.rate for point in points]),
         thresholds=RATE_THRESHOLDS,
+        began=began,
     )
 
 

@@ -40,7 +40,12 @@ class Overview:
 
 
 def overview_of(
-    configs: list[ConfigDelivery], *, since: datetime, until: datetime, projects: dict[str, str] | None = None
+    configs: list[ConfigDelivery],
+    *,
+    since: datetime,
+    until: datetime,
+    projects: dict[str, str] | None = None,
+    began: dict[int, datetime] | None = None,
 ) -> Overview:
     """A row per config with its sparkline; one axis for every row, so the sparklines compare, zoomed when all rates
     stay high. With `projects` (an overview of several), each row names its config's project."""
@@ -59,6 +64,7 @@ def overview_of(
                 thresholds=DELIVERY_THRESHOLDS,
                 axes=False,
                 hover=False,
+                began=(began or {}).get(config.plugin_config_id),
             ),
             title=f"Delivery rate of {config.name or 'this config'} over the last {OVERVIEW_DAYS} days, in 3-hour averages",
             average=charts.percent(config.average) if config.average is not None else "",
@@ -70,7 +76,13 @@ def overview_of(
 
 
 def delivery_chart(
-    series: list[DeliveryPoint], *, since: datetime, until: datetime, interval: timedelta, now: datetime
+    series: list[DeliveryPoint],
+    *,
+    since: datetime,
+    until: datetime,
+    interval: timedelta,
+    now: datetime,
+    began: datetime | None = None,
 ) -> charts.LineChart:
     """One config's chart: the line breaks after GAP_FACTOR polling intervals without a snapshot (hourly averages:
     hours), and its axis zooms in when the rates stay high."""
@@ -90,6 +102,7 @@ def delivery_chart(
         observed_until=now,
         y_min=charts.axis_floor([point.rate for point in series]),
         thresholds=DELIVERY_THRESHOLDS,
+        began=began,
     )
 
 

@@ -5,6 +5,7 @@ from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpRespo
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from apps.connections.request import PortalRequest
@@ -19,10 +20,12 @@ from apps.history.forms import (
     LogExplorerForm,
     ProjectFilterForm,
 )
+from apps.history.presenters import health as health_presenters
 from apps.history.presenters import pipeline as pipeline_presenters
 from apps.history.presenters import stored as presenters
 from apps.history.selectors import logs as stored_logs
 from apps.history.selectors import pipeline_logs
+from apps.history.selectors.health import config_health_list
 from apps.history.selectors.projects import history_projects
 from apps.history.views import history_connection
 
@@ -96,8 +99,12 @@ def logs_csv(request: PortalRequest) -> HttpResponseBase:
 def config_last_errors(request: PortalRequest) -> HttpResponse:
     """Out-of-band cells of the config list (apps/plugins): each config's newest stored ERROR entry."""
     ids = [int(value) for value in request.GET.getlist("config") if value.isdigit()][:MAX_LAST_ERRORS]
-    errors = stored_logs.config_last_errors(connection_id=history_connection(request).pk, config_ids=ids)
-    return render(request, "history/last_errors.html", {"errors": errors})
+    connection_id = history_connection(request).pk
+    errors = stored_logs.config_last_errors(connection_id=connection_id, config_ids=ids)
+    # The health cell too: PostHog's rate alone would show a config logging 503s a minute ago as a green 100 %.
+    health = config_health_list(connection_id=connection_id, project_id=None, now=timezone.now(), config_ids=ids)
+    context = {"errors": errors, "health": health_presenters.health_rows(health, projects=None)}
+    return render(request, "history/last_errors.html", context)
 
 
 def _explorer(request: PortalRequest) -> tuple[int, LogExplorerForm, dict]:

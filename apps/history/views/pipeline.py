@@ -1,5 +1,5 @@
-"""The pipeline pages of History: the health overview a team reads first (hog functions, batch exports and plugin
-configs with errors, worst first) and the run charts of one hog function and one batch export.
+"""The pipeline pages of History: the health overview a team reads first (every plugin config, hog function and batch
+export with its verdict, worst first, sortable) and the run charts of one hog function and one batch export.
 
 They read what the pollers stored, never PostHog: PostHog failing shows as the pollers' last failed run, said on
 the overview, while what was kept stays readable.
@@ -25,8 +25,10 @@ from apps.history.forms import (
     DeliveryRangeForm,
     ProjectFilterForm,
 )
+from apps.history.presenters import health as health_presenters
 from apps.history.presenters import pipeline as presenters
-from apps.history.selectors import pipeline
+from apps.history.selectors import began as history_began
+from apps.history.selectors import health, pipeline
 from apps.history.selectors.pipeline import RunsPoint
 from apps.history.selectors.projects import history_projects
 from apps.history.selectors.status import pipeline_runs_troubled
@@ -36,24 +38,21 @@ from apps.history.views import history_connection
 @require_GET
 @posthog_page(VIEW)
 def pipeline_health(request: PortalRequest) -> HttpResponse:
-    now = timezone.now()
-    since = now - pipeline.WINDOW
+    """Every plugin config, hog function and batch export with its verdict, worst first unless `?sort=` says."""
     connection = history_connection(request)
     form = ProjectFilterForm(request.GET, projects=history_projects(connection=connection))
-    project_id = form.project_id
-    rows = presenters.health_rows(
-        functions=pipeline.function_health_list(connection_id=connection.pk, project_id=project_id, since=since),
-        exports=pipeline.export_health_list(connection_id=connection.pk, project_id=project_id, since=since),
-        configs=pipeline.config_trouble_list(
-            connection_id=connection.pk, project_id=project_id, since=since, threshold=presenters.HEALTHY_RATE
-        ),
+    sort = health_presenters.health_sort(request.GET.get("sort"))
+    project_query = {"project": form.project_id} if form.project_id else {}
+    rows = health_presenters.health_rows(
+        health.health_list(connection_id=connection.pk, project_id=form.project_id, now=timezone.now()),
         projects=form.projects if form.several_projects else None,
         query=f"?project={form.project_id}" if form.project_id else "",
     )
     context = {
         "form": form,
-        "rows": rows,
-        "counts": presenters.health_counts(rows),
+        "rows": health_presenters.sort_rows(rows, sort),
+        "counts": health_presenters.health_counts(rows),
+        "columns": health_presenters.sort_columns(sort, query=project_query),
         "several_projects": form.several_projects,
         "troubled_runs": pipeline_runs_troubled(connection_id=connection.pk),
     }
@@ -75,6 +74,9 @@ def function_chart(request: PortalRequest, function_id: UUID) -> HttpResponse:
         series=lambda project_id, since, until: pipeline.function_runs_series(
             connection_id=connection_id, project_id=project_id, function_id=function, since=since, until=until
         ),
+        began=lambda project_id: history_began.function_runs_began(
+            connection_id=connection_id, project_id=project_id, function_id=function
+        ),
         context={},
     )
 
@@ -94,6 +96,9 @@ def export_chart(request: PortalRequest, export_id: UUID) -> HttpResponse:
         series=lambda project_id, since, until: pipeline.export_runs_series(
             connection_id=connection_id, project_id=project_id, export_id=export, since=since, until=until
         ),
+        began=lambda project_id: history_began.export_runs_began(
+            connection_id=connection_id, project_id=project_id, export_id=export
+        ),
         context={"runs": pipeline.export_runs_recent(connection_id=connection_id, export_id=export)},
     )
 
@@ -105,6 +110,7 @@ def _runs_chart(
     object_id: str,
     name: str,
     series: Callable[[str | None, datetime, datetime], list[RunsPoint]],
+    began: Callable[[str | None], datetime | None],
     context: dict[str, object],
 ) -> HttpResponse:
     """The run chart of a hog function (by the hour) or a batch export (by the day) over the range asked for."""
@@ -124,7 +130,12 @@ def _runs_chart(
         "since": since,
         "until": until,
         "chart": presenters.runs_chart(
-            points, since=since, until=until, step=presenters.HOUR if hourly else presenters.DAY, now=now
+            points,
+            since=since,
+            until=until,
+            step=presenters.HOUR if hourly else presenters.DAY,
+            now=now,
+            began=began(form.project_id),
         ),
         "summary": presenters.runs_summary(points),
         "step_label": "hour" if hourly else "day",

@@ -27,10 +27,13 @@ from apps.history.forms import (
     ScheduleForm,
 )
 from apps.history.kinds import HISTORY_TASKS
+from apps.history.presenters import health as health_presenters
 from apps.history.presenters import stored as presenters
+from apps.history.selectors import began as delivery_began
 from apps.history.selectors import delivery
 from apps.history.selectors import status as polling
 from apps.history.selectors.delivery import ChartMoments
+from apps.history.selectors.health import config_health_list
 from apps.history.selectors.projects import history_projects
 from apps.history.views import history_connection
 
@@ -101,12 +104,30 @@ def delivery_overview(request: PortalRequest) -> HttpResponse:
     configs = delivery.delivery_overview(
         connection_id=connection.pk, project_id=form.project_id, since=since, until=now
     )
+    began = delivery_began.delivery_overview_began(
+        connection_id=connection.pk, project_id=form.project_id, configs=configs, since=since
+    )
     overview = presenters.overview_of(
-        configs, since=since, until=now, projects=form.projects if form.several_projects else None
+        configs, since=since, until=now, projects=form.projects if form.several_projects else None, began=began
+    )
+    sort = health_presenters.health_sort(request.GET.get("sort"))
+    health = health_presenters.health_rows(
+        config_health_list(
+            connection_id=connection.pk,
+            project_id=form.project_id,
+            now=now,
+            config_ids=[config.plugin_config_id for config in configs],
+        ),
+        projects=None,
+    )
+    judged = health_presenters.rows_with_health(
+        overview.rows, key=lambda row: str(row.config.plugin_config_id), health=health, sort=sort
     )
     context = {
         "form": form,
-        "rows": overview.rows,
+        "rows": [row for row, _ in judged],
+        "judged": judged,
+        "columns": health_presenters.sort_columns(sort, query={"project": form.project_id} if form.project_id else {}),
         "days": presenters.OVERVIEW_DAYS,
         "axis_floor": overview.axis_floor,
         "several_projects": form.several_projects,
@@ -129,7 +150,10 @@ def delivery_config(request: PortalRequest, config_id: int) -> HttpResponse:
         until=until,
     )
     interval = delivery.delivery_interval()
-    chart = presenters.delivery_chart(series, since=since, until=until, interval=interval, now=now)
+    began = delivery_began.delivery_began(
+        connection_id=connection.pk, project_id=form.project_id, plugin_config_id=config_id
+    )
+    chart = presenters.delivery_chart(series, since=since, until=until, interval=interval, now=now, began=began)
     seen = delivery.delivery_config_seen(
         connection_id=connection.pk, project_id=form.project_id, plugin_config_id=config_id
     )

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.connections.request import PortalRequest
+from apps.core.forms import NO_CHANGES
 from apps.core.htmx import fragment_or_page
 from apps.core.http import htmx_redirect
 from apps.core.outcome import attempt
@@ -62,6 +63,9 @@ def function_edit(request: PortalRequest, function_id: str) -> HttpResponse:
     function = function_or_404(request, function_id)
     form = FunctionForm(request.POST if request.method == "POST" else None, function=function)
     refusal = request.posthog.unavailable.hog_function_edit
+    if request.method == "POST" and refusal is None and form.is_valid() and not form.payload():
+        messages.info(request, NO_CHANGES)
+        return htmx_redirect(request, "hog_functions:detail", function_id=function_id)
     if request.method == "POST" and refusal is None and form.is_valid():
         saved = form_write(
             form,
@@ -82,7 +86,11 @@ def function_edit(request: PortalRequest, function_id: str) -> HttpResponse:
 @require_POST
 @posthog_page(OPERATE)
 def function_rename(request: PortalRequest, function_id: str) -> HttpResponse:
-    form = RenameForm(request.POST)
+    function = function_or_404(request, function_id)
+    form = RenameForm(request.POST, initial={"name": function.name})
+    if form.is_valid() and not form.payload():
+        messages.info(request, NO_CHANGES)
+        return htmx_redirect(request, "hog_functions:detail", function_id=function_id)
     if form.is_valid():
         renamed = form_write(
             form,

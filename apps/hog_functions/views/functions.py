@@ -1,11 +1,14 @@
 """The project's hog functions by type, with their health: switch them on and off, reorder the transformations,
 delete one (with an Undo) in place."""
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget
 
 from apps.connections.request import PortalRequest
 from apps.core.htmx import render_fragment_or_page
@@ -13,7 +16,7 @@ from apps.core.http import htmx_redirect
 from apps.core.pages import posthog_page
 from apps.core.params import reordered
 from apps.core.roles import OPERATE, VIEW
-from apps.core.toasts import ToastAction, toast_with_action
+from apps.core.undo import NOTHING_TO_UNDO, toast_with_undo, undo_take
 from apps.hog_functions import selectors, services
 from apps.hog_functions.presenters import sections, status
 from apps.hog_functions.selectors.health import MAX_MEASURED
@@ -21,6 +24,7 @@ from apps.posthog.actions import BY_KEY, app_url
 from apps.posthog.errors import EndpointNotFound, PermissionDenied, PostHogError
 
 TEMPLATE = "hog_functions/list.html"
+UNDO_URL = "hog_functions:undo"
 
 
 @require_GET
@@ -69,7 +73,14 @@ def function_enabled(request: PortalRequest, function_id: str) -> HttpResponse:
     enabled = request.POST.get("enabled") == "true"
     try:
         switched = services.hog_function_enabled_set(context=request.posthog, function_id=function_id, enabled=enabled)
-        messages.success(request, _switched(switched, enabled))
+        toast_with_undo(
+            request,
+            _switched(switched, enabled),
+            kind="enabled",
+            state={"function_id": function_id, "enabled": not enabled},
+            undone=f"Undone: {switched.label} {'disabled' if enabled else 'enabled'} again.",
+            url_name=UNDO_URL,
+        )
     except PostHogError as error:
         # The switch must show what PostHog holds: the list is drawn again with the message.
         messages.error(request, error.user_message)
@@ -97,7 +108,14 @@ def function_rearrange(request: PortalRequest) -> HttpResponse:
     orders = {function_id: position for position, function_id in enumerate(wanted, 1)}
     try:
         services.hog_function_rearrange(context=request.posthog, orders=orders)
-        messages.success(request, "Transformation order saved: PostHog runs them in this order now.")
+        toast_with_undo(
+            request,
+            "Transformation order saved: PostHog runs them in this order now.",
+            kind="order",
+            state={"orders": _orders_held(functions, current)},
+            undone="Undone: the transformations run in their previous order again.",
+            url_name=UNDO_URL,
+        )
     except PostHogError as error:
         messages.error(request, error.user_message)
     return _render_list(request, fragment_only=True)
@@ -107,14 +125,29 @@ def _run_order(function: selectors.HogFunction) -> tuple[bool, int]:
     return function.execution_order is None, function.execution_order or 0
 
 
+def _orders_held(functions: list[selectors.HogFunction], current: list[str]) -> dict[str, int]:
+    """The execution orders PostHog held, for the undo. One without an order (PostHog runs those last) cannot be
+    given none again: it gets the next number after the others, in the line it ran in, so the order is the same."""
+    held = {f.id: f.execution_order for f in functions if f.id in current and f.execution_order is not None}
+    after = max(held.values(), default=0)
+    unordered = [function_id for function_id in current if function_id not in held]
+    return {**held, **{function_id: after + n for n, function_id in enumerate(unordered, 1)}}
+
+
 @require_POST
 @posthog_page(OPERATE)
 def function_delete(request: PortalRequest, function_id: str) -> HttpResponse:
     """A soft delete (PATCH `deleted: true`): PostHog answers DELETE with 405. PostHog lets it be undone (PATCH
     `deleted: false`), so the toast offers Undo; from the function's page, the page says it is deleted."""
     deleted = services.hog_function_delete(context=request.posthog, function_id=function_id)
-    undo = ToastAction("Undo", reverse("hog_functions:restore", args=[function_id]))
-    toast_with_action(request, f"Deleted “{deleted.label}”.", action=undo)
+    toast_with_undo(
+        request,
+        f"Deleted “{deleted.label}”.",
+        kind="deleted",
+        state={"function_id": function_id},
+        undone=f"Undone: “{deleted.label}” is back.",
+        url_name=UNDO_URL,
+    )
     if request.POST.get("from") == "detail" and request.htmx:
         return render(request, "hog_functions/detail.html#deleted", {"function": deleted})
     if request.htmx:
@@ -134,3 +167,27 @@ def function_restore(request: PortalRequest, function_id: str) -> HttpResponse:
         response["HX-Refresh"] = "true"
         return response
     return htmx_redirect(request, "hog_functions:detail", function_id=function_id)
+
+
+@require_POST
+@posthog_page(OPERATE)
+def function_undo(request: PortalRequest, token: str) -> HttpResponse:
+    """The toast's Undo of a switch, a reorder or a delete. On the list, the list is drawn again in place; on any
+    other page (a function's own) that page reloads, its toast the message."""
+    undo = undo_take(request, token=token, kinds=services.UNDO_KINDS)
+    if undo is None:
+        messages.info(request, NOTHING_TO_UNDO)
+    else:
+        try:
+            restored = services.hog_function_undo(context=request.posthog, kind=undo.kind, state=undo.state)
+        except PostHogError as error:
+            messages.error(request, error.user_message)
+        else:
+            where = " (back at the end of the line)" if undo.kind == "deleted" and restored and restored.ordered else ""
+            messages.success(request, f"{undo.undone}{where}")
+    if urlsplit(request.htmx.current_url or "").path == reverse("hog_functions:list"):
+        return reswap(retarget(_render_list(request, fragment_only=True), "#functions"), "innerHTML")
+    # From a toast on another page: that page reloads to show it as PostHog holds it, the message as its toast.
+    response = HttpResponse(status=204)
+    response["HX-Refresh"] = "true"
+    return response

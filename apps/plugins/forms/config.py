@@ -14,7 +14,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.functional import cached_property
 
-from apps.core.forms import JSONTextField
+from apps.core.forms import JSONTextField, changed_payload, value_changed
 from apps.plugins.schema import FIELD_PREFIX, SchemaEntry, conditions_hold, schema_entries
 from apps.posthog.client import Files
 from apps.posthog.errors import Unkept
@@ -208,8 +208,10 @@ class PluginConfigForm(forms.Form):
     # What PostHog is sent -----------------------------------------------------------------------
 
     def config_values(self) -> dict[str, Any]:
-        """The whole config (a PATCH replaces it). A secret left empty is sent as null, which keeps it;
-        values of keys the schema no longer has are kept as they were."""
+        """The whole config: PostHog's update replaces it (PluginConfigSerializer.update keeps only the secrets
+        left out or null). A secret left empty is sent as null, which keeps it; on an edit a field the person did
+        not change goes back exactly as PostHog holds it (`headers: {}` stays `{}`), and values of keys the schema
+        no longer has are kept as they were."""
         keys = {entry.key for entry in self.value_entries}
         values = {key: value for key, value in self.saved.items() if key not in keys}
         for entry in self.value_entries:
@@ -221,23 +223,46 @@ class PluginConfigForm(forms.Form):
                     values[entry.key] = ""
                 elif not self.creating:
                     values[entry.key] = None
+            elif not self.creating and not self._entry_changed(entry):
+                if entry.key in self.saved:
+                    values[entry.key] = self.saved[entry.key]
             elif value not in (None, "", {}):
                 values[entry.key] = value
         return values
 
+    def _entry_changed(self, entry: SchemaEntry) -> bool:
+        """Whether the person changed this schema field from what PostHog holds (files aside: they travel apart)."""
+        if entry.type == "attachment":
+            return False
+        value = self.cleaned_data.get(entry.field_name)
+        if entry.secret:
+            return bool(value) or self._checked(CLEAR_PREFIX, entry)
+        return value_changed(_comparable(entry, self.saved.get(entry.key)), _comparable(entry, value))
+
+    def _config_changed(self) -> bool:
+        return self.creating or any(self._entry_changed(entry) for entry in self.value_entries)
+
     def request_data(self) -> dict[str, Any]:
-        """The body of the create or update request, without the files."""
+        """The body of the create or update request, without the files. An edit holds only what the person
+        changed: `enabled` and `name` when changed, the config (whole, see config_values) when one of its fields
+        did, attachment removals when ticked."""
         removals = {
             f"remove_attachment[{entry.key}]": "true"
             for entry in self.value_entries
             if self._checked(REMOVE_PREFIX, entry) and not self.cleaned_data.get(entry.field_name)
         }
-        return {
-            "enabled": self.cleaned_data["enabled"],
-            "name": self.cleaned_data["name"],
-            "config": self.config_values(),
-            **removals,
-        }
+        fields = {"enabled": self.cleaned_data["enabled"], "name": self.cleaned_data["name"]}
+        if not self.creating:
+            fields = changed_payload(initial=self.initial, current=fields)
+        config = {"config": self.config_values()} if self._config_changed() else {}
+        return {**fields, **config, **removals}
+
+    def has_changes(self) -> bool:
+        """Whether an edit has anything to send (call after is_valid); files count without being read."""
+        uploads = any(
+            self.cleaned_data.get(entry.field_name) for entry in self.value_entries if entry.type == "attachment"
+        )
+        return uploads or bool(self.request_data())
 
     def attachment_files(self) -> Files | None:
         files = {
@@ -287,6 +312,19 @@ def own_name(config: dict[str, Any], plugin: dict[str, Any]) -> str:
     """The config's own name, as the form shows it: PostHog answers the plugin's name when the config has none."""
     name = config.get("name") or ""
     return "" if name == plugin.get("name") else str(name)
+
+
+def _comparable(entry: SchemaEntry, value: Any) -> Any:
+    """A config value as the form shows it: JSON text by what it parses to (PostHog may hold the text or the
+    object), a number or flag held in a text field by its text."""
+    if entry.type == "json" and isinstance(value, str):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    if entry.type not in ("json", "dictionary") and isinstance(value, int | float | bool):
+        return str(value)
+    return value
 
 
 def _shown(value: Any) -> str:

@@ -4,6 +4,8 @@ from typing import Any
 
 from django import forms
 
+from apps.core.forms import changed_payload
+
 
 class InstallForm(forms.Form):
     """One way to install a plugin; `payload()` is what PostHog's install endpoint is sent."""
@@ -71,4 +73,6 @@ class PluginEditForm(forms.Form):
         return {name: plugin.get(name) for name in cls.base_fields}
 
     def payload(self) -> dict[str, Any]:
-        return {**self.cleaned_data, "icon": self.cleaned_data["icon"] or None}
+        """What the person changed of what PostHog holds (the form's initial); empty when nothing."""
+        current = {**self.cleaned_data, "icon": self.cleaned_data["icon"] or None}
+        return changed_payload(initial=self.initial, current=current)

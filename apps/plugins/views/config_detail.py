@@ -9,7 +9,6 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.connections.request import PortalRequest
-from apps.core.activity import activity_items
 from apps.core.htmx import wants_fragment
 from apps.core.http import htmx_redirect
 from apps.core.outcome import attempt
@@ -59,12 +58,12 @@ def config_activity(request: PortalRequest, config_id: int) -> HttpResponse:
     if refusal := request.posthog.unavailable.plugin_config_activity:
         return render(request, "core/unavailable.html", {"refusal": refusal, "title": "Activity is not available."})
     number = page_number(request.GET.get("page"))
-    page = selectors.plugin_config_activity_page(context=request.posthog, config_id=config_id, page=number)
+    page = selectors.plugin_config_timeline_page(context=request.posthog, config_id=config_id, page=number)
     return render(
         request,
         "core/activity.html#timeline",
         {
-            "items": activity_items(page.items),
+            "items": page.items,
             "next_page": page.next,
             "more_url": request.path,
             "first_page": number == 1,

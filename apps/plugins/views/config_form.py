@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
 from apps.connections.request import PortalRequest
+from apps.core.forms import NO_CHANGES
 from apps.core.htmx import wants_fragment
 from apps.core.http import htmx_redirect
 from apps.core.pages import form_write, posthog_page
@@ -75,6 +76,9 @@ def config_edit(request: PortalRequest, config_id: int) -> HttpResponse:
         saved=config.get("config") or {},
         initial={"enabled": bool(config.get("enabled")), "name": own_name(config, plugin)},
     )
+    if request.method == "POST" and form.is_valid() and not form.has_changes():
+        messages.info(request, NO_CHANGES)
+        return htmx_redirect(request, "plugins:config_detail", config_id=config_id)
     if request.method == "POST" and form.is_valid():
         saved = _saved(
             form,

@@ -1,9 +1,11 @@
-"""The project's plugin configs in pipeline order: enable, disable, reorder and delete them in place."""
+"""The project's plugin configs in pipeline order: enable, disable, reorder and delete them in place; the toast of a
+switch or a reorder offers Undo."""
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget
 
 from apps.connections.request import PortalRequest
 from apps.core.htmx import wants_fragment
@@ -11,10 +13,12 @@ from apps.core.http import htmx_redirect
 from apps.core.pages import posthog_page
 from apps.core.params import reordered
 from apps.core.roles import OPERATE, VIEW
+from apps.core.undo import NOTHING_TO_UNDO, toast_with_undo, undo_take
 from apps.plugins import selectors, services
 from apps.posthog.errors import PostHogError
 
 TEMPLATE = "plugins/config_list.html"
+UNDO_URL = "plugins:config_undo"
 
 
 def _render_list(request: PortalRequest, *, partial: bool) -> HttpResponse:
@@ -49,7 +53,14 @@ def config_enabled_set(request: PortalRequest, config_id: int) -> HttpResponse:
         messages.error(request, error.user_message)
     else:
         name = selectors.config_name(config)
-        messages.success(request, f"{name} {'enabled' if enabled else 'disabled'}.")
+        toast_with_undo(
+            request,
+            f"{name} {'enabled' if enabled else 'disabled'}.",
+            kind="enabled",
+            state={"config_id": config_id, "enabled": not enabled},
+            undone=f"Undone: {name} {'disabled' if enabled else 'enabled'} again.",
+            url_name=UNDO_URL,
+        )
     return _render_list(request, partial=True)
 
 
@@ -57,7 +68,8 @@ def config_enabled_set(request: PortalRequest, config_id: int) -> HttpResponse:
 @posthog_page(OPERATE)
 def config_rearrange(request: PortalRequest) -> HttpResponse:
     """Either the whole new order (drag and drop) or one config moved a step (the keyboard's up/down buttons)."""
-    current = [row.id for row in selectors.plugin_config_rows(context=request.posthog) if row.enabled]
+    enabled_rows = [row for row in selectors.plugin_config_rows(context=request.posthog) if row.enabled]
+    current = [row.id for row in enabled_rows]
     wanted = [int(config_id) for config_id in reordered(request.POST, [str(config_id) for config_id in current])]
     if wanted and wanted != current:
         try:
@@ -67,13 +79,48 @@ def config_rearrange(request: PortalRequest) -> HttpResponse:
         except PostHogError as error:
             messages.error(request, error.user_message)
         else:
-            messages.success(request, "Pipeline order saved.")
+            # The orders PostHog held, not positions: the undo puts back exactly what was there.
+            previous = {str(row.id): row.order for row in enabled_rows}
+            toast_with_undo(
+                request,
+                "Pipeline order saved.",
+                kind="order",
+                state={"orders": previous},
+                undone="Undone: the pipeline is back in its previous order.",
+                url_name=UNDO_URL,
+            )
     return _render_list(request, partial=True)
 
 
 @require_POST
 @posthog_page(OPERATE)
+def config_undo(request: PortalRequest, token: str) -> HttpResponse:
+    """The toast's Undo of a switch or a reorder: the list is drawn again in place, as PostHog now holds it."""
+    undo = undo_take(request, token=token, kinds=services.UNDO_KINDS)
+    if undo is None:
+        messages.info(request, NOTHING_TO_UNDO)
+    else:
+        try:
+            services.plugin_config_undo(context=request.posthog, kind=undo.kind, state=undo.state)
+        except PostHogError as error:
+            messages.error(request, error.user_message)
+        else:
+            messages.success(request, undo.undone)
+    # The toast's button swaps nothing itself: the answer names the list it replaces.
+    return reswap(retarget(_render_list(request, partial=True), "#configs"), "innerHTML")
+
+
+@require_POST
+@posthog_page(OPERATE)
 def config_delete(request: PortalRequest, config_id: int) -> HttpResponse:
+    # PostHog's delete only disables: read first, so an enabled one's Undo can switch it on again.
+    config = selectors.plugin_config_get(context=request.posthog, config_id=config_id)
     services.plugin_config_delete(context=request.posthog, config_id=config_id)
-    messages.success(request, "Plugin config deleted. PostHog keeps it, disabled, with its settings.")
+    message = "Plugin config deleted. PostHog keeps it, disabled, with its settings."
+    if config.get("enabled"):
+        undone = f"Undone: {selectors.config_name(config)} enabled again."
+        state = {"config_id": config_id, "enabled": True}
+        toast_with_undo(request, message, kind="enabled", state=state, undone=undone, url_name=UNDO_URL)
+    else:
+        messages.success(request, message)
     return htmx_redirect(request, "plugins:configs")

@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.connections.capabilities import Refusal
 from apps.connections.request import PortalRequest
-from apps.core.activity import activity_items
+from apps.core.forms import NO_CHANGES
 from apps.core.htmx import render_fragment_or_page, wants_fragment
 from apps.core.http import htmx_redirect
 from apps.core.outcome import Outcome, attempt
@@ -31,6 +32,7 @@ from apps.plugins.presenters.plugins import (
     web_link,
 )
 from apps.plugins.presenters.source import file_diffs, highlighted_files
+from apps.plugins.presenters.versions import plugin_upgrade_view
 from apps.plugins.schema import schema_entries
 from apps.posthog.errors import EndpointNotFound, PermissionDenied, PersonalKeyRefused, ValidationError
 
@@ -52,8 +54,12 @@ def plugin_list(request: PortalRequest) -> HttpResponse:
     plugin_type = request.GET.get("type", "")
     plugin_type = plugin_type if plugin_type in PLUGIN_TYPES else ""
     plugins = selectors.plugin_list(context=request.posthog)
+    cards = plugin_cards(plugins, query=query, plugin_type=plugin_type)
+    configured = _configured_here(request)
     context = {
-        "plugins": plugin_cards(plugins, query=query, plugin_type=plugin_type),
+        "plugins": cards,
+        # The plugins this project has no config of; none when PostHog would not say which it has.
+        "addable": {card.id for card in cards if card.id not in configured} if configured is not None else set(),
         "total": len(plugins),
         "query": query,
         "plugin_type": plugin_type,
@@ -77,7 +83,15 @@ def plugin_detail(request: PortalRequest, plugin_id: int) -> HttpResponse:
         "jobs": plugin_jobs(plugin.get("public_jobs")),
         "refusals": {action: unavailable.get(action) for action in PLUGIN_ACTIONS},
     }
+    if (configured := _configured_here(request)) is not None:
+        context.update(addable=plugin_id not in configured, config_here=configured.get(plugin_id))
     return render(request, "plugins/plugin_detail.html", context)
+
+
+def _configured_here(request: PortalRequest) -> dict[int, int] | None:
+    """{plugin id: its config} in this project, so a plugin without one offers "Add to this project"; None when
+    PostHog would not say (no action is offered then, rather than one that may duplicate a config)."""
+    return attempt(lambda: selectors.plugin_config_ids_by_plugin(context=request.posthog)).value
 
 
 @require_GET
@@ -109,7 +123,17 @@ def plugin_install(request: PortalRequest) -> HttpResponse:
             form.add_error(None, error.user_message)
         else:
             if plugin is not None:
-                messages.success(request, f"Installed “{plugin.get('name') or plugin['id']}”.")
+                # A new plugin runs nowhere yet: the message, and the plugin's page the redirect opens, lead on to
+                # adding it to this project.
+                add_url = f"{reverse('plugins:config_create')}?plugin={plugin['id']}"
+                messages.success(
+                    request,
+                    format_html(
+                        'Installed “{}”. It runs in no project yet: <a href="{}">add it to this project</a>.',
+                        plugin.get("name") or plugin["id"],
+                        add_url,
+                    ),
+                )
                 return htmx_redirect(request, "plugins:detail", plugin_id=plugin["id"])
     if how in ("url", "source") and wants_fragment(request):
         return render(request, f"plugins/plugin_install.html#{how}-form", {"form": form})
@@ -139,6 +163,9 @@ def plugin_install(request: PortalRequest) -> HttpResponse:
 def plugin_edit(request: PortalRequest, plugin_id: int) -> HttpResponse:
     plugin = selectors.plugin_get(context=request.posthog, plugin_id=plugin_id)
     form = PluginEditForm(request.POST or None, initial=PluginEditForm.initial_for(plugin))
+    if request.method == "POST" and form.is_valid() and not form.payload():
+        messages.info(request, NO_CHANGES)
+        return htmx_redirect(request, "plugins:detail", plugin_id=plugin_id)
     if request.method == "POST" and form.is_valid():
         form_write(
             form, lambda: services.plugin_update(context=request.posthog, plugin_id=plugin_id, data=form.payload())
@@ -187,6 +214,7 @@ def plugin_upgrade(request: PortalRequest, plugin_id: int) -> HttpResponse:
             "plugin": plugin,
             "card": plugin_card(plugin),
             "link": web_link(plugin.get("url")),
+            "upgrade": plugin_upgrade_view(plugin),
             "refusal": refusal,
         }
         return render(request, "plugins/plugin_upgrade.html", context)
@@ -229,7 +257,7 @@ def plugin_source_edit(request: PortalRequest, plugin_id: int) -> HttpResponse:
     if step in ("preview", "save") and form.is_valid():
         changes = form.changes()
         if not changes:
-            form.add_error(None, "Nothing is changed yet.")
+            form.add_error(None, NO_CHANGES)  # nothing is sent: the editor stays open
         elif step == "preview":
             context["diffs"] = file_diffs(files, changes)
         else:
@@ -275,11 +303,11 @@ def plugin_activity(request: PortalRequest) -> HttpResponse:
         return render(request, "plugins/plugin_activity.html", {"refusal": refusal, "items": []})
     number = page_number(request.GET.get("page"))
     try:
-        page = selectors.plugin_activity_page(context=request.posthog, page=number)
+        page = selectors.plugin_timeline_page(context=request.posthog, page=number)
     except (PersonalKeyRefused, EndpointNotFound) as error:
         return render(request, "plugins/plugin_activity.html", {"refusal": None, "refused": error, "items": []})
     context = {
-        "items": activity_items(page.items),
+        "items": page.items,
         "next_page": page.next,
         "more_url": reverse("plugins:activity"),
         "first_page": number == 1,

@@ -11,9 +11,10 @@ from apps.connections.request import PortalRequest
 from apps.core.http import htmx_redirect
 from apps.core.pages import posthog_page
 from apps.core.roles import ADMINISTER, OPERATE, VIEW
+from apps.core.undo import NOTHING_TO_UNDO, toast_with_undo, undo_take
 from apps.sharing import selectors, services
 from apps.sharing.forms import PasswordForm
-from apps.sharing.kinds import Kind
+from apps.sharing.kinds import KINDS, Kind
 
 # (message when switched on, message when switched off) for each setting a person can switch.
 SWITCHED = {
@@ -52,7 +53,30 @@ def sharing_detail(request: PortalRequest, kind: Kind, item_id: str) -> HttpResp
 def sharing_switch(request: PortalRequest, kind: Kind, item_id: str, setting: str) -> HttpResponse:
     on = request.POST.get("on") == "true"
     services.sharing_update(context=request.posthog, kind=kind, item_id=item_id, data={setting: on})
-    messages.success(request, SWITCHED[setting][0 if on else 1].format(noun=kind.noun))
+    # Switching back keeps the link as it was (only a refresh makes a new one), so the toast offers Undo.
+    toast_with_undo(
+        request,
+        SWITCHED[setting][0 if on else 1].format(noun=kind.noun),
+        kind=setting,
+        state={"kind": kind.slug, "item_id": item_id, "on": not on},
+        undone="Undone. " + SWITCHED[setting][1 if on else 0].format(noun=kind.noun),
+        url_name="sharing:undo",
+    )
+    return htmx_redirect(request, "sharing:detail", kind=kind, item_id=item_id)
+
+
+@require_POST
+@posthog_page(OPERATE)
+def sharing_undo(request: PortalRequest, token: str) -> HttpResponse:
+    """The toast's Undo of a switch: the setting as it was, then the page again."""
+    undo = undo_take(request, token=token, kinds=frozenset(SWITCHED))
+    if undo is None or undo.state["kind"] not in KINDS:
+        messages.info(request, NOTHING_TO_UNDO)
+        return HttpResponse(status=204)
+    kind, item_id = KINDS[undo.state["kind"]], str(undo.state["item_id"])
+    data = {undo.kind: bool(undo.state["on"])}
+    services.sharing_update(context=request.posthog, kind=kind, item_id=item_id, data=data)
+    messages.success(request, undo.undone)
     return htmx_redirect(request, "sharing:detail", kind=kind, item_id=item_id)
 
 

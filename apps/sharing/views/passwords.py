@@ -39,10 +39,13 @@ def password_create(request: PortalRequest, kind: Kind, item_id: str) -> HttpRes
             note = created.note if created else ""
             messages.success(request, f"Password “{note}” added." if note else "Password added.")
             form = PasswordForm()
-    # htmx swaps the passwords card alone; without JavaScript the whole page comes back.
-    build = passwords_context if wants_fragment(request) else page_context
+    # htmx swaps the passwords card alone, and the protection card's count with it (out of band) so the two agree;
+    # without JavaScript the whole page comes back.
+    fragment = wants_fragment(request)
+    build = passwords_context if fragment else page_context
     template = fragment_or_page(request, "sharing/detail.html", "passwords")
-    response = render(request, template, build(request, kind, item_id, password_form=form, created=created))
+    extra = {"password_form": form, "created": created, "summary_oob": fragment}
+    response = render(request, template, build(request, kind, item_id, **extra))
     add_never_cache_headers(response)
     return response
 

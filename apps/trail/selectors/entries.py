@@ -2,12 +2,14 @@
 
 from typing import Any
 
-from apps.audit.diff import FieldChange, activity_field_changes, field_changes
+from apps.audit.actions import event_action
+from apps.audit.diff import FieldChange, activity_field_changes, field_changes, with_secrets_sent
 from apps.audit.masking import mask_secrets
 from apps.audit.models import AuditEvent
 from apps.core.activity import activity_items
 from apps.history.linking import SCOPE_OF_AREA, area_of_entry
 from apps.history.models import ActivitySnapshot
+from apps.trail.presenters import write_sentence
 from apps.trail.selectors.rows import EntryDetail, EventDetail
 
 
@@ -17,7 +19,9 @@ def audit_event_detail(*, event_id: int) -> EventDetail | None:
     if event is None:
         return None
     linked = list(event.activity_entries.order_by("created_at", "id"))
-    changes = event_field_changes(event.before, event.after)
+    # Only a write PostHog took changed its secrets; a failed or unkept one shows what was sent, nothing more.
+    sent = event.request_body if event.outcome == AuditEvent.Outcome.SUCCESS else None
+    changes = event_field_changes(event.before, event.after, sent)
     return EventDetail(
         event=event,
         changes=[change for change in changes if change.kind != "unchanged"],
@@ -25,6 +29,16 @@ def audit_event_detail(*, event_id: int) -> EventDetail | None:
         request_body=field_changes(None, mask_secrets(event.request_body)),
         linked=list(zip(linked, activity_items([_entry(snapshot) for snapshot in linked]), strict=True)),
         polled=event.area in SCOPE_OF_AREA,
+        sentence=write_sentence(
+            verb=event_action(
+                action=event.action, method=event.method, path=event.path, area=event.area, body=event.request_body
+            ),
+            area=event.area,
+            path=event.path,
+            object_id=event.object_id,
+            object_name=event.object_name,
+            happened=event.outcome == AuditEvent.Outcome.SUCCESS,
+        ),
     )
 
 
@@ -42,9 +56,10 @@ def activity_entry_detail(*, snapshot_id: int) -> EntryDetail | None:
     )
 
 
-def event_field_changes(before: Any, after: Any) -> list[FieldChange]:
-    """Secrets are masked when recorded; masked again here, in case an older row slipped through."""
-    return field_changes(mask_secrets(before), mask_secrets(after))
+def event_field_changes(before: Any, after: Any, request_body: Any = None) -> list[FieldChange]:
+    """Secrets are masked when recorded; masked again here, in case an older row slipped through. A secret the
+    write sent reads "changed (secret)", which neither masked side could show."""
+    return with_secrets_sent(field_changes(mask_secrets(before), mask_secrets(after)), mask_secrets(request_body))
 
 
 def _entry(snapshot: ActivitySnapshot) -> dict[str, Any]:

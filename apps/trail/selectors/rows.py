@@ -9,25 +9,25 @@ from apps.audit.models import AuditEvent
 from apps.core.activity import ActivityItem
 from apps.history.models import ActivitySnapshot
 from apps.posthog.values import moment
-from apps.trail.presenters import area_label, source_label, write_verb
+from apps.trail.presenters import Sentence, area_label, area_noun, source_label, verb_label, write_sentence
 
 PORTAL = "portal"
 POSTHOG = "posthog"
 # At the same instant PostHog's entry sorts first (it is recorded while the portal's write is still under way).
 SOURCE_RANK = {PORTAL: 0, POSTHOG: 1}
-METHODS = ["POST", "PATCH", "PUT", "DELETE"]
 FAILED = (AuditEvent.Outcome.FAILURE, AuditEvent.Outcome.NOT_KEPT)
 
 
 @dataclass(frozen=True)
 class TrailFilters:
-    """What the audit page's form asks for; empty means any. `person` and `action` carry their source:
-    "portal:ada" or "posthog:dana@example.com", "portal:PATCH" or "posthog:enabled"."""
+    """What the audit page's form asks for; empty means any. `person` carries its source: "portal:ada" or
+    "posthog:dana@example.com". `verb` (apps/audit/actions.py) matches both sources: a portal event's action, a
+    PostHog entry's activity of that verb."""
 
     person: str = ""
     area: str = ""
     object_id: str = ""
-    action: str = ""
+    verb: str = ""
     outcome: str = ""
     source: str = ""
     after: datetime | None = None
@@ -69,13 +69,15 @@ class TrailRow:
     area: str
     object_id: str
     action: str  # the HTTP method of a portal write, PostHog's activity name of an entry
-    summary: str
+    summary: str  # a portal write's path (its description for a portal-state change); a PostHog entry in words
     outcome: str
     status_code: int | None = None
     error: str = ""
     connection_name: str = ""
     linked_id: int | None = None  # a PostHog entry's portal event
     in_posthog_log: bool = False  # a portal event with PostHog entries linked to it
+    verb: str = ""  # what was done (apps/audit/actions.py), for both sources; "" for an activity it does not know
+    object_name: str = ""  # the object's name when it was written (a PostHog entry's `detail.name`)
 
     @property
     def key(self) -> tuple[datetime, int, int]:
@@ -103,8 +105,40 @@ class TrailRow:
         return source_label(self.source)
 
     @property
-    def verb(self) -> str:
-        return write_verb(method=self.action, path=self.summary, area=self.area, object_id=self.object_id)
+    def local(self) -> bool:
+        """A change to the portal's own state: its summary is a description, not a path."""
+        return self.source == PORTAL and not self.summary.startswith("/") and "://" not in self.summary
+
+    @property
+    def sentence(self) -> Sentence:
+        """After the person's name: a portal write as words; a PostHog entry as PostHog's activity reads."""
+        return self._sentence(link=True)
+
+    @property
+    def text(self) -> str:
+        """The whole sentence, person first, without links: "ada disabled the plugin config “S3 Export”"."""
+        return f"{self.person} {self._sentence(link=False)}"
+
+    def _sentence(self, *, link: bool) -> Sentence:
+        if self.source == POSTHOG:
+            return Sentence(self.summary)
+        return write_sentence(
+            verb=self.verb,
+            area=self.area,
+            path=self.summary,
+            object_id=self.object_id,
+            object_name=self.object_name,
+            happened=not self.failed,
+            link=link,
+        )
+
+    @property
+    def verb_label(self) -> str:
+        return verb_label(self.verb) if self.verb else self.action.replace("_", " ")
+
+    @property
+    def area_noun(self) -> str:
+        return area_noun(self.area)
 
 
 @dataclass
@@ -126,10 +160,19 @@ class EventDetail:
     request_body: list[FieldChange]  # flattened, as "added" values
     linked: list[tuple[ActivitySnapshot, ActivityItem]]
     polled: bool  # an area whose PostHog activity the poller keeps
+    sentence: Sentence  # what the write did, after the person's name
 
     @property
     def area_label(self) -> str:
         return area_label(self.event.area)
+
+    @property
+    def local(self) -> bool:
+        return not self.event.path.startswith("/") and "://" not in self.event.path
+
+    @property
+    def has_secret_changes(self) -> bool:
+        return any(change.secret for change in self.changes)
 
 
 @dataclass(frozen=True)
@@ -151,4 +194,4 @@ class FilterChoices:
     portal_people: list[str]
     posthog_people: list[tuple[str, str]]  # (value, label)
     areas: list[tuple[str, str]]
-    activities: list[tuple[str, str]]
+    verbs: list[tuple[str, str]]  # (verb, how it reads), those the trail holds

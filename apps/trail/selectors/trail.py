@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.fields.json import KT
 
+from apps.audit.actions import ACTIVITY_VERBS, activities_of, event_action
 from apps.audit.models import AuditEvent
 from apps.core.paging import CursorPage
 from apps.history.linking import CONFIG_ACTIVITIES_AS_PLUGIN, SCOPE_OF_AREA, area_of_entry
@@ -36,6 +37,8 @@ EVENT_COLUMNS = (
     "error",
     "connection_name",
     "in_posthog_log",
+    "action",
+    "object_name",
 )
 SNAPSHOT_COLUMNS = (
     "pk",
@@ -50,9 +53,18 @@ SNAPSHOT_COLUMNS = (
     "audit_event__actor_name",
     "connection__name",
 )
-# What the search box looks in, for each source.
-EVENT_SEARCHED = ("path", "actor_name", "object_id", "error", "connection_name", "request_body")
-SNAPSHOT_SEARCHED = ("user_name", "user_email", "item_id", "activity", "audit_event__actor_name", "entry")
+# What the search box looks in, for each source: the object's name on both (a portal event's name when written,
+# PostHog's `detail.name` read as text, which the JSON text of `entry` may hold escaped).
+EVENT_SEARCHED = ("object_name", "path", "actor_name", "object_id", "error", "connection_name", "request_body")
+SNAPSHOT_SEARCHED = (
+    "detail_name",
+    "user_name",
+    "user_email",
+    "item_id",
+    "activity",
+    "audit_event__actor_name",
+    "entry",
+)
 
 
 def audit_trail_page(
@@ -76,13 +88,12 @@ def _events(filters: TrailFilters) -> QuerySet[AuditEvent, tuple[Any, ...]]:
     """The portal's events matching the filters, newest first, as tuples of EVENT_COLUMNS."""
     rows = AuditEvent.objects.all()
     person_source, _, person = filters.person.partition(":")
-    action_source, _, action = filters.action.partition(":")
-    if _other_source(PORTAL, filters.source, person_source, action_source):
+    if _other_source(PORTAL, filters.source, person_source):
         rows = rows.none()
     if person:
         rows = rows.filter(actor_name=person)
-    if action:
-        rows = rows.filter(method=action)
+    if filters.verb:
+        rows = rows.filter(action=filters.verb)
     if filters.area:
         rows = rows.filter(area=filters.area)
     if filters.object_id:
@@ -101,17 +112,16 @@ def _snapshots(filters: TrailFilters) -> QuerySet[ActivitySnapshot, tuple[Any, .
     """PostHog's stored entries matching the filters, newest first, as tuples of SNAPSHOT_COLUMNS."""
     rows = ActivitySnapshot.objects.all()
     person_source, _, person = filters.person.partition(":")
-    action_source, _, action = filters.action.partition(":")
     failures_only = filters.outcome in FAILED  # PostHog records only what happened
     unknown_area = filters.area and filters.area not in SCOPE_OF_AREA
-    if _other_source(POSTHOG, filters.source, action_source) or failures_only or unknown_area:
+    if _other_source(POSTHOG, filters.source) or failures_only or unknown_area:
         rows = rows.none()
     if person_source == PORTAL:
         rows = rows.filter(audit_event__actor_name=person)
     elif person:
         rows = rows.filter(Q(user_email=person) | Q(user_email="", user_name=person))
-    if action:
-        rows = rows.filter(activity=action)
+    if filters.verb:
+        rows = rows.filter(activity__in=activities_of(filters.verb))
     if filters.area in SCOPE_OF_AREA:
         of_area = Q(scope=SCOPE_OF_AREA[filters.area])
         if filters.area == "plugin_configs":
@@ -122,8 +132,7 @@ def _snapshots(filters: TrailFilters) -> QuerySet[ActivitySnapshot, tuple[Any, .
     if filters.object_id:
         rows = rows.filter(_about_object(filters.object_id, filters.area))
     return (
-        _in_span_and_search(rows, filters, SNAPSHOT_SEARCHED)
-        .annotate(detail_name=KT("entry__detail__name"))
+        _in_span_and_search(rows.annotate(detail_name=KT("entry__detail__name")), filters, SNAPSHOT_SEARCHED)
         .order_by("-created_at", "-id")
         .values_list(*SNAPSHOT_COLUMNS)
     )
@@ -171,7 +180,7 @@ def _after[Rows: QuerySet[Any, Any]](rows: Rows, position: TrailPosition | None,
 
 
 def _event_rows(rows: Iterable[tuple[Any, ...]]) -> Iterator[TrailRow]:
-    for pk, at, actor, area, object_id, method, path, outcome, status, error, connection, in_log in rows:
+    for pk, at, actor, area, object_id, method, path, outcome, status, error, connection, in_log, action, name in rows:
         yield TrailRow(
             source=PORTAL,
             id=pk,
@@ -188,6 +197,9 @@ def _event_rows(rows: Iterable[tuple[Any, ...]]) -> Iterator[TrailRow]:
             error=error,
             connection_name=connection,
             in_posthog_log=in_log,
+            # An event recorded before verbs were (and not filled since) reads by its method and path.
+            verb=event_action(action=action, method=method, path=path, area=area),
+            object_name=name,
         )
 
 
@@ -208,4 +220,6 @@ def _snapshot_rows(rows: Iterable[tuple[Any, ...]]) -> Iterator[TrailRow]:
             outcome=AuditEvent.Outcome.SUCCESS,
             connection_name=connection,
             linked_id=event_id,
+            verb=ACTIVITY_VERBS.get(activity, ""),
+            object_name=detail_name or "",
         )
