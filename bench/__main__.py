@@ -3,7 +3,7 @@ import sys
 
 from bench import common
 
-BENCHES = ("ingest", "queries", "poller")
+BENCHES = ("ingest", "queries", "poller", "alerts")
 
 
 def main() -> int:
@@ -14,10 +14,15 @@ def main() -> int:
     parser.add_argument("--configs", type=int, default=500, help="poller: configs of the one-project run (0: skip it)")
     parser.add_argument("--projects", type=int, default=10, help="poller: projects of the second run (0: skip it)")
     parser.add_argument("--project-configs", type=int, default=100, help="poller: configs in each of those projects")
+    parser.add_argument("--alert-minutes", type=float, default=30.0, help="alerts: simulated minutes")
     options = parser.parse_args()
     common.print_machine()
     for name in BENCHES if options.which == "all" else (options.which,):
-        with common.bench_database():
+        # The alerts bench runs on PostgreSQL when DATABASE_URL names one, else on a scratch SQLite file.
+        database = (
+            common.sqlite_database if name == "alerts" and not common.postgres_wanted() else common.bench_database
+        )
+        with database():
             module = __import__(f"bench.{name}", fromlist=["run"])
             module.run(options)
     return 0

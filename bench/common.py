@@ -48,6 +48,33 @@ def bench_database():
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def postgres_wanted() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith("postgres")
+
+
+@contextlib.contextmanager
+def sqlite_database():
+    """A scratch SQLite database for a benchmark that runs without PostgreSQL, migrated; deleted afterwards."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+        os.environ.setdefault("DEBUG", "false")
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        call_command("migrate", verbosity=0)
+        print("sqlite (DATABASE_URL not set)")
+        try:
+            yield
+        finally:
+            from django.db import connections
+
+            connections.close_all()
+
+
 def p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20)[18] if len(samples) >= 2 else samples[0]
 

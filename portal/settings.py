@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.plugins",
     "apps.history",
     "apps.trail",
+    "apps.alerts",
     "apps.groups",
     "apps.sharing",
     "apps.secret_keys",
@@ -108,6 +109,7 @@ TEMPLATES = [
                 "apps.core.context_processors.navigation",
                 "apps.connections.context_processors.posthog_context",
                 "apps.people.context_processors.time_zone",
+                "apps.alerts.context_processors.alerts_unread",
             ],
         },
     },
@@ -203,6 +205,8 @@ HISTORY_RAW_DELIVERY_DAYS = env.int("HISTORY_RAW_DELIVERY_DAYS", default=2)
 HISTORY_LOG_OVERLAP_SECONDS = env.int("HISTORY_LOG_OVERLAP_SECONDS", default=120)
 # The audit trail (apps/audit) keeps events this many days; 0 keeps them forever.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+# Where people reach the portal: alert notifications (mail, Slack, webhooks) link to its pages with this address.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None

@@ -21,4 +21,5 @@ urlpatterns = [
     path("pipeline/functions/", include("apps.hog_functions.urls")),
     path("audit/", include("apps.trail.urls")),
     path("people/", include("apps.people.urls")),
+    path("alerts/", include("apps.alerts.urls")),
 ]

@@ -37,6 +37,13 @@ VERBS: dict[str, str] = {
     "view": "viewed",
     "count": "counted",
     "prune": "pruned",
+    # The alerts' own verbs (apps/alerts): rule switches, acknowledgements and deliveries.
+    "mute": "muted",
+    "unmute": "unmuted",
+    "snooze": "snoozed",
+    "unsnooze": "unsnoozed",
+    "acknowledge": "acknowledged",
+    "deliver": "delivered",
 }
 
 # The action segments of PostHog's API (the last word of a path that is neither the area nor an id), whatever

@@ -101,6 +101,13 @@ AREAS: list[Area] = [
         url_name="project_actions:index",
     ),
     Area("roles", "Roles", "Organization", "The organization's roles.", url_name="roles:list"),
+    Area(
+        "alerts",
+        "Alerts",
+        "Portal",
+        "Rules that tell the team when a pipeline fails: their alerts, channels and your notifications.",
+        url_name="alerts:rules",
+    ),
     Area("audit", "Audit trail", "Portal", "Who did what, through the portal and in PostHog.", url_name="trail:list"),
     Area(
         "connections", "Connections", "Portal", "PostHog connections and their API keys.", url_name="connections:list"

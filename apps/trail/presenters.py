@@ -30,6 +30,7 @@ AREA_NOUNS = {
     "connections": "connection",
     "history": "polling schedule",
     "audit": "audit trail",
+    "alerts": "alert rule",
 }
 # Several objects of an area, when a write acts on its collection (a reorder, a restore of deleted items).
 AREA_PLURALS = {"audit": "the audit trail", "history": "polling schedules"}
@@ -61,6 +62,7 @@ OBJECT_PAGES = {
     "file_system": "file_system:item",
     "roles": "roles:detail",
     "connections": "connections:detail",
+    "alerts": "alerts:rule",  # a channel's events ("channel:3") have no page here: object_url answers ""
 }
 SHARING_KINDS = {"insights": "insights", "session_recordings": "recordings"}  # audit area -> sharing URL kind
 
