@@ -138,6 +138,13 @@ def event_action(*, action: str, method: str, path: str, area: str, body: Any = 
     return write_action(method=method, path=path, body=body, area=area)
 
 
+def verb_done(verb: str, *, happened: bool = True) -> str:
+    """How a verb reads after a person's name: "disabled"; of a write that did not happen (failed, or not kept by
+    PostHog): "tried to disable"."""
+    words = verb.replace("_", " ")
+    return VERBS.get(verb, words) if happened else f"tried to {words}"
+
+
 def activities_of(verb: str) -> list[str]:
     """PostHog's activity names that read as `verb`."""
     return sorted(activity for activity, mapped in ACTIVITY_VERBS.items() if mapped == verb)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q
 
-from apps.audit.actions import VERBS, event_action
+from apps.audit.actions import event_action, verb_done
 from apps.audit.models import AuditEvent
 from apps.core.activity import ActivityItem
 from apps.core.paging import CursorPage
@@ -140,7 +140,7 @@ def _write_verb(event: AuditEvent) -> str:
     verb = event_action(
         action=event.action, method=event.method, path=event.path, area=event.area, body=event.request_body
     )
-    return f"tried to {verb}" if event.outcome != AuditEvent.Outcome.SUCCESS else VERBS.get(verb, verb)
+    return verb_done(verb, happened=event.outcome == AuditEvent.Outcome.SUCCESS)
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
 
-from apps.audit.actions import VERBS, action_segment, path_segments
+from apps.audit.actions import action_segment, path_segments, verb_done
 from apps.core.activity import VERBS as ACTIVITY_WORDS
 from apps.core.navigation import AREAS_BY_SLUG
 
@@ -93,11 +93,6 @@ def activity_label(activity: str) -> str:
     return ACTIVITY_WORDS.get(activity, activity.replace("_", " "))
 
 
-def verb_label(verb: str) -> str:
-    """How a verb reads after a person's name: "disabled"."""
-    return VERBS.get(verb, verb.replace("_", " "))
-
-
 def source_label(source: str) -> str:
     return SOURCE_LABELS[source]
 
@@ -114,7 +109,7 @@ def write_sentence(
     unless `link` is false (text for a file). A write to a whole collection (a reorder) names the collection. One
     that did not happen (failed, or not kept by PostHog) says it was tried: "tried to disable the plugin config"."""
     acts_on = ACTS_ON.get(action_segment(path_segments(path)), "") if path.startswith("/") else ""
-    done = verb_label(verb) if happened else f"tried to {verb.replace('_', ' ')}"
+    done = verb_done(verb, happened=happened)
     if not object_id and not object_name:
         plural = AREA_PLURALS.get(area) or f"{area_noun(area)}s"
         return Sentence(f"{done} {acts_on} {plural}".replace("  ", " "))

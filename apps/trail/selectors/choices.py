@@ -1,10 +1,10 @@
 """The options of the trail's filters, from what the trail holds."""
 
-from apps.audit.actions import ACTIVITY_VERBS, VERBS
+from apps.audit.actions import ACTIVITY_VERBS, VERBS, verb_done
 from apps.audit.models import AuditEvent
 from apps.history.linking import AREA_OF_SCOPE
 from apps.history.models import ActivitySnapshot
-from apps.trail.presenters import area_label, posthog_person_label, verb_label
+from apps.trail.presenters import area_label, posthog_person_label
 from apps.trail.selectors.rows import FilterChoices
 
 
@@ -26,5 +26,5 @@ def audit_filter_choices() -> FilterChoices:
         portal_people=portal_people,
         posthog_people=sorted(posthog_people.items(), key=lambda item: item[1].casefold()),
         areas=sorted(((area, area_label(area)) for area in areas if area), key=lambda item: item[1].casefold()),
-        verbs=[(verb, verb_label(verb).capitalize()) for verb in VERBS if verb in verbs],
+        verbs=[(verb, verb_done(verb).capitalize()) for verb in VERBS if verb in verbs],
     )

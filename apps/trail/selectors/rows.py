@@ -4,12 +4,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
+from apps.audit.actions import verb_done
 from apps.audit.diff import FieldChange
 from apps.audit.models import AuditEvent
 from apps.core.activity import ActivityItem
 from apps.history.models import ActivitySnapshot
 from apps.posthog.values import moment
-from apps.trail.presenters import Sentence, area_label, area_noun, source_label, verb_label, write_sentence
+from apps.trail.presenters import Sentence, area_label, area_noun, source_label, write_sentence
 
 PORTAL = "portal"
 POSTHOG = "posthog"
@@ -134,7 +135,7 @@ class TrailRow:
 
     @property
     def verb_label(self) -> str:
-        return verb_label(self.verb) if self.verb else self.action.replace("_", " ")
+        return verb_done(self.verb) if self.verb else self.action.replace("_", " ")
 
     @property
     def area_noun(self) -> str:
