@@ -46,4 +46,5 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
     CMD python -c "import os, urllib.request as r; h = [x.strip().lstrip('.') for x in os.environ.get('ALLOWED_HOSTS', '').split(',') if x.strip() not in ('', '*')]; r.urlopen(r.Request('http://127.0.0.1:8000/healthz/', headers={'Host': h[0] if h else 'localhost', 'X-Forwarded-Proto': 'https'}), timeout=5)"
 
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-"]
+# Threaded workers sized in settings (WEB_WORKERS × WEB_THREADS), a timeout above the PostHog budget: see the config.
+CMD ["gunicorn", "-c", "portal/gunicorn.conf.py", "portal.wsgi:application"]

@@ -8,15 +8,23 @@ BENCHES = ("ingest", "queries", "poller", "alerts")
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="bench/run", description="The portal's benchmarks; each prints its figures.")
-    parser.add_argument("which", nargs="?", default="all", choices=(*BENCHES, "all"))
+    parser.add_argument("which", nargs="?", default="all", choices=(*BENCHES, "chaos", "all"))
     parser.add_argument("--rows", type=int, help="log rows (ingest: 1,000,000; queries: 5,000,000)")
-    parser.add_argument("--minutes", type=float, default=5.0, help="poller: how long the simulator lives")
+    parser.add_argument(
+        "--minutes", type=float, help="poller: how long the simulator lives (5); chaos: how long the faults last (10)"
+    )
     parser.add_argument("--configs", type=int, default=500, help="poller: configs of the one-project run (0: skip it)")
     parser.add_argument("--projects", type=int, default=10, help="poller: projects of the second run (0: skip it)")
     parser.add_argument("--project-configs", type=int, default=100, help="poller: configs in each of those projects")
     parser.add_argument("--alert-minutes", type=float, default=30.0, help="alerts: simulated minutes")
     options = parser.parse_args()
     common.print_machine()
+    if options.which == "chaos":  # its own PostgreSQL and Redis, which it restarts; not part of "all"
+        from bench import chaos
+
+        options.minutes = 10.0 if options.minutes is None else options.minutes
+        return chaos.run(options)
+    options.minutes = 5.0 if options.minutes is None else options.minutes
     for name in BENCHES if options.which == "all" else (options.which,):
         # The alerts bench runs on PostgreSQL when DATABASE_URL names one, else on a scratch SQLite file.
         database = (

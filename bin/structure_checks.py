@@ -58,9 +58,7 @@ def long_modules() -> list[str]:
 
 
 def view_modules() -> list[Path]:
-    return [
-        path for path in (ROOT / "apps").rglob("*.py") if path.name == "views.py" or path.parent.name == "views"
-    ]
+    return [path for path in (ROOT / "apps").rglob("*.py") if path.name == "views.py" or path.parent.name == "views"]
 
 
 def untyped_views() -> list[str]:

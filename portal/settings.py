@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -47,6 +48,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "axes",
+    # Two-factor sign-in for local Admin accounts: TOTP devices (apps/people/middleware.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "apps.core",
     "apps.connections",
     "apps.audit",
@@ -75,12 +79,19 @@ if PORTAL_DEMO and importlib.util.find_spec("simulator") is not None:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response, from SECURE_CSP below.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every page's PostHog requests share one time budget (POSTHOG_REQUEST_BUDGET_SECONDS); static and /healthz/ not.
+    "apps.core.upstream_budget.UpstreamBudgetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # request.user.is_verified(); then a person with a confirmed device gives the code before any page opens.
+    "django_otp.middleware.OTPMiddleware",
+    "apps.people.middleware.TwoFactorMiddleware",
     # After sign-in is known: every time on the page in the zone the person chose.
     "apps.people.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -104,11 +115,13 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.core.context_processors.navigation",
                 "apps.connections.context_processors.posthog_context",
                 "apps.people.context_processors.time_zone",
+                "apps.people.context_processors.sign_in",
                 "apps.alerts.context_processors.alerts_unread",
             ],
         },
@@ -116,6 +129,13 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default has pollers, probes and a page's parallel reads writing from several threads: a writer
+    # takes the lock when its transaction starts (no "database is locked" from upgrading a read lock), readers do
+    # not wait for writers (WAL), and a writer waits up to 20 s for another instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -128,6 +148,8 @@ else:
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Company single sign-on; it answers only the provider's callback, and only when OIDC_ENABLED.
+    "apps.people.sso.PortalOIDCBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -140,6 +162,36 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # How long a one-time sign-in link (a new person's, or after a password reset) works; once used, never again.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_HOURS", default=72) * 3600
+
+# Single sign-on with OpenID Connect (mozilla-django-oidc, apps/people/sso.py): on when a client id, its secret and
+# either the provider's discovery URL or its endpoints are given. The provider redirects back to
+# /accounts/sso/callback/.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_DISCOVERY_URL = env.str("OIDC_OP_DISCOVERY_URL", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_ENABLED = bool(
+    OIDC_RP_CLIENT_ID
+    and OIDC_RP_CLIENT_SECRET
+    and (OIDC_OP_DISCOVERY_URL or (OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_OP_TOKEN_ENDPOINT))
+)
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="your company account")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+# Which claim lists the person's groups, and which group gives which role ("group=Role,…"); the strongest wins.
+OIDC_ROLES_CLAIM = env.str("OIDC_ROLES_CLAIM", default="groups")
+OIDC_ROLE_MAP = env.dict("OIDC_ROLE_MAP", default={})
+# Refuse a sign-in whose groups map to no role (otherwise the person is in, with no role, and sees nothing).
+OIDC_REQUIRE_ROLE = env.bool("OIDC_REQUIRE_ROLE", default=False)
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+# Two-factor sign-in: when true, an Admin who signs in with a password and has no authenticator is sent to set one
+# up before anything else.
+REQUIRE_ADMIN_2FA = env.bool("REQUIRE_ADMIN_2FA", default=False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="PostHog Ops Portal")
 
 # Failed sign-ins: five tries per user name and address, then a 15-minute pause.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -157,6 +209,8 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every start when it is missing
+# bin/portal serves the static files straight from static/ and the apps (no collectstatic), with DEBUG off too.
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed names once collectstatic has run (the image does); plain names before.
@@ -193,6 +247,16 @@ POSTHOG_CONNECT_TIMEOUT = env.float("POSTHOG_CONNECT_TIMEOUT", default=3.05)
 POSTHOG_READ_TIMEOUT = env.float("POSTHOG_READ_TIMEOUT", default=10.0)
 # The longest a page waits in total on retries (429 / 5xx) before showing the error instead.
 POSTHOG_MAX_RETRY_WAIT = env.float("POSTHOG_MAX_RETRY_WAIT", default=6.0)
+# One time budget per page or action for all its PostHog requests and their retries (apps/core/upstream_budget.py):
+# when PostHog hangs, a page says so after this long instead of holding a server thread until the server's timeout.
+POSTHOG_REQUEST_BUDGET_SECONDS = env.float("POSTHOG_REQUEST_BUDGET_SECONDS", default=15.0)
+# How many PostHog reads a page about a list of items runs at once (apps/core/parallel.py).
+POSTHOG_PARALLEL_READS = env.int("POSTHOG_PARALLEL_READS", default=6)
+# The production server (portal/gunicorn.conf.py): threaded workers, so pages waiting on PostHog do not queue the
+# rest; its timeout stays above the budget, so a page that ran out of time still answers with the message.
+WEB_WORKERS = env.int("WEB_WORKERS", default=2)
+WEB_THREADS = env.int("WEB_THREADS", default=8)
+WEB_TIMEOUT_SECONDS = env.int("WEB_TIMEOUT_SECONDS", default=int(POSTHOG_REQUEST_BUDGET_SECONDS) + 15)
 
 # Background history (apps/history): PostHog allows 480 requests a minute per key, shared with the people
 # using the portal; the pollers take at most this share of it.
@@ -203,6 +267,9 @@ HISTORY_RETENTION_DAYS = env.int("HISTORY_RETENTION_DAYS", default=90)
 HISTORY_RAW_DELIVERY_DAYS = env.int("HISTORY_RAW_DELIVERY_DAYS", default=2)
 # Log entries can reach PostHog late; each poll reads again this far behind the newest entry stored.
 HISTORY_LOG_OVERLAP_SECONDS = env.int("HISTORY_LOG_OVERLAP_SECONDS", default=120)
+# A poll's own time budget for PostHog: it ends its requests before Celery's soft time limit (170 s) would cut it off
+# at any point.
+HISTORY_POLL_DEADLINE_SECONDS = env.float("HISTORY_POLL_DEADLINE_SECONDS", default=150.0)
 # The audit trail (apps/audit) keeps events this many days; 0 keeps them forever.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 # Where people reach the portal: alert notifications (mail, Slack, webhooks) link to its pages with this address.
@@ -227,6 +294,22 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# No inline script, handler or style anywhere: the pages' behaviour is in static/js, their looks in static/css,
+# and htmx evaluates nothing (templates/base.html's htmx-config). A nonce is there for the rare inline tag that
+# cannot be avoided; no template uses one today.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    # https: for plugin icons, which PostHog names by absolute URL (raw.githubusercontent.com or any host a
+    # plugin's author chose); an image runs nothing, and the <img> sends no referrer.
+    "img-src": [CSP.SELF, "data:", "https:"],
+    "connect-src": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
 
 LOGGING = {
     "version": 1,

@@ -105,7 +105,7 @@ def test_switching_a_config_off_in_the_portal_reads_as_the_operator_in_its_timel
     operator_client.post(reverse("plugins:config_enabled", args=[config["id"]]), {"enabled": "false"}, **HTMX)
     timeline = operator_client.get(reverse("plugins:config_activity", args=[config["id"]]), **HTMX).content.decode()
     first = timeline.split('<li class="timeline-item', 2)[1]
-    assert f"<strong>{operator.get_username()}</strong>" in first and "via the portal" in first
+    assert f"<strong><bdi>{operator.get_username()}</bdi></strong>" in first and "via the portal" in first
     assert "disabled" in first and "PostHog credits" in first
 
 

@@ -6,6 +6,7 @@ from typing import Any
 from apps.annotations.paths import annotations_path
 from apps.annotations.selectors import Annotation, annotation_from
 from apps.connections.context import PostHogContext
+from apps.posthog.created import created_finder
 from apps.posthog.kept import fields_unkept
 
 # Where an annotation shows: PostHog's newest serializer takes `dashboard_id`, some versions' answer it read-only
@@ -14,9 +15,16 @@ PLACED_BY = ("scope", "dashboard_item", "dashboard_id")
 
 
 def annotation_create(*, context: PostHogContext, data: dict[str, Any]) -> Annotation:
-    answer = context.client.post(
-        annotations_path(context.project_id), json=data, verify=fields_unkept(data, fields=PLACED_BY)
+    path = annotations_path(context.project_id)
+    # posthog/api/annotation.py: the list is ordered by date_marker, 1,000 a page, and `search` filters on content.
+    find = created_finder(
+        client=context.client,
+        path=path,
+        sent=data,
+        fields=("content", "date_marker", "scope"),
+        params={"search": data.get("content", "")},
     )
+    answer = context.client.post(path, json=data, verify=fields_unkept(data, fields=PLACED_BY), find_created=find)
     return annotation_from(answer)
 
 

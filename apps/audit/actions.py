@@ -138,10 +138,13 @@ def event_action(*, action: str, method: str, path: str, area: str, body: Any = 
     return write_action(method=method, path=path, body=body, area=area)
 
 
-def verb_done(verb: str, *, happened: bool = True) -> str:
+def verb_done(verb: str, *, happened: bool = True, unknown: bool = False) -> str:
     """How a verb reads after a person's name: "disabled"; of a write that did not happen (failed, or not kept by
-    PostHog): "tried to disable"."""
+    PostHog): "tried to disable"; of one whose outcome stayed unknown (its answer lost, reading back could not
+    tell): "may have disabled"."""
     words = verb.replace("_", " ")
+    if unknown:
+        return f"may have {VERBS.get(verb, words)}"
     return VERBS.get(verb, words) if happened else f"tried to {words}"
 
 

@@ -140,7 +140,11 @@ def _write_verb(event: AuditEvent) -> str:
     verb = event_action(
         action=event.action, method=event.method, path=event.path, area=event.area, body=event.request_body
     )
-    return verb_done(verb, happened=event.outcome == AuditEvent.Outcome.SUCCESS)
+    return verb_done(
+        verb,
+        happened=event.outcome == AuditEvent.Outcome.SUCCESS,
+        unknown=event.outcome == AuditEvent.Outcome.UNKNOWN,
+    )
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

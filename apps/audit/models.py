@@ -29,6 +29,8 @@ class AuditEvent(models.Model):
         FAILURE = "failure", "Failed"
         # PostHog answered as done but kept other values than were sent: nothing there changed.
         NOT_KEPT = "not_kept", "Not kept by PostHog"
+        # The write was sent, its answer lost, and reading it back could not tell whether PostHog made it.
+        UNKNOWN = "unknown", "Unknown — check PostHog"
 
     # A default rather than auto_now_add: an import of an older trail can say when its events happened.
     created_at = models.DateTimeField(default=timezone.now)
@@ -52,6 +54,11 @@ class AuditEvent(models.Model):
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     error = models.TextField(blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
+    # For a write whose answer was lost: what reading it back found ("applied", "not applied", "unknown";
+    # apps/posthog/settle.py); "" when PostHog's answer said it.
+    settled = models.CharField(max_length=12, blank=True, default="", db_default="")
+    # Where to check a write whose outcome stayed unknown: the object in PostHog's app, or the connection's host.
+    check_url = models.CharField(max_length=500, blank=True, default="", db_default="")
 
     objects = AuditEventQuerySet.as_manager()
     # Only the retention pruner (apps/audit/prune.py) deletes, through this manager and with the trigger's consent.

@@ -8,6 +8,7 @@ from apps.audit.models import AuditEvent
 from apps.audit.naming import area_and_object_from_path, object_name_of, write_object_id
 from apps.audit.signals import audit_event_recorded
 from apps.posthog.client import WriteRecord
+from apps.posthog.settle import UNKNOWN
 
 
 def _who(actor, connection) -> dict:
@@ -43,6 +44,8 @@ def audit_record_write(*, actor, connection, record: WriteRecord) -> AuditEvent:
         outcome=_outcome(record),
         error=record.error.user_message if record.error else "",
         duration_ms=record.duration_ms,
+        settled=record.settled,
+        check_url=_check_url(record, connection) if record.settled == UNKNOWN else "",
     )
     # The activity poller may have stored PostHog's entry of this write while it was under way: history,
     # which keeps those entries, links them (apps/history/apps.py listens; audit never imports history).
@@ -53,7 +56,16 @@ def audit_record_write(*, actor, connection, record: WriteRecord) -> AuditEvent:
 def _outcome(record: WriteRecord) -> str:
     if record.unkept:
         return AuditEvent.Outcome.NOT_KEPT
+    if record.settled == UNKNOWN:
+        return AuditEvent.Outcome.UNKNOWN
     return AuditEvent.Outcome.FAILURE if record.error else AuditEvent.Outcome.SUCCESS
+
+
+def _check_url(record: WriteRecord, connection) -> str:
+    """Where a person checks what PostHog holds: the object's page in PostHog's app when the client named one,
+    else the connection's PostHog."""
+    app_url = getattr(record.error, "app_url", None)
+    return (app_url or (connection.host if connection else ""))[:500]
 
 
 def audit_record_local(

@@ -1,20 +1,18 @@
 """Creating a cohort: static from person IDs (pasted or a CSV file), or dynamic from filters typed as JSON."""
 
-import csv
-import io
-import json
 from typing import Any
 
 from django import forms
 
-from apps.core.forms import JSONTextField
+from apps.core.csv_import import MAX_CSV_BYTES, csv_rows_read, upload_text_read
+from apps.core.forms import JSONTextField, json_read
 from apps.file_system.forms import FolderPathField
 
 # PostHog's `_create_static_person_ids` takes person IDs (UUIDs); a CSV names their column one of these.
 PERSON_ID_COLUMNS = ("person_id", "person_uuid", "uuid", "id")
 DISTINCT_ID_COLUMNS = ("distinct_id", "distinct_ids")
 MAX_PERSON_IDS = 20_000
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_UPLOAD_BYTES = MAX_CSV_BYTES
 EXAMPLE_FILTERS = {
     "properties": {
         "type": "AND",
@@ -32,13 +30,7 @@ EXAMPLE_FILTERS = {
 
 def person_ids_read(text: str) -> list[str]:
     """One ID per line, or CSV whose first row names a person_id column; blanks and repeats dropped."""
-    rows = []
-    for row in csv.reader(io.StringIO(text)):
-        cells = [cell.strip() for cell in row]
-        while cells and not cells[-1]:
-            cells.pop()
-        if cells:
-            rows.append(cells)
+    rows = csv_rows_read(text=text)
     if not rows:
         return []
     header = [cell.lower() for cell in rows[0]]
@@ -111,15 +103,7 @@ class StaticCohortForm(CohortForm):
         upload = self.cleaned_data["csv_file"]
         if not upload:
             return []
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 2 MB: split it into several cohorts.", code="size")
-        try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(
-                "The file is not UTF-8 text: save it as CSV (UTF-8).", code="encoding"
-            ) from None
-        return person_ids_read(text)
+        return person_ids_read(upload_text_read(upload=upload, max_bytes=MAX_UPLOAD_BYTES))
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -152,7 +136,7 @@ class DynamicCohortForm(CohortForm):
     UNNAMED_ERRORS_ON = "filters"
 
     def clean_filters(self) -> dict[str, Any]:
-        filters = json.loads(self.cleaned_data["filters"])
+        filters = json_read(self.cleaned_data["filters"])
         if not isinstance(filters, dict) or not isinstance(filters.get("properties"), dict):
             raise forms.ValidationError(
                 'Filters are a JSON object with a “properties” group: {"properties": {"type": "AND", "values": […]}}.',

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.contrib import messages
 from django.http import HttpRequest
 
 from apps.connections.capabilities import Unavailable
@@ -23,6 +24,8 @@ class PostHogContext:
     actor: object
     # True when the switcher or the connection names an environment, rather than the project's own.
     environment_picked: bool = False
+    # True when the person picked the connection in the switcher, rather than working on the default.
+    connection_picked: bool = False
 
     @property
     def configured(self) -> bool:
@@ -68,14 +71,33 @@ def context_for_request(request: HttpRequest) -> PostHogContext:
         environment_id=str(picked or project_id),
         actor=request.user,
         environment_picked=bool(picked) and str(picked) != str(project_id),
+        connection_picked=request.session.get(SESSION_CONNECTION) == connection.pk,
     )
 
 
 def _selected_connection(request: HttpRequest) -> Connection | None:
+    """The person's pick, kept in their session; without one, the default. A pick whose connection was deleted
+    falls back to the default, and the person is told, so their writes never move elsewhere unannounced."""
     selected = request.session.get(SESSION_CONNECTION)
     if selected and (connection := Connection.objects.filter(pk=selected).first()):
         return connection
-    return Connection.objects.first() or connection_ensure_default()
+    fallback = connection_default() or connection_ensure_default()
+    if selected:
+        for key in (SESSION_CONNECTION, SESSION_PROJECT, SESSION_ENVIRONMENT):
+            request.session.pop(key, None)
+        if fallback is not None:
+            messages.warning(
+                request,
+                f"The connection you were working on was deleted. Now working on {fallback.name}, the default.",
+                fail_silently=True,
+            )
+    return fallback
+
+
+def connection_default() -> Connection | None:
+    """The connection of everyone who has not picked one: the one an Admin made default, else the oldest. Never
+    chosen by name, so adding a connection moves nobody."""
+    return Connection.objects.filter(is_default=True).first() or Connection.objects.order_by("pk").first()
 
 
 def context_select(

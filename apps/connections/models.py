@@ -25,12 +25,20 @@ class Connection(models.Model):
     watch_new_projects = models.BooleanField(
         default=True, help_text="Projects PostHog reports later are watched by the history pollers."
     )
+    # The connection a session works on until its person picks one. Set only by an Admin's "Make default" (or for
+    # the first connection there is), never by a name: ordering by name let a new "=…" connection take everyone.
+    is_default = models.BooleanField(default=False, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=models.Q(is_default=True), name="at_most_one_default_connection"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -105,10 +105,31 @@ def connection_create(
         project_id=project_id,
         environment_id=environment_id,
         created_by=actor if isinstance(actor, User) else None,
+        # The first connection is everyone's; a later one never becomes the default by being added.
+        is_default=not Connection.objects.exists(),
     )
     connection.set_api_key(api_key)
     connection.save()
     _audit(actor, connection, "POST", f"created connection {name!r}", after=connection.audit_state())
+    return connection
+
+
+@transaction.atomic
+def connection_make_default(*, actor: Actor, connection: Connection) -> Connection:
+    """Make this the connection of everyone who has not picked one in the switcher."""
+    before = Connection.objects.filter(is_default=True).first()
+    # Cleared first: the constraint allows one default at a time, checked per statement.
+    Connection.objects.filter(is_default=True).exclude(pk=connection.pk).update(is_default=False)
+    Connection.objects.filter(pk=connection.pk).update(is_default=True)
+    connection.is_default = True
+    _audit(
+        actor,
+        connection,
+        "PATCH",
+        f"made connection {connection.name!r} the default",
+        before={"name": connection.name, "default_connection": before.name if before else None},
+        after={"name": connection.name, "default_connection": connection.name},
+    )
     return connection
 
 
@@ -226,6 +247,8 @@ def connection_ensure_default() -> Connection | None:
     )
     for name, value in wanted.items():
         setattr(connection, name, value)
+    if connection.pk is None:
+        connection.is_default = not Connection.objects.exists()
     connection.set_api_key(settings.POSTHOG_PERSONAL_API_KEY)
     connection.save()
     if changed_key:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.connection_edit, name="edit"),
     path("<int:pk>/key/", views.connection_replace_key, name="replace_key"),
     path("<int:pk>/delete/", views.connection_delete, name="delete"),
+    path("<int:pk>/default/", views.connection_make_default, name="make_default"),
     path("<int:pk>/test/", views.connection_test, name="test"),
     path("<int:pk>/capabilities/", views.connection_capabilities, name="capabilities"),
     path("<int:pk>/watching/", views.connection_watching, name="watching"),

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.connections import presenters, selectors, services
-from apps.connections.context import context_select
+from apps.connections.context import connection_default, context_select
 from apps.connections.forms import ConnectionForm, ReplaceKeyForm, SwitchForm, WatchForm
 from apps.connections.models import Connection
 from apps.connections.request import PortalRequest
@@ -20,7 +20,19 @@ FORM_FIELDS = ("name", "host", "organization_id", "project_id", "environment_id"
 
 @permission_required(VIEW, raise_exception=True)
 def connection_list(request: PortalRequest) -> HttpResponse:
-    return render(request, "connections/list.html", {"connections": selectors.connection_list()})
+    context = {"connections": selectors.connection_list(), "default": connection_default()}
+    return render(request, "connections/list.html", context)
+
+
+@require_POST
+@permission_required(ADMINISTER, raise_exception=True)
+def connection_make_default(request: PortalRequest, pk: int) -> HttpResponse:
+    connection = get_object_or_404(Connection, pk=pk)
+    services.connection_make_default(actor=request.user, connection=connection)
+    messages.success(
+        request, f"“{connection.name}” is now the default: everyone who has not picked a connection works on it."
+    )
+    return htmx_redirect(request, "connections:list")
 
 
 @permission_required(ADMINISTER, raise_exception=True)

@@ -18,8 +18,20 @@ def _fernet(keys: tuple[str, ...], secret_key: str) -> MultiFernet:
     if keys:
         return MultiFernet([Fernet(key.encode()) for key in keys])
     # Embedded default: a key derived from SECRET_KEY (itself generated once per install).
-    derived = base64.urlsafe_b64encode(hashlib.sha256(f"field-encryption:{secret_key}".encode()).digest())
-    return MultiFernet([Fernet(derived)])
+    return MultiFernet([Fernet(secret_key_derived(secret_key))])
+
+
+def secret_key_derived(secret_key: str) -> bytes:
+    """The key values are encrypted with while FIELD_ENCRYPTION_KEYS is unset; `rotate_encryption_keys
+    --from-secret-key` still reads them once FIELD_ENCRYPTION_KEYS is set."""
+    return base64.urlsafe_b64encode(hashlib.sha256(f"field-encryption:{secret_key}".encode()).digest())
+
+
+def fernet_keys() -> list[Fernet]:
+    """Every configured key, the one that encrypts first."""
+    if settings.FIELD_ENCRYPTION_KEYS:
+        return [Fernet(key.encode()) for key in settings.FIELD_ENCRYPTION_KEYS]
+    return [Fernet(secret_key_derived(settings.SECRET_KEY))]
 
 
 def fernet() -> MultiFernet:

@@ -1,6 +1,7 @@
 """Form fields every area can use, and the one comparison that decides what an edit form sends."""
 
 import json
+import re
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -9,6 +10,12 @@ from django import forms
 
 # What an edit form says when what was posted is what PostHog already holds: nothing was sent, nothing is saved.
 NO_CHANGES = "No changes to save."
+# Limits on JSON people type. Python's json parser recurses once per level and raises RecursionError near a
+# thousand; PostHog's own objects (filters, properties, inputs) are a few levels deep, so 32 leaves room.
+MAX_JSON_DEPTH = 32
+MAX_JSON_CHARS = 1_000_000
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
 
 
 def normalised(value: Any) -> Any:
@@ -49,8 +56,40 @@ def changed_payload(
     }
 
 
+def json_depth(text: str) -> int:
+    """How deeply the arrays and objects of JSON text nest, counted without parsing it (so without recursion):
+    strings are skipped, then the brackets left are counted."""
+    depth = deepest = 0
+    for bracket in _BRACKET.findall(_JSON_STRING.sub("", text)):
+        if bracket in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth = max(depth - 1, 0)  # a stray closer is the parser's to report
+    return deepest
+
+
+def json_read(text: str, *, max_chars: int = MAX_JSON_CHARS) -> Any:
+    """JSON a person typed, parsed within the limits; anything else is a ValidationError for its field."""
+    if len(text) > max_chars:
+        raise forms.ValidationError(
+            f"This is {len(text):,} characters long: at most {max_chars:,} are accepted.", code="too_long"
+        )
+    if json_depth(text) > MAX_JSON_DEPTH:
+        raise forms.ValidationError(
+            f"This JSON nests deeper than {MAX_JSON_DEPTH} levels: flatten it.", code="too_deep"
+        )
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise forms.ValidationError(
+            f"Not valid JSON: {error.msg} (line {error.lineno}, column {error.colno}).", code="invalid_json"
+        ) from None
+
+
 class JSONTextField(forms.CharField):
-    """JSON typed into a textarea: checked before anything is sent, and kept as the text typed."""
+    """JSON typed into a textarea: checked (within MAX_JSON_CHARS and MAX_JSON_DEPTH) before anything is sent,
+    and kept as the text typed, so a form's own checks can `json_read` it again safely."""
 
     widget = forms.Textarea(attrs={"rows": 4, "class": "code", "spellcheck": "false"})
 
@@ -60,12 +99,7 @@ class JSONTextField(forms.CharField):
     def validate(self, value: Any) -> None:
         super().validate(value)
         if value:
-            try:
-                json.loads(value)
-            except json.JSONDecodeError as error:
-                raise forms.ValidationError(
-                    f"Not valid JSON: {error.msg} (line {error.lineno}, column {error.colno}).", code="invalid_json"
-                ) from None
+            json_read(value)
 
 
 class UtcDateTimeField(forms.DateTimeField):

@@ -8,7 +8,15 @@ from django.shortcuts import render
 from django_htmx.http import trigger_client_event
 
 from apps.core.toasts import toast_payload
-from apps.posthog.errors import EndpointNotFound, NotFound, PermissionDenied, PostHogError
+from apps.posthog.errors import (
+    AppliedUnread,
+    EndpointNotFound,
+    NotFound,
+    OutcomeUnknown,
+    PermissionDenied,
+    PostHogError,
+    ValidationError,
+)
 
 logger = logging.getLogger("portal.upstream")
 
@@ -76,4 +84,11 @@ def _page_failure(exception: PostHogError) -> tuple[str, int]:
         return "missing", 404
     if isinstance(exception, PermissionDenied):
         return "refused", 403
+    if isinstance(exception, ValidationError):
+        return "declined", 400
+    # A write whose answer was lost, read back: the page must not say "nothing was changed" when that is untrue.
+    if isinstance(exception, AppliedUnread):
+        return "applied", 502
+    if isinstance(exception, OutcomeUnknown):
+        return "unknown", 502
     return "failed", 502

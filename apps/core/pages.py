@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 
-from apps.posthog.errors import ChangeNotKept, ValidationError
+from apps.posthog.errors import PostHogError, ValidationError
 
 
 class _ConnectedRequest(HttpRequest):
@@ -61,18 +61,19 @@ def form_write[T](
     prefix: str = "",
     unnamed_on: str | None = None,
 ) -> T | None:
-    """Run a PostHog write for a valid form: its answer, or None when PostHog refused or did not keep it.
+    """Run a PostHog write for a valid form: its answer, or None when it failed.
 
     Refused, PostHog's complaint lands on the field it names (see `form_error_from_upstream`), else on
-    `unnamed_on` (a field, or the top of the form when None), so the page shows the form again with what was
-    typed. Any other upstream failure propagates to the error middleware. A write whose answer is itself None
-    is checked with `form.errors`.
+    `unnamed_on` (a field, or the top of the form when None). Any other failure (not kept, unreachable, an answer
+    lost and settled by reading back) lands at the top of the form: either way the page shows the form again with
+    what was typed, with or without JavaScript, so nothing typed is lost. A write whose answer is itself None is
+    checked with `form.errors`.
     """
     try:
         return write()
     except ValidationError as error:
         if not form_error_from_upstream(form, error, fields=fields, prefix=prefix):
             form.add_error(unnamed_on, error.user_message)
-    except ChangeNotKept as error:
+    except PostHogError as error:
         form.add_error(None, error.user_message)
     return None

@@ -84,10 +84,10 @@ def children(request: PortalRequest) -> HttpResponse:
 @posthog_page(VIEW)
 def counts(request: PortalRequest) -> HttpResponse:
     """How many items lie below each folder asked for; the answers go into the tree out of band."""
-    pairs = list(zip(request.GET.getlist("id"), request.GET.getlist("path"), strict=False))[:MAX_COUNTED]
-    counted = [
-        (node_id, selectors.file_system_count(context=request.posthog, path=path)) for node_id, path in pairs if path
-    ]
+    pairs = [pair for pair in zip(request.GET.getlist("id"), request.GET.getlist("path"), strict=False) if pair[1]]
+    pairs = pairs[:MAX_COUNTED]
+    counts = selectors.file_system_counts(context=request.posthog, paths=[path for _, path in pairs])
+    counted = [(node_id, count) for (node_id, _), count in zip(pairs, counts, strict=True)]
     return render(request, "file_system/browse.html#counts", {"counted": counted})
 
 

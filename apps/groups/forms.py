@@ -1,11 +1,10 @@
 """The groups pages' forms: find a group, create one, set one of its properties."""
 
-import json
 from typing import Any, cast
 
 from django import forms
 
-from apps.core.forms import JSONTextField, changed_payload
+from apps.core.forms import MAX_JSON_DEPTH, JSONTextField, changed_payload, json_depth, json_read
 from apps.groups.selectors import GroupType
 from apps.groups.values import value_parse
 
@@ -56,7 +55,7 @@ class GroupCreateForm(_GroupTypeForm):
 
     def clean_properties(self) -> dict:
         text = self.cleaned_data["properties"]
-        properties = json.loads(text) if text else {}
+        properties = json_read(text) if text else {}
         if not isinstance(properties, dict):
             raise forms.ValidationError('Properties must be a JSON object, like {"plan": "scale"}.')
         return properties
@@ -72,7 +71,13 @@ class PropertyValueForm(forms.Form):
     )
 
     def clean_value(self) -> Any:
-        return value_parse(self.cleaned_data["value"])
+        text = self.cleaned_data["value"]
+        if json_depth(text) > MAX_JSON_DEPTH:
+            raise forms.ValidationError(
+                f"This nests deeper than {MAX_JSON_DEPTH} levels: flatten it, or put it in quotes to keep it text.",
+                code="too_deep",
+            )
+        return value_parse(text)
 
     def payload(self) -> dict[str, Any]:
         """{"value": …} when it differs from the value the form was opened with (its initial, as the page showed

@@ -4,16 +4,35 @@ Every write goes through the connection's client, which audits it in the signed-
 names the group of a property edit in the query string; it stays in the path the audit trail records.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from apps.audit.masking import is_secret_key
 from apps.connections.context import PostHogContext
 from apps.groups.paths import group_action_path, groups_path
+from apps.posthog.errors import NotFound
 
 
 def group_create(*, context: PostHogContext, group_type_index: int, group_key: str, properties: dict) -> Any:
     data = {"group_type_index": group_type_index, "group_key": group_key, "group_properties": properties}
-    return context.client.post(groups_path(context), json=data)
+    find = group_finder(context=context, group_type_index=group_type_index, group_key=group_key)
+    return context.client.post(groups_path(context), json=data, find_created=find)
+
+
+def group_finder(*, context: PostHogContext, group_type_index: int, group_key: str) -> Callable[[], Any]:
+    """The group a lost create made, if any: ee/clickhouse/views/groups.py `find` looks one up by type and key,
+    which PostHog keeps unique, so no list needs reading."""
+
+    def find() -> Any:
+        try:
+            return context.client.get(
+                groups_path(context, "find"),
+                params={"group_type_index": group_type_index, "group_key": group_key, "skip_create_notebook": "true"},
+            )
+        except NotFound:
+            return None
+
+    return find
 
 
 def group_property_update(

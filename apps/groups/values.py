@@ -9,6 +9,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from apps.core.forms import MAX_JSON_DEPTH, json_depth
+
 KINDS = ((bool, "boolean"), (int, "number"), (float, "number"), (str, "text"), (list, "list"), (dict, "object"))
 
 
@@ -30,6 +32,9 @@ def _not_a_number(constant: str) -> float:
 
 
 def value_parse(text: str) -> Any:
+    # Deeper than a form takes, it stays text: the parser would recurse past Python's limit on a few thousand.
+    if json_depth(text) > MAX_JSON_DEPTH:
+        return text
     try:
         return json.loads(text, parse_float=_finite, parse_constant=_not_a_number)
     except ValueError:
@@ -38,7 +43,9 @@ def value_parse(text: str) -> Any:
 
 def value_text(value: Any) -> str:
     if isinstance(value, str):
-        return value if value_parse(value) == value else json.dumps(value, ensure_ascii=False)
+        # Too deep for the form, text shown quoted: saving it unchanged keeps it text rather than being refused.
+        plain = json_depth(value) <= MAX_JSON_DEPTH and value_parse(value) == value
+        return value if plain else json.dumps(value, ensure_ascii=False)
     return json.dumps(value, ensure_ascii=False)
 
 

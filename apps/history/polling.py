@@ -3,7 +3,7 @@ selectors read through), and which plugin configs can be stored.
 
 A page of a list is read with `apps.connections.selectors.list_page`, the one reading of PostHog's list pages."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 from apps.connections.context import PostHogContext
@@ -21,8 +21,26 @@ THROTTLE_DEFAULT_SECONDS = 60
 
 
 def poll_client(*, connection: Connection) -> PostHogClient:
-    """A background poll's client: one retry and a short wait, since the next poll comes soon anyway."""
-    return client_for(connection=connection, actor=None, max_retries=1, max_total_wait=5)
+    """A background poll's client: one retry and a short wait, since the next poll comes soon anyway. The retry is
+    a request too: it is paid from the budget before it is sent (bench/chaos.py found retries under PostHog's 503s
+    taking the pollers past their share), and when the budget refuses it the read ends as "budget spent"."""
+    client = client_for(connection=connection, actor=None, max_retries=1, max_total_wait=5)
+    client.sleep = _paid_retry_wait(connection_id=connection.pk, sleep=client.sleep)
+    return client
+
+
+class RetryUnpaid(Exception):
+    """The budget refused a retry the client was about to send."""
+
+
+def _paid_retry_wait(*, connection_id: int, sleep: Callable[[float], None]) -> Callable[[float], None]:
+    # The client waits (its `sleep`) before every retry and at no other time: the one place to pay for a retry.
+    def wait_then_retry(seconds: float) -> None:
+        if not budget_take(connection_id=connection_id, requests=1):
+            raise RetryUnpaid
+        sleep(seconds)
+
+    return wait_then_retry
 
 
 def budgeted_get(
@@ -35,6 +53,9 @@ def budgeted_get(
     result.requests_made += 1
     try:
         return client.get(path, params=params)
+    except RetryUnpaid:
+        result.errors.append(BUDGET_SPENT)
+        return None
     except Throttled as error:
         # Every poller of this connection holds back until PostHog accepts requests again.
         throttle_note(connection_id=connection.pk, seconds=error.retry_after or THROTTLE_DEFAULT_SECONDS)

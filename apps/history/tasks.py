@@ -17,6 +17,7 @@ from contextlib import AbstractContextManager
 from typing import Literal, TypedDict
 
 from celery import Task, shared_task
+from django.conf import settings
 
 from apps.connections.models import Connection
 from apps.core.locks import cache_lock, connection_lock
@@ -33,7 +34,8 @@ from apps.history.polling import THROTTLE_DEFAULT_SECONDS
 from apps.history.prune import history_prune
 from apps.history.results import PollResult
 from apps.history.runs import PollSkipped, poll_run, poll_runs_interrupted_close
-from apps.posthog.errors import PostHogError, ServerError, Throttled, Unreachable, UpstreamTimeout
+from apps.posthog.deadline import deadline
+from apps.posthog.errors import DeadlineExceeded, PostHogError, ServerError, Throttled, Unreachable, UpstreamTimeout
 
 RETRIED = (Throttled, ServerError, UpstreamTimeout, Unreachable)
 MAX_RETRIES = 5
@@ -144,7 +146,13 @@ def _locked_poll(
                     raise PollSkipped("The previous poll is still running.")
                 if connection is not None and (wait := throttled_for(connection_id=connection.pk)):
                     raise PollSkipped(f"PostHog is rate-limiting the API key; polls resume in {math.ceil(wait)} s.")
-                result.add(poll())
+                # Its own time budget for PostHog (apps.posthog.deadline): the poll's requests end before Celery's
+                # soft time limit could cut the poll off between any two lines.
+                with deadline(settings.HISTORY_POLL_DEADLINE_SECONDS):
+                    result.add(poll())
+        except DeadlineExceeded:
+            # Out of time, not a PostHog outage: a retry would run as long again; the next scheduled poll carries on.
+            raise
         except RETRIED as error:
             raise task.retry(exc=error, countdown=retry_countdown(error=error, retries=task.request.retries)) from error
 

@@ -17,6 +17,7 @@ __all__ = [
     "RoleForm",
     "SetPasswordForm",
     "TimeZoneForm",
+    "TwoFactorCodeForm",
 ]
 
 ROLE_HELP = {
@@ -100,3 +101,21 @@ class TimeZoneForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = time_zone_choices()
+
+
+class TwoFactorCodeForm(forms.Form):
+    WRONG = "That code is not right, or was used already: type the one your app shows now."
+
+    code = forms.CharField(
+        label="Code",
+        min_length=6,
+        max_length=8,
+        help_text="The six digits your authenticator app shows now.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not code.isdigit():
+            raise forms.ValidationError("The code is digits only.")
+        return code

@@ -14,3 +14,15 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.time_zone}"
+
+
+class SsoIdentity(models.Model):
+    """Which account of the company's identity provider a person signs in with: the provider's `sub` claim, which
+    stays the same when their email changes."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sso_identity")
+    subject = models.CharField(max_length=255, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.subject}"

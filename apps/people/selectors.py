@@ -1,6 +1,7 @@
 """Reads about the portal's people: who they are, which role they hold, the time zone they chose."""
 
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -8,11 +9,12 @@ from functools import cache
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.http import urlsafe_base64_decode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.core.roles import ROLE_PERMISSIONS
-from apps.people.models import UTC_NAME, Preference
+from apps.people.models import UTC_NAME, Preference, SsoIdentity
 
 ROLES: tuple[str, ...] = tuple(ROLE_PERMISSIONS)  # Viewer, Operator, Admin: weakest first
 
@@ -27,6 +29,8 @@ class PersonRow:
     last_login: datetime | None
     date_joined: datetime
     has_password: bool
+    two_factor: bool  # a confirmed authenticator: password sign-in asks for its code
+    sso: bool  # signs in through the company's provider, which decides their role
 
 
 def person_role(*, user: User) -> str | None:
@@ -49,12 +53,50 @@ def person_row(*, user: User) -> PersonRow:
         last_login=user.last_login,
         date_joined=user.date_joined,
         has_password=user.has_usable_password(),
+        two_factor=_annotated(user, "has_two_factor", lambda: two_factor_on(user=user)),
+        sso=_annotated(user, "has_sso", lambda: SsoIdentity.objects.filter(user=user).exists()),
     )
+
+
+def _annotated(user: User, name: str, otherwise: Callable[[], bool]) -> bool:
+    """What the list annotated in its one query, else asked for this person alone."""
+    value = getattr(user, name, None)
+    return bool(value) if value is not None else otherwise()
+
+
+def two_factor_on(*, user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def two_factor_pending(*, user: User) -> TOTPDevice | None:
+    """The authenticator being set up (scanned, its first code not yet given)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+
+
+def two_factor_offered(*, user: User) -> bool:
+    """Two-factor sign-in guards local Admin passwords; single sign-on people get theirs from the provider."""
+    return (
+        user.has_usable_password()
+        and person_role(user=user) == "Admin"
+        and not SsoIdentity.objects.filter(user=user).exists()
+    )
+
+
+def sso_provider_name() -> str | None:
+    """What the sign-in page's single sign-on button names, or None when single sign-on is off."""
+    return settings.OIDC_PROVIDER_NAME if settings.OIDC_ENABLED else None
 
 
 def people_list() -> list[PersonRow]:
     """Everyone, active people first, then by name; deactivated people stay (the audit trail names them)."""
-    users = User.objects.prefetch_related("groups").order_by("-is_active", "username")
+    users = (
+        User.objects.prefetch_related("groups")
+        .annotate(
+            has_two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+            has_sso=Exists(SsoIdentity.objects.filter(user=OuterRef("pk"))),
+        )
+        .order_by("-is_active", "username")
+    )
     return [person_row(user=user) for user in users]
 
 

@@ -6,12 +6,14 @@ computed from them (a config's row, health, last error, delivery, usage) comes a
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from apps.audit.attribution import activity_timeline_page
 from apps.connections.context import PostHogContext
 from apps.core.activity import ActivityItem, activity_items
 from apps.core.paging import CursorPage
+from apps.core.parallel import attempt_all
 from apps.posthog.actions import BY_KEY, app_url
 from apps.posthog.client import api_path
 from apps.posthog.errors import EndpointNotFound
@@ -124,9 +126,15 @@ def plugin_timeline_page(*, context: PostHogContext, page: int = 1) -> CursorPag
 def plugin_usage(*, context: PostHogContext, plugin_id: int) -> list[PluginUsage]:
     """The projects of the organization where this plugin has a config, one row per config."""
     usage = []
-    projects = context.client.paginate(api_path("organizations", context.organization_id, "projects"), max_items=200)
-    for project in projects:
-        for config in _configs(context, project["id"]):
+    projects = list(
+        context.client.paginate(api_path("organizations", context.organization_id, "projects"), max_items=200)
+    )
+    # Every project's configs read side by side: the page waits for the slowest project, not for all in turn.
+    read = attempt_all([partial(_configs, context, project["id"]) for project in projects])
+    for project, configs in zip(projects, read, strict=True):
+        if configs.error is not None:
+            raise configs.error
+        for config in configs.value or []:
             if config.get("plugin") == plugin_id:
                 usage.append(
                     PluginUsage(
@@ -173,26 +181,27 @@ def plugin_config_rows(*, context: PostHogContext) -> list[ConfigRow]:
     """The project's configs in pipeline order, named and iconed from one plugin list (not a call per row)."""
     configs = plugin_config_list(context=context)
     plugins = {plugin["id"]: plugin for plugin in plugin_list(context=context)} if configs else {}
-    rows = []
-    for config in configs:
-        plugin = plugins.get(config.get("plugin"), {})
-        error = _object(config.get("error"))
-        rows.append(
-            ConfigRow(
-                id=config["id"],
-                order=config.get("order") or 0,
-                name=config_name(config, plugin),
-                plugin_id=config.get("plugin"),
-                plugin_name=plugin.get("name") or "",
-                icon=plugin.get("icon") or "",
-                enabled=bool(config.get("enabled")),
-                delivery_rate=delivery_rate(config.get("delivery_rate_24h")),
-                last_error_at=moment(error.get("time")),
-                last_error=str(error.get("message") or ""),
-                delivery_reported=delivery_reported(config),
-            )
-        )
+    rows = [config_row_of(config, plugins.get(config.get("plugin"), {})) for config in configs]
     return sorted(rows, key=lambda row: (not row.enabled, row.order, row.id))
+
+
+def config_row_of(config: dict[str, Any], plugin: dict[str, Any] | None = None) -> ConfigRow:
+    """One config as the list shows it; without its plugin (a write's answer alone), named from the config."""
+    plugin = plugin or {}
+    error = _object(config.get("error"))
+    return ConfigRow(
+        id=config["id"],
+        order=config.get("order") or 0,
+        name=config_name(config, plugin),
+        plugin_id=config.get("plugin"),
+        plugin_name=plugin.get("name") or "",
+        icon=plugin.get("icon") or "",
+        enabled=bool(config.get("enabled")),
+        delivery_rate=delivery_rate(config.get("delivery_rate_24h")),
+        last_error_at=moment(error.get("time")),
+        last_error=str(error.get("message") or ""),
+        delivery_reported=delivery_reported(config),
+    )
 
 
 def plugin_config_health(*, context: PostHogContext) -> list[ConfigHealth]:

@@ -9,6 +9,7 @@ from typing import Any
 from apps.connections.context import PostHogContext
 from apps.plugins.kept import config_write_unkept
 from apps.posthog.client import Files
+from apps.posthog.created import created_finder
 from apps.posthog.errors import Unkept
 from apps.posthog.paths import plugin_configs_path, plugins_path
 
@@ -21,7 +22,12 @@ CONFIG_MEASURED = frozenset({"delivery_rate_24h"})
 
 def plugin_install(*, context: PostHogContext, data: dict[str, Any]) -> dict[str, Any]:
     """From a URL (`url`, optionally `plugin_type`) or as a source plugin (`plugin_type: source`, `name`)."""
-    return context.client.post(plugins_path(context.organization_id), json=data)
+    path = plugins_path(context.organization_id)
+    # posthog/api/plugin.py: a URL installs once per organization ("Plugin from URL … already installed"), so the
+    # plugin holding that URL is the one made; a source plugin is told apart by its name.
+    fields = ("url",) if data.get("url") else ("name", "plugin_type")
+    find = created_finder(client=context.client, path=path, sent=data, fields=fields)
+    return context.client.post(path, json=data, find_created=find)
 
 
 def plugin_update(*, context: PostHogContext, plugin_id: int, data: dict[str, Any]) -> dict[str, Any]:

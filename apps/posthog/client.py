@@ -13,18 +13,28 @@ from urllib.parse import quote, urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
+from .deadline import Deadline, current_deadline, deadline
 from .errors import (
+    ANSWER_TIMED_OUT,
+    ANSWER_UNREADABLE,
+    CONNECTION_DROPPED,
+    AppliedUnread,
     BadResponse,
     ChangeNotKept,
+    DeadlineExceeded,
+    NotFound,
+    OutcomeUnknown,
     PostHogError,
     ServerError,
     Throttled,
     Unkept,
     Unreachable,
     UpstreamTimeout,
+    WriteNotApplied,
     error_from_response,
     text_snippet,
 )
+from .settle import APPLIED, NOT_APPLIED, UNKNOWN, Settlement, settle_gone, settle_still_there, settle_update
 
 logger = logging.getLogger("portal.posthog")
 
@@ -44,7 +54,9 @@ READ_ACTIONS = frozenset({"log_view", "count_by_path"})
 # products/cdp/backend/api/hog_function.py `invocations`: a test run on sample globals stores nothing; with
 # `mock_async_functions` its fetches are mocked too, so nothing is sent anywhere. A real run (unmocked) is audited.
 MOCKED_TEST_RUN = "invocations"
-POOL_SIZE = 10
+POOL_SIZE = 16
+# Seconds a lost write's read-back may take, even when the page's own budget has run out (see `_settle`).
+SETTLE_SECONDS = 5.0
 
 
 def api_path(*segments: str | int) -> str:
@@ -78,6 +90,9 @@ class WriteRecord:
     secret_keys: frozenset[str] = frozenset()
     # Values PostHog answered the write without keeping (see `verify`): the write did not fully happen.
     unkept: tuple[Unkept, ...] = ()
+    # For a write whose answer was lost (OutcomeUnknown): what reading it back found, APPLIED, NOT_APPLIED or
+    # UNKNOWN (apps.posthog.settle); "" when PostHog's answer said it.
+    settled: str = ""
 
 
 @dataclass(frozen=True)
@@ -187,8 +202,10 @@ class PostHogClient:
         measured: frozenset[str] = frozenset(),
         reads_only: bool = False,
         verify: Callable[[Any], list[Unkept]] | None = None,
+        find_created: Callable[[], Any] | None = None,
     ) -> Any:
-        """`verify` is given PostHog's answer to a write and names what it did not keep of what was sent; the write
+        """`find_created`, for a POST that creates, looks the new object up in PostHog (or returns None) when the
+        POST's answer is lost: the write is then settled as applied or not instead of left unknown. `verify` is given PostHog's answer to a write and names what it did not keep of what was sent; the write
         is then recorded as not kept and ChangeNotKept raised, so nothing calls it saved. `files` or `form=True`
         turn the body into multipart form data: `json`'s fields, objects encoded as JSON text, beside any files, as
         PostHog's own app sends a plugin config (whose `config` PostHog reads only from such a body). `secret_keys`
@@ -218,6 +235,8 @@ class PostHogClient:
             secret_keys=secret_keys,
             measured=measured,
             verify=verify,
+            settle_path=before_path,
+            find_created=find_created,
         )
 
     def paginate(
@@ -255,6 +274,8 @@ class PostHogClient:
         secret_keys: frozenset[str],
         measured: frozenset[str] = frozenset(),
         verify: Callable[[Any], list[Unkept]] | None = None,
+        settle_path: str | None = None,
+        find_created: Callable[[], Any] | None = None,
     ) -> Any:
         started = time.monotonic()
         sent = WriteRecord(
@@ -268,7 +289,11 @@ class PostHogClient:
             secret_keys=secret_keys,
         )
         try:
-            status, data = self._send(method, url, params=params, json=json, files=files)
+            status, data = self._send(method, url, params=params, json=json, files=files, write=True)
+        except OutcomeUnknown as lost:
+            read_url = self._url(settle_path) if settle_path else url
+            settlement = self._settle(method, read_url, sent=json, before=before, skip=secret_keys, find=find_created)
+            return self._settled(sent, started, lost, settlement, measured=measured, url=url)
         except PostHogError as error:
             self._record(sent, started, status=error.status, error=error)
             raise
@@ -281,6 +306,54 @@ class PostHogClient:
         self._record(sent, started, status=status, response=answer)
         return data
 
+    def _settle(
+        self, method: str, url: str, *, sent: Any, before: Any, skip: frozenset[str], find: Callable[[], Any] | None
+    ) -> Settlement:
+        """Read back what PostHog holds after a write whose answer was lost (apps.posthog.settle), on a short
+        budget of its own: the person must learn the truth even when the page's budget is spent."""
+        with deadline(SETTLE_SECONDS, replace=True):
+            try:
+                if method == "POST":
+                    if find is None:
+                        return Settlement(UNKNOWN)
+                    held = find()
+                    return Settlement(APPLIED, held) if held is not None else Settlement(NOT_APPLIED)
+                try:
+                    held = self._send("GET", url, params=None, json=None, max_retries=1)[1]
+                except NotFound:
+                    return settle_gone(method=method, sent=sent)
+                if method == "DELETE":
+                    return settle_still_there(method=method, held=held, before=before)
+                return settle_update(sent=sent, held=held, before=before, skip=skip)
+            except PostHogError:
+                return Settlement(UNKNOWN)
+
+    def _settled(
+        self,
+        sent: WriteRecord,
+        started: float,
+        lost: OutcomeUnknown,
+        settlement: Settlement,
+        *,
+        measured: frozenset[str],
+        url: str,
+    ) -> Any:
+        """Record and answer a lost write as reading it back settled it. A 2xx whose body was unreadable was made,
+        whatever the read-back found."""
+        state = APPLIED if lost.status is not None and 200 <= lost.status < 300 else settlement.state
+        if state == APPLIED and (settlement.held is not None or sent.method == "DELETE"):
+            self._record(sent, started, status=lost.status, response=_without(settlement.held, measured), settled=state)
+            return settlement.held
+        error: PostHogError = lost
+        if state == NOT_APPLIED:
+            error = WriteNotApplied(reason=lost.reason, status=lost.status)
+        elif state == APPLIED:
+            # Made, but the new object could not be read: tell the person it exists, so they do not make it again.
+            error = AppliedUnread(reason=lost.reason, status=lost.status)
+        error.method, error.path = sent.method, urlsplit(url).path
+        self._record(sent, started, status=lost.status, error=error, settled=state)
+        raise error
+
     def _record(
         self,
         sent: WriteRecord,
@@ -290,12 +363,19 @@ class PostHogClient:
         error: PostHogError | None = None,
         response: Any = None,
         unkept: tuple[Unkept, ...] = (),
+        settled: str = "",
     ) -> None:
         """Hand the write, as it was sent and as it ended, to the audit hook."""
         if self.on_write is None:
             return
         record = replace(
-            sent, status=status, error=error, response=response, unkept=unkept, duration_ms=_elapsed_ms(started)
+            sent,
+            status=status,
+            error=error,
+            response=response,
+            unkept=unkept,
+            settled=settled,
+            duration_ms=_elapsed_ms(started),
         )
         # Deliberately not guarded: a failing audit hook must surface.
         self.on_write(record)
@@ -316,23 +396,32 @@ class PostHogClient:
         files: Files | None = None,
         max_retries: int | None = None,
         as_text: bool = False,
+        write: bool = False,
     ) -> tuple[int, Any]:
-        """Send with retries; returns (status, parsed body) or raises a PostHogError."""
+        """Send with retries, inside the current deadline (apps.posthog.deadline); returns (status, parsed body)
+        or raises a PostHogError. For a `write`, a failure after the request may have reached PostHog (an
+        unreadable answer, a dropped connection, a timeout) is OutcomeUnknown, which the caller settles."""
         retries = self.max_retries if max_retries is None else max_retries
         waited = 0.0
         attempt = 0
         while True:
             attempt += 1
+            limit = current_deadline()
             try:
-                response = self._attempt(method, url, params=params, json=json, files=files, attempt=attempt)
+                if limit is not None and limit.expired:
+                    raise DeadlineExceeded(budget=limit.budget)
+                response = self._attempt(
+                    method, url, params=params, json=json, files=files, attempt=attempt, limit=limit, write=write
+                )
                 if response.ok:
-                    answer = response.status_code, response.text if as_text else self._parse(response)
+                    answer = response.status_code, response.text if as_text else self._parse(response, write=write)
                     self._answered(method, url, None)
                     return answer
                 raise self._redacted(error_from_response(response))
             except PostHogError as error:
                 wait = self._retry_wait(method, error, attempt)
-                if wait is None or attempt > retries or waited + wait > self.max_total_wait:
+                out_of_time = limit is not None and wait is not None and wait >= limit.remaining()
+                if wait is None or attempt > retries or waited + wait > self.max_total_wait or out_of_time:
                     error.method, error.path = method, urlsplit(url).path
                     self._answered(method, url, error)
                     raise
@@ -353,7 +442,9 @@ class PostHogClient:
         if isinstance(error, Throttled):
             # PostHog refuses throttled requests before acting, so even POST is safe to repeat.
             return backoff if error.retry_after is None else error.retry_after
-        if method not in IDEMPOTENT_METHODS:
+        if method not in IDEMPOTENT_METHODS or isinstance(error, (DeadlineExceeded, OutcomeUnknown)):
+            # A write whose answer was lost is read back instead (`_settle`): even an idempotent one, as a DELETE
+            # sent again after PostHog made it answers 404 and would be recorded as failed.
             return None
         if isinstance(error, (UpstreamTimeout, Unreachable)):
             return backoff
@@ -362,21 +453,49 @@ class PostHogClient:
         return None
 
     def _attempt(
-        self, method: str, url: str, *, params: dict[str, Any] | None, json: Any, files: Files | None, attempt: int
+        self,
+        method: str,
+        url: str,
+        *,
+        params: dict[str, Any] | None,
+        json: Any,
+        files: Files | None,
+        attempt: int,
+        limit: Deadline | None = None,
+        write: bool = False,
     ) -> requests.Response:
         started = time.monotonic()
         log_path = urlsplit(url).path
         body = {"json": json} if files is None else {"files": _multipart(json or {}, files)}
+        timeout, cut_by_deadline = self._attempt_timeout(limit)
         try:
-            response = self.session.request(method, url, params=params, timeout=self.timeout, **body)
+            response = self.session.request(method, url, params=params, timeout=timeout, **body)
         except requests.RequestException as exc:
-            error = self._transport_error(exc)
+            error = self._transport_error(exc, write=write)
+            if cut_by_deadline and limit is not None and isinstance(error, UpstreamTimeout):
+                error = DeadlineExceeded(budget=limit.budget)
             _log_attempt(method, log_path, type(error).__name__, started, attempt)
             raise error from exc
         _log_attempt(method, log_path, str(response.status_code), started, attempt)
         return response
 
-    def _transport_error(self, exc: requests.RequestException) -> PostHogError:
+    def _attempt_timeout(self, limit: Deadline | None) -> tuple[Timeout, bool]:
+        """This attempt's timeout: the client's own, shortened to what is left of the deadline. True when the
+        deadline, not the client's timeout, is what it was cut to."""
+        if limit is None:
+            return self.timeout, False
+        left = max(0.05, limit.remaining())
+        connect, read = self.timeout if isinstance(self.timeout, tuple) else (self.timeout, self.timeout)
+        if left >= read:
+            return (min(connect, left), read), False
+        return (min(connect, left), left), True
+
+    def _transport_error(self, exc: requests.RequestException, *, write: bool = False) -> PostHogError:
+        if write and not isinstance(exc, requests.ConnectTimeout) and _after_sending(exc):
+            reason = ANSWER_TIMED_OUT if isinstance(exc, requests.Timeout) else CONNECTION_DROPPED
+            if isinstance(exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
+                reason = ANSWER_UNREADABLE
+            return OutcomeUnknown(reason=reason)
         if isinstance(exc, requests.Timeout):
             return UpstreamTimeout(seconds=self._timeout_seconds(exc))
         if isinstance(exc, requests.ConnectionError):
@@ -391,12 +510,15 @@ class PostHogClient:
             return connect if isinstance(exc, requests.ConnectTimeout) else read
         return self.timeout
 
-    def _parse(self, response: requests.Response) -> Any:
+    def _parse(self, response: requests.Response, *, write: bool = False) -> Any:
         if response.status_code == 204 or not response.content.strip():
             return None
         try:
             return response.json()
         except ValueError:
+            if write:
+                # PostHog answered 2xx: the write was made; only its answer is lost (see `_settled`).
+                raise OutcomeUnknown(reason=ANSWER_UNREADABLE, status=response.status_code) from None
             kind = response.headers.get("Content-Type", "unknown type")
             snippet = text_snippet(response.text, 80)
             raise self._redacted(
@@ -476,6 +598,22 @@ def pooled_session() -> requests.Session:
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
+
+
+def _after_sending(exc: requests.RequestException) -> bool:
+    """Whether the request may have reached PostHog before the failure: a read timeout, a connection closed or
+    reset while waiting for the answer, an answer cut off. A refused or unresolvable connection, or a connect
+    timeout, never sent anything."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return False
+    if isinstance(exc, (requests.Timeout, requests.exceptions.ChunkedEncodingError)):
+        return True
+    if isinstance(exc, requests.exceptions.ContentDecodingError):
+        return True
+    if isinstance(exc, requests.ConnectionError) and not isinstance(exc, requests.exceptions.SSLError):
+        text = repr(exc)
+        return "Connection aborted" in text or "RemoteDisconnected" in text or "Connection reset" in text
+    return False
 
 
 def _connection_reason(exc: requests.ConnectionError) -> str:

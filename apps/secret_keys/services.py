@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from apps.connections.context import PostHogContext
-from apps.posthog.errors import ValidationError
+from apps.posthog.created import created_finder
+from apps.posthog.errors import SecretNotShown, ValidationError
 from apps.secret_keys.paths import secret_keys_path
 from apps.secret_keys.selectors import RevealedKey, secret_key_of
 
@@ -17,10 +18,14 @@ SECRET_FIELDS = frozenset({"value"})
 
 def secret_key_create(*, context: PostHogContext, label: str, scopes: list[str]) -> RevealedKey:
     """The key with its `value`, which nothing may keep."""
+    data = {"label": label, "scopes": scopes}
+    # posthog/api/project_secret_api_key.py: the list is newest first (`-created_at`); a label is unique per project.
+    find = created_finder(client=context.client, path=secret_keys_path(context), sent=data, fields=("label",))
     with _label_named():
-        answer = context.client.post(
-            secret_keys_path(context), json={"label": label, "scopes": scopes}, secret_keys=SECRET_FIELDS
-        )
+        answer = context.client.post(secret_keys_path(context), json=data, secret_keys=SECRET_FIELDS, find_created=find)
+    if not answer.get("value"):
+        # Its answer was lost and the key read back: PostHog never shows a secret again, only a roll makes a new one.
+        raise SecretNotShown(label=label)
     return _revealed(answer)
 
 

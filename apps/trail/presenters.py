@@ -103,13 +103,21 @@ def posthog_person_label(name: str, email: str) -> str:
 
 
 def write_sentence(
-    *, verb: str, area: str, path: str, object_id: str, object_name: str, happened: bool = True, link: bool = True
+    *,
+    verb: str,
+    area: str,
+    path: str,
+    object_id: str,
+    object_name: str,
+    happened: bool = True,
+    link: bool = True,
+    unknown: bool = False,
 ) -> Sentence:
     """A portal write as words: "disabled the plugin config", then “S3 Export” (or its id), linked to its page
     unless `link` is false (text for a file). A write to a whole collection (a reorder) names the collection. One
     that did not happen (failed, or not kept by PostHog) says it was tried: "tried to disable the plugin config"."""
     acts_on = ACTS_ON.get(action_segment(path_segments(path)), "") if path.startswith("/") else ""
-    done = verb_done(verb, happened=happened)
+    done = verb_done(verb, happened=happened, unknown=unknown)
     if not object_id and not object_name:
         plural = AREA_PLURALS.get(area) or f"{area_noun(area)}s"
         return Sentence(f"{done} {acts_on} {plural}".replace("  ", " "))

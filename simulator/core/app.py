@@ -88,7 +88,12 @@ class Simulator:
         if request.path.startswith("/_simulator/"):
             response = self._control(request)  # not logged: the log is the API traffic under test
         else:
-            response = self._api(request)
+            try:
+                response = self._api(request)
+            except DropConnection:
+                # Logged as status 0 (no answer): a test can still count what reached "PostHog".
+                self._log(request, Response(0, None), started)
+                raise
             self._log(request, response, started)
         payload = (
             response.raw
@@ -103,9 +108,10 @@ class Simulator:
         faults = self.faults.faults
         if faults.latency_ms:
             time.sleep(faults.latency_ms / 1000)
-        if self.faults.roll(faults.drop_rate):
+        method = request.method
+        if self.faults.roll(faults.drop_rate, method):
             raise DropConnection()
-        if self.faults.roll(faults.hang_rate):
+        if self.faults.roll(faults.hang_rate, method):
             time.sleep(faults.hang_seconds)
         if (wait := self.faults.throttle_wait()) is not None:
             headers = {"Retry-After": str(wait)} if faults.retry_after_header else {}
@@ -119,7 +125,7 @@ class Simulator:
                 },
                 headers,
             )
-        if self.faults.roll(faults.error_rate):
+        if self.faults.roll(faults.error_rate, method):
             return Response(
                 faults.error_status,
                 {"type": "server_error", "code": "error", "detail": "A server error occurred.", "attr": None},
@@ -127,7 +133,12 @@ class Simulator:
         if (scripted := self._scripted_answer(request)) is not None:
             return scripted
         response = self._dispatch(request)
-        if self.faults.roll(faults.malformed_rate) and response.body is not None:
+        # After dispatch the change is made (the store commits per request): only its answer is lost.
+        if self.faults.roll(faults.drop_after_rate, method):
+            raise DropConnection()
+        if self.faults.roll(faults.hang_after_rate, method):
+            time.sleep(faults.hang_seconds)
+        if self.faults.roll(faults.malformed_rate, method) and response.body is not None:
             response.raw = json.dumps(response.body).encode()[: max(1, len(json.dumps(response.body)) // 2)]
         return response
 

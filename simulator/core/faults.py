@@ -14,7 +14,14 @@ class Faults:
     malformed_rate: float = 0.0  # share of answers whose body is broken JSON
     hang_rate: float = 0.0  # share of requests that hang for hang_seconds before answering
     hang_seconds: float = 30.0
-    drop_rate: float = 0.0  # share of connections closed with no answer at all
+    drop_rate: float = 0.0  # share of connections closed with no answer at all, before the request is handled
+    # The same two after the request was handled (a write made, its answer lost): how a client learns to settle
+    # an ambiguous write by reading it back rather than sending it again.
+    drop_after_rate: float = 0.0  # share of requests handled, then their connection closed with no answer
+    hang_after_rate: float = 0.0  # share of requests handled, then answered only after hang_seconds
+    # Methods the rate faults (errors, malformed, hangs, drops) apply to, comma-separated ("POST,PATCH"); empty
+    # for every method. Lets a test break a write's answer while the read that settles it still works.
+    fault_methods: str = ""
     rate_limit_per_minute: int = 0  # 0 = no limit; past it, 429 throttled_error
     retry_after_header: bool = False  # PostHog often sends no Retry-After; the detail names the wait
 
@@ -35,6 +42,10 @@ class FaultInjector:
         unknown = set(changes) - Faults.field_names()
         if unknown:
             raise ValueError(f"unknown faults: {', '.join(sorted(unknown))}")
+        if isinstance(changes.get("fault_methods"), list):
+            changes = {**changes, "fault_methods": ",".join(changes["fault_methods"])}
+        if not isinstance(changes.get("fault_methods", ""), str):
+            raise ValueError('fault_methods: a comma-separated list of HTTP methods, such as "POST,PATCH"')
         with self._lock:
             merged = {**asdict(self.faults), **changes}
             self.faults = Faults(**merged)
@@ -46,7 +57,10 @@ class FaultInjector:
             self.faults = Faults()
         return self.faults
 
-    def roll(self, rate: float) -> bool:
+    def roll(self, rate: float, method: str = "") -> bool:
+        methods = {name.strip().upper() for name in self.faults.fault_methods.split(",") if name.strip()}
+        if methods and method.upper() not in methods:
+            return False
         with self._lock:
             return rate > 0 and self._random.random() < rate
 

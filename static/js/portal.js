@@ -15,10 +15,34 @@
     var text = document.createElement("span");
     text.className = "toast-text";
     text.textContent = message; // text, never HTML: messages may quote PostHog
+    isolateQuoted(text);
     toast.appendChild(text);
     box.appendChild(toast);
     if (action) addAction(toast, action);
     dismissLater(toast);
+  }
+
+  // A message quotes names from PostHog between “ and ”: each goes in a <bdi>, so a right-to-left override in a
+  // name cannot reorder the sentence around it. Only text nodes are split; the name stays text.
+  function isolateQuoted(root) {
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    var nodes = [];
+    while (walker.nextNode()) nodes.push(walker.currentNode);
+    nodes.forEach(function (node) {
+      var parts = node.data.split(/\u201c([^\u201d]*)\u201d/);
+      if (parts.length < 2 || node.parentNode.closest("bdi")) return;
+      var pieces = document.createDocumentFragment();
+      parts.forEach(function (part, index) {
+        if (index % 2 === 0) {
+          if (part) pieces.append(part);
+          return;
+        }
+        var name = document.createElement("bdi");
+        name.textContent = part;
+        pieces.append("\u201c", name, "\u201d");
+      });
+      node.parentNode.replaceChild(pieces, node);
+    });
   }
 
   function addAction(toast, action) {
@@ -104,6 +128,7 @@
         toast.appendChild(text);
         if (action) addAction(toast, action);
       }
+      isolateQuoted(toast);
       dismissLater(toast);
     });
 
@@ -119,6 +144,43 @@
     }
   });
 
+  // What templates ask for with data attributes, since the Content-Security-Policy runs no inline handler (one
+  // listener each on the document, so parts htmx swaps in work too): data-open-dialog="id" opens that dialog,
+  // data-close-dialog closes the one it is in, data-dismiss="selector" removes its nearest ancestor matching it,
+  // data-select-on-focus selects a field's text as it gets focus (a link to copy).
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest("[data-open-dialog]");
+    var dialog = opener && document.getElementById(opener.dataset.openDialog);
+    if (dialog) dialog.showModal();
+    var closer = event.target.closest("[data-close-dialog]");
+    if (closer && closer.closest("dialog")) closer.closest("dialog").close();
+    var dismiss = event.target.closest("[data-dismiss]");
+    var gone = dismiss && dismiss.closest(dismiss.dataset.dismiss);
+    if (gone) gone.remove();
+  });
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches("[data-select-on-focus]")) event.target.select();
+  });
+
+  // Plugin icons come from PostHog's URLs: shown once loaded, removed when they fail so the initial shows. Load and
+  // error do not bubble, so the document catches them on the way down; icons settled before this script ran are
+  // looked at once the page is parsed.
+  function settleIcon(img, failed) {
+    if (failed) img.remove();
+    else img.classList.add("loaded");
+  }
+  document.addEventListener("load", function (event) {
+    if (event.target.matches && event.target.matches(".plugin-icon img")) settleIcon(event.target, false);
+  }, true);
+  document.addEventListener("error", function (event) {
+    if (event.target.matches && event.target.matches(".plugin-icon img")) settleIcon(event.target, true);
+  }, true);
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".plugin-icon img").forEach(function (img) {
+      if (img.complete) settleIcon(img, !img.naturalWidth);
+    });
+  });
+
   // Toasts sent by the server through HX-Trigger: {"toasts": [{level, message, action?}]}.
   document.body.addEventListener("toasts", function (event) {
     (event.detail.value || []).forEach(function (t) { showToast(t.level, t.message, t.action); });
@@ -128,6 +190,7 @@
     var status = event.detail.xhr.status;
     var text = status === 403 ? "Your role does not allow this."
       : status === 404 ? "That no longer exists."
+      : status === 413 ? "That was more than the portal accepts: nothing was sent. Shorten it and try again."
       : "The portal could not complete this (HTTP " + status + "). Nothing you typed was lost.";
     showToast("error", text);
   });

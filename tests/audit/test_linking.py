@@ -166,7 +166,7 @@ def test_a_group_property_edit_is_linked_though_posthog_names_the_group_by_its_o
     page = text(
         signed_in(operator).get(reverse("trail:object_history"), {"area": "groups", "object": event.object_id}, **HTMX)
     )
-    assert page.count("<strong>otto-operator</strong>") == 2  # the write, and PostHog's entry of it
+    assert page.count("<strong><bdi>otto-operator</bdi></strong>") == 2  # the write, and PostHog's entry of it
     assert "(PostHog: Dana)" in page
 
 

@@ -52,7 +52,7 @@ def test_writes_by_two_people_are_on_the_trail_with_their_names_and_states(
     assert "otto-operator" in page and "ada-admin" in page
 
     diff = text(vera.get(reverse("trail:detail", args=["portal", switch.pk])))
-    assert "By <strong>otto-operator</strong> through the portal" in diff
+    assert "By <strong><bdi>otto-operator</bdi></strong> through the portal" in diff
     assert "<code>enabled</code>" in diff and "diff-badge-changed" in diff
     assert (
         '<div class="value-box value-old">true</div>' in diff and '<div class="value-box value-new">false</div>' in diff
@@ -76,7 +76,7 @@ def test_the_activity_poller_links_posthogs_entries_to_the_real_people(two_write
 
     vera = signed_in(viewer)
     page = text(vera.get(reverse("trail:list"), {"source": "posthog", "area": "plugin_configs"}))
-    assert "<strong>otto-operator</strong>" in page and "via the portal" in page
+    assert "<strong><bdi>otto-operator</bdi></strong>" in page and "via the portal" in page
     assert "(PostHog: Dana)" in page
     entry = text(vera.get(reverse("trail:detail", args=["posthog", switched_entry.pk])))
     assert (
@@ -206,7 +206,7 @@ def test_object_history_tab_on_plugin_pages_loads_the_objects_timeline(two_write
 
     fragment = text(vera.get(history_url, {"area": "plugin_configs", "object": config["id"]}, **HTMX))
     assert "<html" not in fragment
-    assert "<strong>otto-operator</strong>" in fragment and "via the portal" in fragment
+    assert "<strong><bdi>otto-operator</bdi></strong>" in fragment and "via the portal" in fragment
     assert "<code>enabled</code>" in fragment
     assert "ada-admin" not in fragment  # her write was to a plugin, not to this config
     # Without JavaScript it is a page of its own, named after the object as the portal last wrote it.
@@ -233,7 +233,7 @@ def test_object_history_loads_older_changes_page_by_page(signed_in, viewer):
     seen = []
     page = text(vera.get(url, {"area": "plugins", "object": "12"}, **HTMX))
     while True:
-        seen += [name for name in (f"person-{n}" for n in range(45)) if f"<strong>{name}</strong>" in page]
+        seen += [name for name in (f"person-{n}" for n in range(45)) if f"<strong><bdi>{name}</bdi></strong>" in page]
         if "Load older history" not in page:
             break
         older = page.rsplit('hx-get="', 1)[-1].split('"', 1)[0].replace("&amp;", "&")

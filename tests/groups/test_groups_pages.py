@@ -221,5 +221,5 @@ def test_a_property_changed_through_the_portal_reads_as_the_operator_in_the_grou
     operator_client.post(edit(ACME, "seats"), {"value": "50"}, **HTMX)
     timeline = text(operator_client.get(reverse("groups:activity", args=[COMPANY, ACME]), **HTMX))
     newest = timeline.split('<li class="timeline-item', 2)[1]
-    assert f"<strong>{operator.get_username()}</strong>" in newest and "via the portal" in newest
+    assert f"<strong><bdi>{operator.get_username()}</bdi></strong>" in newest and "via the portal" in newest
     assert "50" in newest

@@ -177,7 +177,9 @@ def test_a_failed_create_is_a_banner_and_audited(admin, admin_user, simulator):
         f"{simulator.url}/_simulator/faults", json={"error_rate": 1.0, "error_status": 500}
     ).raise_for_status()
     response = create(admin, **HTMX)
-    assert response.headers["HX-Retarget"] == "#upstream-banner" and "internal error" in text(response)
+    # On the form, the label typed kept (issue 18: a form is never lost).
+    assert "HX-Retarget" not in response.headers and "internal error" in text(response)
+    assert 'value="Flag edge worker"' in text(response)
     event = key_events().get(method="POST")
     assert event.actor == admin_user and event.outcome == AuditEvent.Outcome.FAILURE and event.status_code == 500
 

@@ -1,4 +1,5 @@
-"""The Admins' people pages: who can sign in, in which role; new people, roles, deactivation, password resets."""
+"""The Admins' people pages: who can sign in, in which role; new people, roles, deactivation, password and
+two-factor resets."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -122,3 +123,17 @@ def person_reset(request: PortalRequest, pk: int) -> HttpResponse:
     emailed = form.is_valid() and form.cleaned_data["send_email"] and selectors.email_configured()
     uid, token = services.person_password_reset(actor=request.user, user=user)
     return _link_shown(request, user, uid, token, emailed=bool(emailed and user.email), new=False)
+
+
+@require_POST
+@permission_required(ADMINISTER, raise_exception=True)
+def person_two_factor_reset(request: PortalRequest, pk: int) -> HttpResponse:
+    user = _person(pk)
+    if not selectors.two_factor_on(user=user):
+        messages.error(request, f"{user.get_username()} has no two-factor sign-in to reset.")
+    else:
+        services.two_factor_reset(actor=request.user, user=user)
+        messages.success(
+            request, f"{user.get_username()} signs in with their password alone until they set up a new authenticator."
+        )
+    return htmx_redirect(request, "people:detail", pk=user.pk)

@@ -14,7 +14,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.functional import cached_property
 
-from apps.core.forms import JSONTextField, changed_payload, value_changed
+from apps.core.forms import JSONTextField, changed_payload, json_read, value_changed
 from apps.plugins.schema import FIELD_PREFIX, SchemaEntry, conditions_hold, schema_entries
 from apps.posthog.client import Files
 from apps.posthog.errors import Unkept
@@ -319,8 +319,8 @@ def _comparable(entry: SchemaEntry, value: Any) -> Any:
     object), a number or flag held in a text field by its text."""
     if entry.type == "json" and isinstance(value, str):
         try:
-            return json.loads(value)
-        except json.JSONDecodeError:
+            return json_read(value)
+        except forms.ValidationError:  # not JSON, or too big or deep to parse safely
             return value
     if entry.type not in ("json", "dictionary") and isinstance(value, int | float | bool):
         return str(value)

@@ -61,6 +61,13 @@ def config_enabled_set(request: PortalRequest, config_id: int) -> HttpResponse:
             undone=f"Undone: {name} {'disabled' if enabled else 'enabled'} again.",
             url_name=UNDO_URL,
         )
+        try:
+            return _render_list(request, partial=True)
+        except PostHogError:
+            # PostHog made the switch; only reading the list again failed. The row comes from the write's answer,
+            # beside the success toast, so no error banner claims the switch failed.
+            response = render(request, f"{TEMPLATE}#config-row", {"row": selectors.config_row_of(config)})
+            return reswap(retarget(response, f"#config-{config_id}"), "outerHTML")
     return _render_list(request, partial=True)
 
 

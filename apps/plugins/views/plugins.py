@@ -34,7 +34,7 @@ from apps.plugins.presenters.plugins import (
 from apps.plugins.presenters.source import file_diffs, highlighted_files
 from apps.plugins.presenters.versions import plugin_upgrade_view
 from apps.plugins.schema import schema_entries
-from apps.posthog.errors import EndpointNotFound, PermissionDenied, PersonalKeyRefused, ValidationError
+from apps.posthog.errors import EndpointNotFound, PermissionDenied, PersonalKeyRefused, PostHogError, ValidationError
 
 # The plugin page's actions that PostHog may refuse to this key or organization (capabilities).
 PLUGIN_ACTIONS = (
@@ -111,16 +111,16 @@ def plugin_install(request: PortalRequest) -> HttpResponse:
         plugin: dict[str, Any] | None
         try:
             if how == "repository":
-                # A repository entry's button has no field to show PostHog's refusal on: its words go to the banner.
+                # A repository entry's button has no field to show PostHog's refusal on: its words come back with
+                # the install page, with or without JavaScript (never the "could not answer" page).
                 plugin = services.plugin_install(context=request.posthog, data=data)
             else:
                 plugin = form_write(form, lambda: services.plugin_install(context=request.posthog, data=data))
-        except PermissionDenied as error:
-            # The plugin access level or the key: learned now, so the page says so before the next attempt.
-            if how == "repository":
-                messages.error(request, error.user_message)
-                return htmx_redirect(request, "plugins:install")
-            form.add_error(None, error.user_message)
+        except PostHogError as error:
+            # A refusal (the plugin access level or the key is learned now, so the page says so before the next
+            # attempt), or any failure of the repository button.
+            messages.error(request, error.user_message)
+            return htmx_redirect(request, "plugins:install")
         else:
             if plugin is not None:
                 # A new plugin runs nowhere yet: the message, and the plugin's page the redirect opens, lead on to

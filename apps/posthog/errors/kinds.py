@@ -13,6 +13,7 @@ __all__ = [
     "BadResponse",
     "ChangeNotKept",
     "Conflict",
+    "DeadlineExceeded",
     "ENDPOINT_NOT_FOUND",
     "EndpointNotFound",
     "MISSING_SCOPE",
@@ -256,6 +257,19 @@ class UpstreamTimeout(PostHogError):
         if self.seconds is None:
             return "PostHog did not answer in time; try again in a moment."
         return f"PostHog did not answer within {self.seconds:g} seconds; try again in a moment."
+
+
+class DeadlineExceeded(UpstreamTimeout):
+    """The page's or action's time budget for PostHog (apps.posthog.deadline) ran out: what could not be read in
+    it is left out, and the person is told how long PostHog was given."""
+
+    def __init__(self, *, budget: float) -> None:
+        super().__init__(f"PostHog did not answer in {budget:g} s.", seconds=budget)
+        self.budget = budget
+
+    @property
+    def user_message(self) -> str:
+        return f"PostHog did not answer in {self.budget:g} s; try again in a moment."
 
 
 class Unreachable(PostHogError):

@@ -38,6 +38,7 @@ def audit_event_detail(*, event_id: int) -> EventDetail | None:
             object_id=event.object_id,
             object_name=event.object_name,
             happened=event.outcome == AuditEvent.Outcome.SUCCESS,
+            unknown=event.outcome == AuditEvent.Outcome.UNKNOWN,
         ),
     )
 

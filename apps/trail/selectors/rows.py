@@ -79,6 +79,7 @@ class TrailRow:
     in_posthog_log: bool = False  # a portal event with PostHog entries linked to it
     verb: str = ""  # what was done (apps/audit/actions.py), for both sources; "" for an activity it does not know
     object_name: str = ""  # the object's name when it was written (a PostHog entry's `detail.name`)
+    settled: str = ""  # a portal write whose answer was lost: what reading it back found (apps/posthog/settle.py)
 
     @property
     def key(self) -> tuple[datetime, int, int]:
@@ -96,6 +97,10 @@ class TrailRow:
     @property
     def not_kept(self) -> bool:
         return self.outcome == AuditEvent.Outcome.NOT_KEPT
+
+    @property
+    def unknown(self) -> bool:
+        return self.outcome == AuditEvent.Outcome.UNKNOWN
 
     @property
     def area_label(self) -> str:
@@ -129,8 +134,9 @@ class TrailRow:
             path=self.summary,
             object_id=self.object_id,
             object_name=self.object_name,
-            happened=not self.failed,
+            happened=not self.failed and not self.unknown,
             link=link,
+            unknown=self.unknown,
         )
 
     @property

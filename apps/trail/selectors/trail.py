@@ -39,6 +39,7 @@ EVENT_COLUMNS = (
     "in_posthog_log",
     "action",
     "object_name",
+    "settled",
 )
 SNAPSHOT_COLUMNS = (
     "pk",
@@ -180,7 +181,23 @@ def _after[Rows: QuerySet[Any, Any]](rows: Rows, position: TrailPosition | None,
 
 
 def _event_rows(rows: Iterable[tuple[Any, ...]]) -> Iterator[TrailRow]:
-    for pk, at, actor, area, object_id, method, path, outcome, status, error, connection, in_log, action, name in rows:
+    for (
+        pk,
+        at,
+        actor,
+        area,
+        object_id,
+        method,
+        path,
+        outcome,
+        status,
+        error,
+        connection,
+        in_log,
+        action,
+        name,
+        settled,
+    ) in rows:
         yield TrailRow(
             source=PORTAL,
             id=pk,
@@ -200,6 +217,7 @@ def _event_rows(rows: Iterable[tuple[Any, ...]]) -> Iterator[TrailRow]:
             # An event recorded before verbs were (and not filled since) reads by its method and path.
             verb=event_action(action=action, method=method, path=path, area=area),
             object_name=name,
+            settled=settled,
         )
 
 
