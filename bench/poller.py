@@ -108,8 +108,11 @@ def _one_run(options, *, label: str, round_robin: bool, projects: int = 0) -> No
             _poll(log_poller, LogCursor, connection, round_robin)
         stop.set()
         producer.join()
-        # Then until it has caught up: every config is read once more (a quiet one would otherwise wait up to
-        # QUIET_MAX), so what was not captured by then is lost, not late.
+        # Then until it has caught up: the schedule's next run (what the last half minute logged is read as it would
+        # have been), then every config once more (a quiet one would otherwise wait up to QUIET_MAX), so what was not
+        # captured by then is lost, not late. Without that run first, the busy configs' last entries waited for
+        # every config's read in an order no schedule gives.
+        _poll(log_poller, LogCursor, connection, round_robin)
         LogCursor.objects.update(next_poll_at=None)
         settle = time.monotonic() + 300
         while len(lags) < len(produced) and time.monotonic() < settle:

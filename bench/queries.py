@@ -1,4 +1,5 @@
-"""The history pages' queries over 5,000,000 stored log rows and 30 days of 5-minute delivery snapshots.
+"""The history pages' queries over 5,000,000 stored log rows and 30 days of 5-minute delivery snapshots of 500
+configs, and the delivery overview of a second project of 5,000 configs.
 
 Each query runs many times (p50 / p95 in ms); the baseline, measured in the same run, is the same query
 with PostgreSQL's index scans switched off, which is what the pages would cost without their indexes.
@@ -14,6 +15,10 @@ from bench import common, data
 CONFIGS = 500
 SNAPSHOT_DAYS = 30
 SNAPSHOT_EVERY = timedelta(minutes=5)
+# The overview of a big install: project 2, MANY_CONFIGS configs (`_generate_many`).
+MANY_CONFIGS = 5_000
+MANY_DAYS = 8
+MANY_RAW_HOURS = timedelta(hours=6)
 RUNS = 30
 BASELINE_RUNS = 3
 
@@ -27,9 +32,11 @@ def run(options) -> None:
     started = time.perf_counter()
     _copy_logs(db, connection.pk, rows)
     snapshots = _copy_snapshots(db, connection.pk)
+    snapshots += _generate_many(db, connection.pk, data.START + timedelta(days=SNAPSHOT_DAYS))
     with db.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE history_pluginlogentry")
         cursor.execute("VACUUM ANALYZE history_deliverysnapshot")
+        cursor.execute("VACUUM ANALYZE history_deliveryperiod")
     print(f"loaded {rows:,} log rows and {snapshots:,} snapshots in {time.perf_counter() - started:.0f} s")
     for label, query, goal in _queries(connection.pk):
         measured = [common.timed_ms(query) for _ in range(RUNS)]
@@ -74,16 +81,32 @@ def _queries(connection_id: int):
             until=span_end,
         )
 
+    def one_chart_any_project():  # the chart as the overview of every project links to it
+        delivery_series(
+            connection_id=connection_id,
+            project_id=None,
+            plugin_config_id=rng.randint(1, CONFIGS),
+            since=span_end - timedelta(days=30),
+            until=span_end,
+        )
+
     def overview():
         delivery_overview(
             connection_id=connection_id, project_id="1", since=span_end - timedelta(days=7), until=span_end
+        )
+
+    def overview_many():
+        delivery_overview(
+            connection_id=connection_id, project_id="2", since=span_end - timedelta(days=7), until=span_end
         )
 
     return [
         ("log explorer: config + type + 3-day range", explorer_first_page, 50),
         ("log explorer: text search, all configs", explorer_search, 300),
         ("delivery chart: one config, 30 days", one_chart, 50),
+        ("delivery chart: the same, any project", one_chart_any_project, 50),
         ("delivery overview: 500 configs, 7 days", overview, 300),
+        (f"delivery overview: {MANY_CONFIGS:,} configs, 7 days", overview_many, 600),
     ]
 
 
@@ -128,4 +151,49 @@ def _copy_snapshots(db, connection_id: int) -> int:
                    avg(delivery_rate), bool_or(enabled), 3600, count(delivery_rate)
             FROM history_deliverysnapshot GROUP BY 1, 2, 3, 5"""
         )
+        cursor.execute(_PERIODS_SQL.format(where="AND project_id = '1'"))
     return CONFIGS * moments
+
+
+# The 3-hour periods the snapshot poller keeps current from the hourly means (apps/history/delivery.py).
+_PERIODS_SQL = """INSERT INTO history_deliveryperiod
+    (connection_id, project_id, plugin_config_id, period, rate, lowest, hours)
+    SELECT connection_id, project_id, plugin_config_id, floor(extract(epoch FROM taken_at) / 10800)::bigint,
+           avg(delivery_rate), min(delivery_rate), count(delivery_rate)
+    FROM history_deliverysnapshot WHERE resolution = 3600 {where} GROUP BY 1, 2, 3, 4
+    ORDER BY 4"""  # period by period, as the poller writes them
+
+
+def _generate_many(db, connection_id: int, span_end: datetime) -> int:
+    """Project 2: MANY_CONFIGS configs with MANY_DAYS of hourly means (the raw rows folded, as the pruner does after
+    HISTORY_RAW_DELIVERY_DAYS) and raw 5-minute snapshots for the newest MANY_RAW_HOURS; generated in the database.
+    The overview reads the newest raw moment through the (connection, resolution, taken_at) index, so older raw rows
+    would not change its cost, only the load's."""
+    raw_from = span_end - MANY_RAW_HOURS
+    params = {"connection": connection_id, "first": CONFIGS + 1, "last": CONFIGS + MANY_CONFIGS}
+    with db.cursor() as cursor:
+        cursor.execute(
+            """INSERT INTO history_deliverysnapshot (connection_id, project_id, plugin_config_id, config_name,
+                taken_at, delivery_rate, enabled, resolution, samples)
+            SELECT %(connection)s, '2', c, 'Config ' || c, t, 0.7 + 0.3 * random(), true, %(resolution)s, %(samples)s
+            FROM generate_series(%(first)s, %(last)s) c, generate_series(%(start)s, %(end)s, %(step)s) t""",
+            params
+            | {"resolution": 3600, "samples": 12, "step": timedelta(hours=1)}
+            | {"start": span_end - timedelta(days=MANY_DAYS), "end": raw_from - timedelta(hours=1)},
+        )
+        cursor.execute(
+            """INSERT INTO history_deliverysnapshot (connection_id, project_id, plugin_config_id, config_name,
+                taken_at, delivery_rate, enabled, resolution, samples)
+            SELECT %(connection)s, '2', c, 'Config ' || c, t, 0.7 + 0.3 * random(), true, 0, 0
+            FROM generate_series(%(first)s, %(last)s) c, generate_series(%(start)s, %(end)s, %(step)s) t""",
+            params | {"start": raw_from, "end": span_end - SNAPSHOT_EVERY, "step": SNAPSHOT_EVERY},
+        )
+        cursor.execute(
+            """INSERT INTO history_deliverysnapshot (connection_id, project_id, plugin_config_id, config_name,
+                taken_at, delivery_rate, enabled, resolution, samples)
+            SELECT connection_id, project_id, plugin_config_id, max(config_name), date_trunc('hour', taken_at),
+                   avg(delivery_rate), bool_or(enabled), 3600, count(delivery_rate)
+            FROM history_deliverysnapshot WHERE project_id = '2' AND resolution = 0 GROUP BY 1, 2, 3, 5"""
+        )
+        cursor.execute(_PERIODS_SQL.format(where="AND project_id = '2'"))
+    return MANY_CONFIGS * (MANY_DAYS * 24 + int(MANY_RAW_HOURS / SNAPSHOT_EVERY))

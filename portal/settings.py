@@ -251,7 +251,10 @@ POSTHOG_MAX_RETRY_WAIT = env.float("POSTHOG_MAX_RETRY_WAIT", default=6.0)
 # when PostHog hangs, a page says so after this long instead of holding a server thread until the server's timeout.
 POSTHOG_REQUEST_BUDGET_SECONDS = env.float("POSTHOG_REQUEST_BUDGET_SECONDS", default=15.0)
 # How many PostHog reads a page about a list of items runs at once (apps/core/parallel.py).
-POSTHOG_PARALLEL_READS = env.int("POSTHOG_PARALLEL_READS", default=6)
+POSTHOG_PARALLEL_READS = env.int("POSTHOG_PARALLEL_READS", default=10)
+# How long what changes slowly on PostHog (plugin catalogue, projects, group types, property definitions, the key's
+# capabilities) is kept in the cache (apps/connections/cached.py); the portal's own writes forget it at once. 0: off.
+POSTHOG_READ_CACHE_SECONDS = env.int("POSTHOG_READ_CACHE_SECONDS", default=120)
 # The production server (portal/gunicorn.conf.py): threaded workers, so pages waiting on PostHog do not queue the
 # rest; its timeout stays above the budget, so a page that ran out of time still answers with the message.
 WEB_WORKERS = env.int("WEB_WORKERS", default=2)

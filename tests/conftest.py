@@ -33,6 +33,15 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Every test starts with an empty cache: what one test's pages kept (PostHog's slowly changing answers, keyed
+    by connection ids a new database gives out again) must not answer the next test's reads."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def make_user(django_user_model, username: str, role: str | None):
     user = django_user_model.objects.create_user(username=username, password=PASSWORD)
     if role:

@@ -18,6 +18,7 @@ from apps.core.htmx import render_fragment_or_page, wants_fragment
 from apps.core.http import htmx_redirect
 from apps.core.outcome import attempt
 from apps.core.pages import form_write, posthog_page
+from apps.core.parallel import Together, together
 from apps.core.params import moment_param, offset
 from apps.core.roles import OPERATE, VIEW
 from apps.core.undo import NOTHING_TO_UNDO, toast_with_undo, undo_take
@@ -50,8 +51,13 @@ def batch_export_list(request: PortalRequest) -> HttpResponse:
 @require_GET
 @posthog_page(VIEW)
 def batch_export_detail(request: PortalRequest, export_id: UUID) -> HttpResponse:
-    export = selectors.batch_export_get(context=request.posthog, export_id=str(export_id))
-    return render(request, "batch_exports/detail.html", _detail(request, export, BackfillForm(export=export)))
+    # The runs and backfills are asked by the export's id from the URL: together with the export, not after it.
+    found = together(
+        export=lambda: selectors.batch_export_get(context=request.posthog, export_id=str(export_id)),
+        **_detail_reads(request, str(export_id)),
+    )
+    export = found.value("export")
+    return render(request, "batch_exports/detail.html", _detail(request, export, BackfillForm(export=export), found))
 
 
 @require_GET
@@ -71,20 +77,23 @@ def batch_export_runs(request: PortalRequest, export_id: UUID) -> HttpResponse:
 @posthog_page(VIEW)
 def batch_export_run_logs(request: PortalRequest, export_id: UUID, run_id: UUID) -> HttpResponse:
     context = request.posthog
-    export = selectors.batch_export_get(context=context, export_id=str(export_id))
-    run = selectors.batch_export_run_get(context=context, export_id=export.id, run_id=str(run_id))
+    ids = {"export_id": str(export_id), "run_id": str(run_id)}
     refusal = context.unavailable.batch_export_run_logs
     before = moment_param(request.GET.get("before"))
-    logs = None
+    # The export, the run and its logs are all named by the URL: asked at once.
+    reads: dict[str, Callable[[], Any]] = {
+        "export": lambda: selectors.batch_export_get(context=context, export_id=ids["export_id"]),
+        "run": lambda: selectors.batch_export_run_get(context=context, **ids),
+    }
     if refusal is None:
-        logs = attempt(
-            lambda: selectors.batch_export_run_logs(context=context, export_id=export.id, run_id=run.id, before=before)
-        )
+        reads["logs"] = lambda: selectors.batch_export_run_logs(context=context, **ids, before=before)
+    found = together(**reads)
+    export = found.value("export")
     page = {
         "export": export,
-        "run": run,
+        "run": found.value("run"),
         "refusal": refusal,
-        "logs": logs,
+        "logs": found["logs"] if refusal is None else None,
         "app_url": presenters.app_url(context, export.id),
         "fragment": wants_fragment(request),
     }
@@ -159,14 +168,24 @@ def batch_export_backfill(request: PortalRequest, export_id: UUID) -> HttpRespon
             return htmx_redirect(request, DETAIL, export_id=export.id)
     if wants_fragment(request):
         return render(request, "batch_exports/detail.html#backfill", {"form": form, "export": export})
-    return render(request, "batch_exports/detail.html", _detail(request, export, form))
+    found = together(**_detail_reads(request, export.id))
+    return render(request, "batch_exports/detail.html", _detail(request, export, form, found))
 
 
-def _detail(request: PortalRequest, export: BatchExport, form: BackfillForm) -> dict[str, Any]:
+def _detail_reads(request: PortalRequest, export_id: str) -> dict[str, Callable[[], Any]]:
+    """The export page's secondary reads: its runs and its backfills, each shown or its error in its place."""
     context = request.posthog
     cursor = request.GET.get("cursor", "")
-    runs = attempt(lambda: selectors.batch_export_run_page(context=context, export_id=export.id, cursor=cursor))
-    backfills = attempt(lambda: selectors.batch_export_backfill_list(context=context, export_id=export.id))
+    return {
+        "runs": lambda: selectors.batch_export_run_page(context=context, export_id=export_id, cursor=cursor),
+        "backfills": lambda: selectors.batch_export_backfill_list(context=context, export_id=export_id),
+    }
+
+
+def _detail(request: PortalRequest, export: BatchExport, form: BackfillForm, found: Together) -> dict[str, Any]:
+    context = request.posthog
+    cursor = request.GET.get("cursor", "")
+    runs, backfills = found["runs"], found["backfills"]
     unavailable = context.unavailable
     return {
         **_run_refusals(request),

@@ -13,6 +13,7 @@ from apps.connections.request import PortalRequest
 from apps.core.htmx import render_fragment_or_page, wants_fragment
 from apps.core.http import htmx_redirect
 from apps.core.pages import form_write, posthog_page
+from apps.core.parallel import together
 from apps.core.params import page_number
 from apps.core.roles import OPERATE, VIEW
 from apps.file_system.selectors import file_system_entry_for
@@ -33,16 +34,22 @@ def cohort_list(request: PortalRequest) -> HttpResponse:
 @require_GET
 @posthog_page(VIEW)
 def cohort_detail(request: PortalRequest, cohort_id: int) -> HttpResponse:
-    cohort = selectors.cohort_get(context=request.posthog, cohort_id=cohort_id)
     if wants_fragment(request):
         # The summary refreshes itself while PostHog calculates the cohort.
+        cohort = selectors.cohort_get(context=request.posthog, cohort_id=cohort_id)
         return render(request, "cohorts/cohort_detail.html#summary", {"cohort": cohort})
+    # Where it is filed is found by the cohort's id, known from the URL: both are asked at once.
+    found = together(
+        cohort=lambda: selectors.cohort_get(context=request.posthog, cohort_id=cohort_id),
+        filed=lambda: file_system_entry_for(context=request.posthog, kind="cohort", ref=str(cohort_id)),
+    )
+    cohort = found.value("cohort")
     context = {
         "cohort": cohort,
         "filter_lines": filter_lines(cohort.filters),
         "filters_json": pretty_json(cohort.filters) if not cohort.is_static else "",
         "query_json": pretty_json(cohort.query),
-        "filed": file_system_entry_for(context=request.posthog, kind="cohort", ref=str(cohort.id)),
+        "filed": found.value("filed"),
     }
     return render(request, "cohorts/cohort_detail.html", context)
 

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from apps.connections.cached import CAPABILITIES, cached_forget, connection_cached_read
 from apps.connections.models import Capability, CapabilityReport, Connection
 from apps.posthog.actions import BY_KEY, action_for, app_url
 from apps.posthog.errors import (
@@ -76,12 +77,14 @@ def capability_record(*, connection: Connection, action: str, state: str, detail
         defaults={"state": state, "detail": detail[:2000], "learned_from": source, "learned_at": timezone.now()},
     )
     cache.set(key, marker, CACHE_SECONDS)
+    cached_forget(connection=connection, name=CAPABILITIES)
 
 
 def capability_forget_retired(*, connection: Connection, action: str) -> None:
     """The endpoint exists after all (PostHog was upgraded): what was learned of its absence no longer holds."""
     Capability.objects.filter(connection=connection, action=action, state=Capability.RETIRED).delete()
     cache.delete(_cache_key(connection, action))
+    cached_forget(connection=connection, name=CAPABILITIES)
 
 
 @transaction.atomic
@@ -94,6 +97,7 @@ def capabilities_forget(*, connection: Connection) -> None:
     # cached the old key's state in between is forgotten too.
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
+    cached_forget(connection=connection, name=CAPABILITIES)
 
 
 def _cache_key(connection: Connection, action: str) -> str:
@@ -128,7 +132,17 @@ class Unavailable:
 
     def _known(self) -> dict[str, Capability]:
         if self._rows is None:
-            rows = Capability.objects.filter(connection=self._connection) if self._connection else []
+            # Kept briefly across requests (every page asks); whatever learns something new forgets it.
+            connection = self._connection
+            rows = (
+                connection_cached_read(
+                    connection=connection,
+                    name=CAPABILITIES,
+                    read=lambda: list(Capability.objects.filter(connection=connection)),
+                )
+                if connection
+                else []
+            )
             self._rows = {row.action: row for row in rows}
         return self._rows
 

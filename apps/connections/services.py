@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 
 from apps.audit.services import audit_record_local, audit_record_write
+from apps.connections.cached import cached_forget_written
 from apps.connections.capabilities import capabilities_forget, capability_learn
 from apps.connections.models import Connection, WatchedProject
 from apps.connections.probe import CheckResult, connection_check
@@ -63,6 +64,7 @@ def client_for(
 
 def _written(actor: object, connection: Connection, record: WriteRecord) -> None:
     audit_record_write(actor=actor, connection=connection, record=record)
+    cached_forget_written(connection=connection, path=record.path)
 
 
 def _answered(connection: Connection, project_id: str, method: str, path: str, error: PostHogError | None) -> None:

@@ -9,6 +9,8 @@ connection's pooled HTTP session, which requests and urllib3 make safe across th
 import contextvars
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, connections
@@ -27,6 +29,31 @@ def attempt_all[T](reads: Sequence[Callable[[], T]], *, workers: int | None = No
     with ThreadPoolExecutor(max_workers=min(limit, len(reads)), thread_name_prefix="posthog-read") as pool:
         futures = [pool.submit(contextvars.copy_context().run, _in_worker, read) for read in reads]
         return [future.result() for future in futures]
+
+
+@dataclass(frozen=True)
+class Together:
+    """The named reads of one page, each with its value or its PostHog error (`together`)."""
+
+    outcomes: dict[str, Outcome[Any]]
+
+    def __getitem__(self, name: str) -> Outcome[Any]:
+        """A secondary read: the page shows its part, or the error's words in its place."""
+        return self.outcomes[name]
+
+    def value(self, name: str) -> Any:
+        """A read the page cannot do without: its value, or its error raised as if it had been read alone."""
+        outcome = self.outcomes[name]
+        if outcome.error is not None:
+            raise outcome.error
+        return outcome.value
+
+
+def together(**reads: Callable[[], Any]) -> Together:
+    """A page's reads that do not depend on each other, issued at once: the page waits for the slowest, not for
+    their sum. Each keeps its own error, so a failing secondary read still lets the rest of the page show."""
+    names = list(reads)
+    return Together(dict(zip(names, attempt_all([reads[name] for name in names]), strict=True)))
 
 
 def _in_worker[T](read: Callable[[], T]) -> Outcome[T]:

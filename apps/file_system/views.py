@@ -1,5 +1,6 @@
 """The project's file system: a folder tree with counts, search, an item's page, move, link, delete and undo."""
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from apps.connections.request import PortalRequest
 from apps.core.htmx import wants_fragment
 from apps.core.http import htmx_redirect
 from apps.core.pages import form_write, posthog_page
+from apps.core.parallel import Together, together
 from apps.core.params import offset
 from apps.core.roles import ADMINISTER, OPERATE, VIEW
 from apps.core.toasts import ToastAction, toast_with_action
@@ -48,24 +50,45 @@ def _folder_page(request: PortalRequest, *, folder: str, query: str = "", fragme
     if query:
         context["results"] = selectors.file_system_search(context=request.posthog, query=query)
     else:
-        folder_item = selectors.file_system_folder(context=request.posthog, path=folder) if folder else None
+        top = not folder and not fragment
+        reads = _folder_reads(request, folder=folder, top=top)
+        folder_item = reads.value("folder_item")
         if folder and folder_item is None:
             return render(request, "file_system/browse.html", {**context, "missing": True}, status=404)
-        # As PostHog's own tree does on load: whatever has no folder yet is filed under "Unfiled".
-        filed = services.file_system_unfiled_file(context=request.posthog) if not folder and not fragment else 0
-        children = selectors.file_system_children(context=request.posthog, folder=folder)
+        filed = reads.value("filed") or 0
+        if filed:
+            # PostHog filed something just now, perhaps after the lists beside it were read: they are read again.
+            reads = _folder_reads(request, folder=folder, top=top, filing=False)
+        children = reads.value("children")
         context.update(
             folder_item=folder_item,
             children=children,
             counts_url=counts_url(children.items, current=folder),
             filed=filed,
         )
-        if not folder and not fragment:
-            context["unfiled"] = selectors.file_system_unfiled_items(context=request.posthog)
+        if top:
+            context["unfiled"] = reads.value("unfiled")
     if fragment:
         return render(request, "file_system/browse.html#main", context)
     context["deleted"] = recently_deleted.deleted_list(request)
     return render(request, "file_system/browse.html", context)
+
+
+def _folder_reads(request: PortalRequest, *, folder: str, top: bool, filing: bool = True) -> Together:
+    """A folder page's reads, issued at once so the page waits for one round trip: the folder's entry, its
+    children and, at the top, the "Unfiled" panel, and (`filing`) PostHog's filing of whatever has no folder yet
+    under "Unfiled", as its own tree does on load."""
+    posthog = request.posthog
+    return together(
+        folder_item=partial(selectors.file_system_folder, context=posthog, path=folder) if folder else _nothing,
+        filed=partial(services.file_system_unfiled_file, context=posthog) if top and filing else _nothing,
+        children=partial(selectors.file_system_children, context=posthog, folder=folder),
+        unfiled=partial(selectors.file_system_unfiled_items, context=posthog) if top else _nothing,
+    )
+
+
+def _nothing() -> None:
+    """A read this page does not make."""
 
 
 @require_GET
@@ -129,7 +152,13 @@ def item_link(request: PortalRequest, entry_id: str) -> HttpResponse:
 
 
 def _destination_page(request: PortalRequest, entry_id: str, action: str) -> HttpResponse:
-    item = selectors.file_system_get(context=request.posthog, entry_id=entry_id)
+    # The whole page offers every folder as a destination: read beside the item, not after it.
+    whole_page = request.method == "GET" and not wants_fragment(request)
+    reads = together(
+        item=partial(selectors.file_system_get, context=request.posthog, entry_id=entry_id),
+        folders=partial(selectors.file_system_folder_paths, context=request.posthog) if whole_page else _nothing,
+    )
+    item = reads.value("item")
     form = DestinationForm(
         request.POST if request.method == "POST" else None,
         item=item,
@@ -151,7 +180,9 @@ def _destination_page(request: PortalRequest, entry_id: str, action: str) -> Htt
     context: dict[str, Any] = {"item": item, "form": form, "action": action, "crumbs": crumbs(item.folder)}
     if wants_fragment(request):
         return render(request, "file_system/destination.html#form", context)
-    context["folders"] = selectors.file_system_folder_paths(context=request.posthog)
+    context["folders"] = (
+        reads.value("folders") if whole_page else selectors.file_system_folder_paths(context=request.posthog)
+    )
     return render(request, "file_system/destination.html", context)
 
 

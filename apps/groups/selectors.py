@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from apps.audit.attribution import activity_timeline_page
 from apps.audit.naming import group_object_id
+from apps.connections.cached import GROUP_TYPES, PROPERTY_DEFINITIONS, cached_read
 from apps.connections.context import PostHogContext
 from apps.core.activity import ActivityItem, activity_items
 from apps.core.paging import CursorPage
@@ -44,7 +45,8 @@ class Suggestion:
 
 
 def group_type_list(*, context: PostHogContext) -> list[GroupType]:
-    answer = context.client.get(group_types_path(context))
+    """The project's group types by index, cached briefly (they change when someone adds a type in PostHog)."""
+    answer = cached_read(context=context, name=GROUP_TYPES, read=lambda: context.client.get(group_types_path(context)))
     entries = answer if isinstance(answer, list) else []
     types = [_group_type(entry) for entry in entries if isinstance(entry, dict) and _is_index(entry)]
     return sorted(types, key=lambda group_type: group_type.index)
@@ -86,7 +88,16 @@ def group_property_names(*, context: PostHogContext, group_type_index: int) -> l
     Older versions answer them from groups' own `property_definitions` (with counts); the newest no longer have that
     action (ee/clickhouse/views/groups.py), and the names come from PostHog's property definitions instead
     (`property_definitions?type=group&group_type_index=N`), which every version serves. The connection learns
-    which this PostHog has at the first 404."""
+    which this PostHog has at the first 404. Cached briefly; the portal's writes to groups forget it."""
+    return cached_read(
+        context=context,
+        name=PROPERTY_DEFINITIONS,
+        read=lambda: _property_names(context, group_type_index),
+        parts=(group_type_index,),
+    )
+
+
+def _property_names(context: PostHogContext, group_type_index: int) -> list[Suggestion]:
     if context.unavailable.group_property_definitions is None:
         try:
             answer = context.client.get(groups_path(context, "property_definitions"))

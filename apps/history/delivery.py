@@ -3,7 +3,8 @@
 PostHog only ever tells the rate of the last 24 hours; these rows are what the portal's charts draw over weeks.
 """
 
-from datetime import datetime
+from collections.abc import Collection
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection as database
@@ -13,7 +14,8 @@ from django.utils import timezone
 from apps.connections.capabilities import capability_record
 from apps.connections.models import Capability, Connection
 from apps.connections.selectors import WatchedTarget, list_page
-from apps.history.models import DeliverySnapshot
+from apps.history.models import DeliveryPeriod, DeliverySnapshot
+from apps.history.periods import period_of, period_start
 from apps.history.polling import budgeted_get, config_listed, poll_client
 from apps.history.results import PollResult
 from apps.history.targets import PROJECT_REFUSALS, plugin_targets, poll_targets, targets_rotated
@@ -108,7 +110,8 @@ def _snapshots_store(*, connection: Connection, project_id: str, taken_at: datet
 
 
 def delivery_hourly_rollup(*, snapshots: list[DeliverySnapshot]) -> None:
-    """Fold raw snapshots into their hour's row: a running mean of the rates, the latest state and name."""
+    """Fold raw snapshots into their hour's row (a running mean of the rates, the latest state and name), and
+    their periods' rows into what the hours now say."""
     hours: dict[tuple, list[DeliverySnapshot]] = {}
     for snapshot in sorted(snapshots, key=lambda s: s.taken_at):
         hour = snapshot.taken_at.replace(minute=0, second=0, microsecond=0)
@@ -144,6 +147,62 @@ def delivery_hourly_rollup(*, snapshots: list[DeliverySnapshot]) -> None:
     """
     with database.cursor() as cursor:
         cursor.execute(sql, params)
+    for connection_id in {key[0] for key in hours}:
+        keys = [key for key in hours if key[0] == connection_id]
+        delivery_periods_refresh(
+            connection_id=connection_id,
+            start=min(key[3] for key in keys),
+            end=max(key[3] for key in keys) + timedelta(hours=1),
+            plugin_config_ids={key[2] for key in keys},
+        )
+
+
+def delivery_periods_refresh(
+    *, connection_id: int, start: datetime, end: datetime, plugin_config_ids: Collection[int] | None = None
+) -> int:
+    """Recompute the DeliveryPeriod rows of every period overlapping `start`..`end` from their hourly rows (of these
+    configs, or of every one); the rows written.
+
+    Called whenever hourly rows change (a snapshot stored, raw rows folded), in the same transaction: a period's
+    row is always what its hourly rows say. A snapshot touches one period of each config: at most three hourly
+    rows each to read.
+    """
+    first, last = period_of(start), period_of(end - timedelta(microseconds=1))
+    hourly = DeliverySnapshot.objects.filter(
+        connection_id=connection_id,
+        resolution=DeliverySnapshot.HOURLY,
+        taken_at__gte=period_start(first),
+        taken_at__lt=period_start(last + 1),
+    )
+    if plugin_config_ids is not None:
+        hourly = hourly.filter(plugin_config_id__in=plugin_config_ids)
+    rates: dict[tuple[str, int, int], list[float | None]] = {}
+    for project_id, config_id, taken_at, rate in hourly.values_list(
+        "project_id", "plugin_config_id", "taken_at", "delivery_rate"
+    ):
+        rates.setdefault((project_id, config_id, period_of(taken_at)), []).append(rate)
+    rows = []
+    for (project_id, config_id, period), values in rates.items():
+        measured = [rate for rate in values if rate is not None]
+        rows.append(
+            DeliveryPeriod(
+                connection_id=connection_id,
+                project_id=project_id,
+                plugin_config_id=config_id,
+                period=period,
+                rate=sum(measured) / len(measured) if measured else None,
+                lowest=min(measured) if measured else None,
+                hours=len(measured),
+            )
+        )
+    DeliveryPeriod.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["connection", "project_id", "plugin_config_id", "period"],
+        update_fields=["rate", "lowest", "hours"],
+    )
+    return len(rows)
 
 
 def _rate(value: Any) -> float | None:

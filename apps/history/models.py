@@ -102,8 +102,54 @@ class DeliverySnapshot(models.Model):
         ]
         indexes = [
             models.Index(fields=["connection", "plugin_config_id", "taken_at"], name="delivery_config_time"),
+            # A chart over more than RAW_RANGE reads one config's hourly rows alone, of any project: 720 entries for
+            # 30 days, not the 9,360 raw and hourly ones the index above holds for them.
+            models.Index(
+                fields=["connection", "plugin_config_id", "resolution", "taken_at"], name="delivery_config_resolution"
+            ),
             # The overview reads one resolution over a range; the pruner finds old rows by age.
             models.Index(fields=["connection", "resolution", "taken_at"], name="delivery_resolution_time"),
+        ]
+
+
+class DeliveryPeriod(models.Model):
+    """A config's delivery over one period of HOURS hours (UTC): the mean of its hourly means (every hour weighs the
+    same), the lowest of them, and how many hours had a rate.
+
+    Kept current from the hourly rows whenever they change (apps/history/delivery.py), so the overview reads 56
+    rows a config for a week and aggregates nothing. `period` counts periods since 1970-01-01 UTC: numbers, because
+    turning hundreds of thousands of timestamps into datetimes would cost the overview more than its query.
+    """
+
+    HOURS = 3
+
+    connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE, related_name="+")
+    project_id = models.CharField(max_length=40)
+    plugin_config_id = models.BigIntegerField()
+    period = models.BigIntegerField()
+    rate = models.FloatField(null=True, blank=True)
+    lowest = models.FloatField(null=True, blank=True)
+    hours = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "project_id", "plugin_config_id", "period"], name="delivery_period_once"
+            )
+        ]
+        # The overview reads every config's periods of a range in period order, of every project or of one, from
+        # the index alone (PostgreSQL); the pruner finds old ones.
+        indexes = [
+            models.Index(
+                fields=["connection", "period"],
+                name="delivery_period_time",
+                include=["plugin_config_id", "rate", "lowest", "hours"],
+            ),
+            models.Index(
+                fields=["connection", "project_id", "period"],
+                name="delivery_period_project",
+                include=["plugin_config_id", "rate", "lowest", "hours"],
+            ),
         ]
 
 

@@ -1,6 +1,6 @@
 """Keep history bounded: forget what is older than HISTORY_RETENTION_DAYS (plugin and hog function logs, activity,
 hog function run counts, batch export runs, poll runs), and fold raw delivery-rate snapshots
-older than HISTORY_RAW_DELIVERY_DAYS into one row per config and hour.
+older than HISTORY_RAW_DELIVERY_DAYS into one row per config and hour (and their 3-hour periods into what those say).
 
 Tables may hold millions of rows, so rows go in chunks of DELETE_CHUNK (short statements, short locks) and the
 hourly means are computed by the database. Only whole hours are folded, one connection and day at a time in a
@@ -19,15 +19,18 @@ from django.db.models import Avg, F, Min, QuerySet, Window
 from django.db.models.functions import RowNumber, TruncHour
 from django.utils import timezone
 
+from apps.history.delivery import delivery_periods_refresh
 from apps.history.models import (
     ActivitySnapshot,
     BatchExportRunRecord,
+    DeliveryPeriod,
     DeliverySnapshot,
     HogFunctionLogEntry,
     HogFunctionMetricSnapshot,
     PluginLogEntry,
     PollRun,
 )
+from apps.history.periods import period_of
 from apps.history.results import PollResult
 
 DELETE_CHUNK = 10_000
@@ -47,6 +50,7 @@ def history_prune(*, now: datetime | None = None) -> PollResult:
         PollRun.objects.filter(started_at__lt=forget_before),
         # Raw rows this old would only be folded into hourly rows deleted next.
         DeliverySnapshot.objects.filter(taken_at__lt=forget_before),
+        DeliveryPeriod.objects.filter(period__lt=period_of(forget_before)),
     ):
         result.items_stored += rows_delete(rows)
     result.items_stored += delivery_snapshots_fold(before=now - timedelta(days=settings.HISTORY_RAW_DELIVERY_DAYS))
@@ -121,4 +125,6 @@ def _fold(*, connection_id: int, start: datetime, end: datetime) -> int:
         unique_fields=["connection", "project_id", "plugin_config_id", "resolution", "taken_at"],
         update_fields=["delivery_rate", "enabled", "config_name"],
     )
+    # The hours' means were kept current as the raw rows arrived; the periods follow whatever the fold wrote.
+    delivery_periods_refresh(connection_id=connection_id, start=start, end=end)
     return len(hourly) + rows_delete(raw)

@@ -10,10 +10,13 @@ from functools import partial
 from typing import Any
 
 from apps.audit.attribution import activity_timeline_page
+from apps.connections.cached import PLUGINS, cached_read
 from apps.connections.context import PostHogContext
+from apps.connections.selectors import project_list
 from apps.core.activity import ActivityItem, activity_items
+from apps.core.outcome import Outcome
 from apps.core.paging import CursorPage
-from apps.core.parallel import attempt_all
+from apps.core.parallel import attempt_all, together
 from apps.posthog.actions import BY_KEY, app_url
 from apps.posthog.client import api_path
 from apps.posthog.errors import EndpointNotFound
@@ -27,6 +30,7 @@ MAX_CONFIGS = 500
 CONFIG_PAGE_SIZE = 500
 LOG_PAGE_SIZE = 100
 ACTIVITY_PAGE_SIZE = 20
+type ConfigDetail = tuple[dict[str, Any], Outcome[Delivery], Outcome[LastError | None]]  # the config's page
 
 
 @dataclass(frozen=True)
@@ -93,8 +97,13 @@ class PluginUsage:
 
 
 def plugin_list(*, context: PostHogContext) -> list[dict[str, Any]]:
+    """The organization's plugin catalogue, cached briefly (the portal's plugin writes forget it)."""
     path = plugins_path(context.organization_id)
-    return list(context.client.paginate(path, params={"limit": 500}, max_items=MAX_PLUGINS))
+    return cached_read(
+        context=context,
+        name=PLUGINS,
+        read=lambda: list(context.client.paginate(path, params={"limit": 500}, max_items=MAX_PLUGINS)),
+    )
 
 
 def plugin_get(*, context: PostHogContext, plugin_id: int) -> dict[str, Any]:
@@ -126,9 +135,7 @@ def plugin_timeline_page(*, context: PostHogContext, page: int = 1) -> CursorPag
 def plugin_usage(*, context: PostHogContext, plugin_id: int) -> list[PluginUsage]:
     """The projects of the organization where this plugin has a config, one row per config."""
     usage = []
-    projects = list(
-        context.client.paginate(api_path("organizations", context.organization_id, "projects"), max_items=200)
-    )
+    projects = [{"id": project_id, "name": name} for project_id, name in project_list(context=context)]
     # Every project's configs read side by side: the page waits for the slowest project, not for all in turn.
     read = attempt_all([partial(_configs, context, project["id"]) for project in projects])
     for project, configs in zip(projects, read, strict=True):
@@ -178,9 +185,10 @@ def plugin_config_next_order(*, context: PostHogContext) -> int:
 
 
 def plugin_config_rows(*, context: PostHogContext) -> list[ConfigRow]:
-    """The project's configs in pipeline order, named and iconed from one plugin list (not a call per row)."""
-    configs = plugin_config_list(context=context)
-    plugins = {plugin["id"]: plugin for plugin in plugin_list(context=context)} if configs else {}
+    """The project's configs in pipeline order, named and iconed from one plugin list read beside them."""
+    reads = together(configs=lambda: plugin_config_list(context=context), plugins=lambda: plugin_list(context=context))
+    configs = reads.value("configs")
+    plugins = {plugin["id"]: plugin for plugin in reads.value("plugins")} if configs else {}
     rows = [config_row_of(config, plugins.get(config.get("plugin"), {})) for config in configs]
     return sorted(rows, key=lambda row: (not row.enabled, row.order, row.id))
 
@@ -230,20 +238,32 @@ def config_plugin(config: dict[str, Any]) -> dict[str, Any]:
     return _object(config.get("plugin_info"))
 
 
-def plugin_config_last_error(*, context: PostHogContext, config: dict[str, Any]) -> LastError | None:
+def plugin_config_detail(*, context: PostHogContext, config_id: int) -> ConfigDetail:
+    """The config, its delivery and last error in one round trip: app metrics and the newest ERROR entry are read
+    beside the config and used where it lacks a rate or an error (as today's PostHog always does)."""
+    reads = together(
+        config=partial(plugin_config_get, context=context, config_id=config_id),
+        metrics=partial(plugin_config_delivery, context=context, config={"id": config_id}),  # no rate: app metrics
+        errors=partial(plugin_config_log_page, context=context, config_id=config_id, types=["ERROR"], limit=1),
+    )
+    config = reads.value("config")
+    reported = Outcome(value=Delivery(rate=delivery_rate(config.get("delivery_rate_24h")), reported=True))
+    last_error = Outcome(value=own) if (own := _own_last_error(config)) else _logged_error(reads["errors"])
+    return config, reported if delivery_reported(config) else reads["metrics"], last_error
+
+
+def _own_last_error(config: dict[str, Any]) -> LastError | None:
     error = config.get("error")
     if isinstance(error, dict) and (error.get("message") or error.get("time")):
-        return LastError(
-            message=str(error.get("message") or ""),
-            at=moment(error.get("time")),
-            stack=str(error.get("stack") or ""),
-        )
-    if isinstance(error, str) and error:
-        return LastError(message=error, at=None)
-    newest = plugin_config_log_page(context=context, config_id=config["id"], types=["ERROR"], limit=1).items
-    if not newest:
-        return None
-    return LastError(message=str(newest[0].get("message") or ""), at=moment(newest[0].get("timestamp")), from_logs=True)
+        return LastError(str(error.get("message") or ""), moment(error.get("time")), str(error.get("stack") or ""))
+    return LastError(message=error, at=None) if isinstance(error, str) and error else None
+
+
+def _logged_error(logged: Outcome[CursorPage[dict[str, Any], datetime]]) -> Outcome[LastError | None]:
+    if logged.value is None or not logged.value.items:
+        return Outcome(error=logged.error)  # failed, or no ERROR entry: no last error
+    entry = logged.value.items[0]
+    return Outcome(value=LastError(str(entry.get("message") or ""), moment(entry.get("timestamp")), from_logs=True))
 
 
 def plugin_config_delivery(*, context: PostHogContext, config: dict[str, Any]) -> Delivery:

@@ -6,6 +6,7 @@ Every write goes through the connection's client, which audits it in the signed-
 from collections.abc import Callable
 from typing import Any
 
+from apps.connections.cached import PLUGINS, cached_forget
 from apps.connections.context import PostHogContext
 from apps.plugins.kept import config_write_unkept
 from apps.posthog.client import Files
@@ -41,6 +42,8 @@ def plugin_delete(*, context: PostHogContext, plugin_id: int) -> None:
 def plugin_updates_check(*, context: PostHogContext, plugin_id: int) -> dict[str, Any]:
     """Asks PostHog to look upstream for a newer tag; answers the plugin with `latest_tag` refreshed."""
     answer = context.client.get(plugins_path(context.organization_id, plugin_id, "check_for_updates"))
+    if context.connection is not None:  # a read that writes: the catalogue's "update available" may change
+        cached_forget(connection=context.connection, name=PLUGINS)
     return answer.get("plugin", answer) if isinstance(answer, dict) else {}
 
 

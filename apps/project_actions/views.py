@@ -1,6 +1,7 @@
 """The project's administration page: token resets and rotations (typed confirmation, new token shown once),
 the secret-token backup, the conversations token, product onboarding and the demo-data state; Admins only."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -13,8 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.connections.request import PortalRequest
 from apps.core.htmx import wants_fragment
 from apps.core.http import htmx_redirect
-from apps.core.outcome import attempt
+from apps.core.outcome import Outcome, attempt
 from apps.core.pages import form_write, posthog_page
+from apps.core.parallel import together
 from apps.core.reveal import secret_shown_once
 from apps.core.roles import ADMINISTER
 from apps.posthog.errors import EndpointNotFound, MissingScope, PersonalKeyRefused, PostHogError
@@ -31,7 +33,12 @@ TEMPLATE = "project_actions/index.html"
 @require_GET
 @posthog_page(ADMINISTER)
 def index(request: PortalRequest) -> HttpResponse:
-    return _page(request, selectors.project_admin_get(context=request.posthog))
+    # The demo-data state does not depend on the project's answer: both are asked at once.
+    reads: dict[str, Callable[[], Any]] = {"project": lambda: selectors.project_admin_get(context=request.posthog)}
+    if not request.posthog.unavailable.project_demo_data:
+        reads["generating"] = lambda: selectors.demo_data_generating_get(context=request.posthog)
+    found = together(**reads)
+    return _page(request, found.value("project"), generating=found.outcomes.get("generating"))
 
 
 @never_cache
@@ -104,6 +111,7 @@ def _page(
     *,
     bound: ActionCard | None = None,
     onboarding: OnboardingForm | None = None,
+    generating: Outcome[bool] | None = None,
 ) -> HttpResponse:
     cards = [
         bound if bound and bound.action is action else _card(request, action, project)
@@ -115,17 +123,19 @@ def _page(
         "cards": cards,
         "onboarding_form": onboarding or OnboardingForm(prefix="onboarding"),
         "completed_products": onboarded_labels(project),
-        **_demo_data(request),
+        **_demo_data(request, state=generating),
     }
     return render(request, TEMPLATE, context)
 
 
-def _demo_data(request: PortalRequest) -> dict[str, Any]:
-    """The demo-data state, a part of the page PostHog refuses to personal API keys in current versions."""
+def _demo_data(request: PortalRequest, *, state: Outcome[bool] | None = None) -> dict[str, Any]:
+    """The demo-data state (`state` when already read), a part of the page PostHog refuses to personal API keys in
+    current versions."""
     refusal = request.posthog.unavailable.project_demo_data
     if refusal:
         return {"generating": False, "demo_refusal": refusal, "demo_error": None}
-    state = attempt(lambda: selectors.demo_data_generating_get(context=request.posthog))
+    if state is None:
+        state = attempt(lambda: selectors.demo_data_generating_get(context=request.posthog))
     return {"generating": bool(state.value), "demo_refusal": None, "demo_error": state.error}
 
 

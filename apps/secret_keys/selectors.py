@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from apps.connections.cached import KEY_OWNER, cached_read
 from apps.connections.context import PostHogContext
 from apps.connections.selectors import scope_options
 from apps.posthog.client import api_path
@@ -80,12 +81,22 @@ def _keys(context: PostHogContext) -> list[dict]:
 
 
 def _owner(context: PostHogContext) -> dict:
-    """The key owner, where the key may read it (users/@me needs the user:read scope): optional."""
+    """The key owner, where the key may read it (users/@me needs the user:read scope): optional. Kept briefly: a
+    key's owner does not change (a new key is another cache entry)."""
     try:
-        owner = context.client.get(api_path("users", "@me"))
+        return cached_read(context=context, name=KEY_OWNER, read=lambda: _owner_read(context))
     except PostHogError:
         return {}
-    return owner if isinstance(owner, dict) else {}
+
+
+def _owner_read(context: PostHogContext) -> dict:
+    owner = context.client.get(api_path("users", "@me"))
+    # Only what names the person: the rest of PostHog's answer (their teams, settings) is not kept.
+    return (
+        {name: owner.get(name) for name in ("id", "first_name", "last_name", "email")}
+        if isinstance(owner, dict)
+        else {}
+    )
 
 
 def _creator(created_by: Any, owner: dict) -> str:

@@ -12,6 +12,7 @@ from apps.core.forms import NO_CHANGES
 from apps.core.htmx import fragment_or_page, wants_fragment
 from apps.core.http import htmx_redirect
 from apps.core.pages import form_write, posthog_page
+from apps.core.parallel import together
 from apps.core.reveal import secret_shown_once
 from apps.core.roles import ADMINISTER
 from apps.secret_keys import selectors, services
@@ -25,8 +26,12 @@ FORM = "secret_keys/key_form.html"
 @require_GET
 @posthog_page(ADMINISTER)
 def key_list(request: PortalRequest) -> HttpResponse:
-    rows = selectors.secret_key_list(context=request.posthog)
-    context = {"rows": rows, "environment": selectors.environment_name_get(context=request.posthog)}
+    # The environment's name comes from the switcher's lists, which need not wait for the keys.
+    found = together(
+        rows=lambda: selectors.secret_key_list(context=request.posthog),
+        environment=lambda: selectors.environment_name_get(context=request.posthog),
+    )
+    context = {"rows": found.value("rows"), "environment": found.value("environment")}
     return render(request, "secret_keys/key_list.html", context)
 
 

@@ -18,7 +18,7 @@ from apps.audit.models import AuditEvent
 from apps.core.csv_export import csv_safe
 from apps.history import services
 from apps.history.budget import budget_per_minute, budget_take, budget_used, throttle_note
-from apps.history.delivery import delivery_hourly_rollup
+from apps.history.delivery import delivery_hourly_rollup, delivery_periods_refresh
 from apps.history.kinds import HISTORY_TASKS
 from apps.history.models import DeliverySnapshot, LogCursor, PluginLogEntry, PollRun
 from apps.history.selectors.logs import log_explorer_entries, log_explorer_page
@@ -56,6 +56,9 @@ def snapshots(connection, config_id: int, times, rate=1.0, *, name="S3 Export", 
     )
     if not hourly:  # the hours' means, as the snapshot poller keeps them
         delivery_hourly_rollup(snapshots=created)
+    elif created:  # hourly rows as the pruner folds them, and their periods with them
+        moments = [snapshot.taken_at for snapshot in created]
+        delivery_periods_refresh(connection_id=connection.pk, start=min(moments), end=max(moments) + timedelta(hours=1))
 
 
 def every(step: timedelta, start: datetime, end: datetime) -> list[datetime]:

@@ -13,7 +13,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from apps.history.embedded import EmbeddedScheduler
 from apps.history.schedules import DEFAULT_SCHEDULES, schedules_ensure
-from apps.overview.management.commands import runportal
+from apps.overview import webserver
 
 MIGRATION = ("history", "0003_default_schedules")
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -175,13 +175,13 @@ class FakeScheduler:
         return self
 
 
-def test_runportal_runs_the_schedules_itself_only_without_a_broker(settings, monkeypatch, capsys):
-    monkeypatch.setattr(runportal, "EmbeddedScheduler", FakeScheduler)
-    command = runportal.Command()
+def test_runportal_runs_the_schedules_itself_only_without_a_broker(settings, monkeypatch):
+    monkeypatch.setattr(webserver, "EmbeddedScheduler", FakeScheduler)
+    said: list[str] = []
 
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
-    assert command._scheduler_start() is None and not FakeScheduler.started
-    assert "celery -A portal worker" in capsys.readouterr().out
+    assert webserver.scheduler_start(write=said.append) is None and not FakeScheduler.started
+    assert "celery -A portal worker" in said[-1]
 
     settings.CELERY_BROKER_URL = "memory://"
-    assert isinstance(command._scheduler_start(), FakeScheduler) and FakeScheduler.started
+    assert isinstance(webserver.scheduler_start(write=said.append), FakeScheduler) and FakeScheduler.started

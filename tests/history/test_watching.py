@@ -16,7 +16,7 @@ from apps.connections.services import connection_create, watch_choices_save
 from apps.history import log_poller
 from apps.history.activity import activity_snapshot_poll
 from apps.history.budget import budget_used
-from apps.history.delivery import delivery_snapshot_take
+from apps.history.delivery import delivery_periods_refresh, delivery_snapshot_take
 from apps.history.log_poller import log_poll_connection
 from apps.history.models import ActivitySnapshot, DeliverySnapshot, LogCursor, PluginLogEntry
 from simulator import DEMO_KEY
@@ -230,6 +230,7 @@ def test_the_delivery_pages_filter_by_project(client_as, viewer, polled, simulat
             resolution=DeliverySnapshot.HOURLY,
             samples=1,
         )
+        delivery_periods_refresh(connection_id=polled.pk, start=timezone.now() - timedelta(hours=1), end=timezone.now())
     client = client_as(viewer)
 
     every = client.get(reverse("history:delivery_overview")).content.decode()

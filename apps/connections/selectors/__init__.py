@@ -7,7 +7,14 @@
 """
 
 from apps.connections.selectors.capabilities import CapabilitiesPage, CapabilityGroup, CapabilityItem, capabilities_page
-from apps.connections.selectors.scope import ScopeOptions, connection_list, list_page, project_get, scope_options
+from apps.connections.selectors.scope import (
+    ScopeOptions,
+    connection_list,
+    list_page,
+    project_get,
+    project_list,
+    scope_options,
+)
 from apps.connections.selectors.watching import (
     WatchChoices,
     WatchedTarget,
@@ -30,6 +37,7 @@ __all__ = [
     "connection_list",
     "list_page",
     "project_get",
+    "project_list",
     "scope_options",
     "watch_choice_counts",
     "watch_choices",

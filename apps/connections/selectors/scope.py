@@ -6,15 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
-
+from apps.connections.cached import PROJECTS, cached_read
 from apps.connections.capabilities import Unavailable, capability_record
 from apps.connections.context import PostHogContext
 from apps.connections.models import Capability, Connection
 from apps.posthog.client import api_path
 from apps.posthog.errors import BadResponse, PermissionDenied, PostHogError
 
-OPTIONS_TTL = 300
 # PostHog's 403 on a project's environments list where a project has only its own environment now
 # (posthog/api/project.py ProjectEnvironmentsViewSet: "Multiple environments per project are no longer available").
 ENVIRONMENTS_RETIRED = "no longer available"
@@ -41,17 +39,14 @@ def scope_options(*, context: PostHogContext) -> ScopeOptions:
     connection = context.connection
     if connection is None:
         return ScopeOptions(projects=[], environments=[])
-    cache_key = f"scope-options:{connection.pk}:{connection.updated_at.timestamp()}:{context.project_id}"
-    if (cached := cache.get(cache_key)) is not None:
-        return cached
     try:
-        projects = [
-            (str(p["id"]), p.get("name") or str(p["id"]))
-            for p in context.client.paginate(
-                api_path("organizations", context.organization_id, "projects"), max_items=200
-            )
-        ]
-        environments = _environments(context, connection, projects)
+        projects = project_list(context=context)
+        environments = cached_read(
+            context=context,
+            name=PROJECTS,
+            read=lambda: _environments(context, connection, projects),
+            parts=("environments",),
+        )
     except PostHogError as error:
         # Keep the page working on what is configured; say why the lists are missing.
         return ScopeOptions(
@@ -59,9 +54,17 @@ def scope_options(*, context: PostHogContext) -> ScopeOptions:
             environments=[(context.environment_id, context.environment_id)],
             error=error,
         )
-    options = ScopeOptions(projects=projects, environments=environments)
-    cache.set(cache_key, options, OPTIONS_TTL)
-    return options
+    return ScopeOptions(projects=projects, environments=environments)
+
+
+def project_list(*, context: PostHogContext) -> list[tuple[str, str]]:
+    """The organization's projects the key can see, as (id, name), cached briefly."""
+    path = api_path("organizations", context.organization_id, "projects")
+
+    def read() -> list[tuple[str, str]]:
+        return [(str(p["id"]), p.get("name") or str(p["id"])) for p in context.client.paginate(path, max_items=200)]
+
+    return cached_read(context=context, name=PROJECTS, read=read, parts=("list",))
 
 
 def _environments(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from apps.connections.cached import key_fingerprint
 from apps.connections.capabilities import Unavailable
 from apps.connections.models import Connection, WatchedProject
 from apps.connections.selectors.scope import Get, Unpaid, environments_of, pages_read
@@ -212,8 +213,9 @@ def _client_get(connection: Connection) -> Get:
 
 
 def _seen_key(connection: Connection) -> str:
-    # Another key or host may see other projects: its list is another one.
-    return f"watch-projects:{connection.pk}:{connection.host}:{connection.api_key_hint}"
+    # Another key or host may see other projects: its list is another one (the fingerprint names both; the key's
+    # last four characters, which two keys can share, did not).
+    return f"watch-projects:{connection.pk}:{key_fingerprint(connection)}"
 
 
 def _projects_seen_keep(connection: Connection, seen: ProjectsSeen) -> None:

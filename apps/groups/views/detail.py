@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from apps.connections.request import PortalRequest
 from apps.core.pages import posthog_page
+from apps.core.parallel import together
 from apps.core.params import page_number
 from apps.core.roles import VIEW
 from apps.groups import selectors
@@ -40,15 +41,18 @@ def detail_context(
     *,
     type_index: int,
     key: str,
-    group: Group | None = None,
     editing: str = "",
     edit_form: PropertyValueForm | None = None,
     add_form: PropertyForm | None = None,
 ) -> dict[str, Any]:
-    """What the group page shows (`group` when already read); `editing` names the property whose row is a form
+    """What the group page shows; `editing` names the property whose row is a form
     (the inline edit without JS)."""
-    if group is None:
-        group = selectors.group_find(context=request.posthog, group_type_index=type_index, group_key=key)
+    # The group and its type's names do not depend on each other: asked together, the page waits for one answer.
+    found = together(
+        group=lambda: selectors.group_find(context=request.posthog, group_type_index=type_index, group_key=key),
+        group_type=lambda: selectors.group_type_get(context=request.posthog, type_index=type_index),
+    )
+    group: Group = found.value("group")
     properties = group.properties
     return {
         "group": group,
@@ -56,7 +60,7 @@ def detail_context(
         "audit_object": f"{type_index}:{key}",  # how the audit trail names a group
         "title": str(properties.get("name") or key),
         "created": group.created_at,
-        "group_type": selectors.group_type_get(context=request.posthog, type_index=type_index),
+        "group_type": found.value("group_type"),
         "rows": [property_row(type_index, key, name, properties) for name in sorted(properties, key=str.casefold)],
         "editing": editing,
         "edit_form": edit_form,

@@ -27,7 +27,6 @@ from apps.posthog.errors import ValidationError
 def property_edit(request: PortalRequest, type_index: int) -> HttpResponse:
     """One property's row as a form: htmx swaps it into the table; without JS the whole page shows it."""
     key, name = group_key_of(request), property_name_of(request)
-    group: Group | None = None
     if request.method == "POST":
         # What PostHog holds, so a value posted back unchanged is not sent; sent all the same when it cannot say.
         held = attempt(
@@ -39,6 +38,11 @@ def property_edit(request: PortalRequest, type_index: int) -> HttpResponse:
             return _back_to_group(request, type_index, key)
         if form.is_valid() and _saved(request, form, type_index=type_index, key=key, name=name):
             return _back_to_group(request, type_index, key)
+    elif not wants_fragment(request):
+        # The whole page (no JS): the group is read together with the rest of the page, then the row's form.
+        context = detail_context(request, type_index=type_index, key=key, editing=name)
+        context["edit_form"] = PropertyValueForm(initial=_shown(context["group"], name))
+        return render(request, DETAIL, context)
     else:
         group = selectors.group_find(context=request.posthog, group_type_index=type_index, group_key=key)
         form = PropertyValueForm(initial=_shown(group, name))
@@ -49,7 +53,7 @@ def property_edit(request: PortalRequest, type_index: int) -> HttpResponse:
             "detail_url": group_url("groups:detail", type_index=type_index, key=key),
         }
         return render(request, f"{DETAIL}#edit-row", context)
-    context = detail_context(request, type_index=type_index, key=key, group=group, editing=name, edit_form=form)
+    context = detail_context(request, type_index=type_index, key=key, editing=name, edit_form=form)
     return render(request, DETAIL, context)
 
 

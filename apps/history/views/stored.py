@@ -27,6 +27,7 @@ from apps.history.forms import (
     ScheduleForm,
 )
 from apps.history.kinds import HISTORY_TASKS
+from apps.history.periods import period_floor
 from apps.history.presenters import health as health_presenters
 from apps.history.presenters import stored as presenters
 from apps.history.selectors import began as delivery_began
@@ -98,7 +99,8 @@ def schedule_edit(request: PortalRequest, task_id: int) -> HttpResponse:
 @posthog_page(VIEW)
 def delivery_overview(request: PortalRequest) -> HttpResponse:
     now = timezone.now()
-    since = (now - timedelta(days=presenters.OVERVIEW_DAYS)).replace(minute=0, second=0, microsecond=0)
+    # From the start of a period: the first sparkline point is a whole period's mean, as every other one.
+    since = period_floor(now - timedelta(days=presenters.OVERVIEW_DAYS))
     connection = history_connection(request)
     form = ProjectFilterForm(request.GET, projects=history_projects(connection=connection))
     configs = delivery.delivery_overview(

@@ -1,5 +1,6 @@
 """A hog function's logs: filters in the URL, newest first, "load older" by time, and a live tail on top."""
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET
 from apps.connections.request import PortalRequest
 from apps.core.pages import posthog_page
 from apps.core.paging import CursorPage
+from apps.core.parallel import together
 from apps.core.params import moment_param
 from apps.core.roles import VIEW
 from apps.hog_functions import selectors
@@ -25,16 +27,21 @@ TEMPLATE = "hog_functions/logs.html"
 @require_GET
 @posthog_page(VIEW)
 def function_logs(request: PortalRequest, function_id: str) -> HttpResponse:
-    function = function_or_404(request, function_id)
     form = LogFilters.of(request.GET)
+    refusal = request.posthog.unavailable.hog_function_logs
+    # The entries are asked by the function's id from the URL: together with the function, not after it.
+    reads: dict[str, Callable[[], Any]] = {"function": lambda: function_or_404(request, function_id)}
+    if form.is_valid() and refusal is None:
+        reads["page"] = lambda: _page(request, function_id, form)
+    found = together(**reads)
     context: dict[str, Any] = {
-        "function": function,
+        "function": found.value("function"),
         "form": form,
         "live": request.GET.get("live") == "1",
-        "refusal": request.posthog.unavailable.hog_function_logs,
+        "refusal": refusal,
     }
-    if form.is_valid() and context["refusal"] is None:
-        context.update(_entries(function_id, form, _page(request, function_id, form), first=True))
+    if "page" in reads:
+        context.update(_entries(function_id, form, found.value("page"), first=True))
     return render(request, TEMPLATE, context)
 
 

@@ -1,5 +1,7 @@
 """One plugin config: its settings (secrets never shown), last error, activity, frontend, and its jobs."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -11,8 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.connections.request import PortalRequest
 from apps.core.htmx import wants_fragment
 from apps.core.http import htmx_redirect
-from apps.core.outcome import attempt
 from apps.core.pages import form_write, posthog_page
+from apps.core.parallel import together
 from apps.core.params import page_number
 from apps.core.roles import OPERATE, VIEW
 from apps.plugins import selectors, services
@@ -25,10 +27,11 @@ from apps.posthog.values import moment
 @require_GET
 @posthog_page(VIEW)
 def config_detail(request: PortalRequest, config_id: int) -> HttpResponse:
-    context = request.posthog
-    config = selectors.plugin_config_get(context=context, config_id=config_id)
+    # The config and its secondary reads in one round trip; each secondary part says why it is missing, and the
+    # page still shows.
+    config, delivery, last_error = selectors.plugin_config_detail(context=request.posthog, config_id=config_id)
     plugin = selectors.config_plugin(config)
-    unavailable = context.unavailable
+    unavailable = request.posthog.unavailable
     return render(
         request,
         "plugins/config_detail.html",
@@ -36,9 +39,8 @@ def config_detail(request: PortalRequest, config_id: int) -> HttpResponse:
             "config": config,
             "plugin": plugin,
             "name": selectors.config_name(config),
-            # Secondary reads: each part says why it is missing, and the page still shows.
-            "delivery": attempt(lambda: selectors.plugin_config_delivery(context=context, config=config)),
-            "last_error": attempt(lambda: selectors.plugin_config_last_error(context=context, config=config)),
+            "delivery": delivery,
+            "last_error": last_error,
             "created": moment(config.get("created_at")),
             "updated": moment(config.get("updated_at")),
             "settings": config_settings(config, plugin),
@@ -77,12 +79,19 @@ def config_frontend(request: PortalRequest, config_id: int) -> HttpResponse:
     fragment = wants_fragment(request)
     if (refusal := request.posthog.unavailable.plugin_config_frontend) and fragment:
         return render(request, "core/unavailable.html", {"refusal": refusal, "title": "The frontend is not available."})
-    source = selectors.plugin_config_frontend_get(context=request.posthog, config_id=config_id)
-    context = {"config_id": config_id, "frontend": frontend(source)}
+    posthog = request.posthog
+    # The whole page names the config: read beside the frontend, not after it.
+    reads = together(
+        source=partial(selectors.plugin_config_frontend_get, context=posthog, config_id=config_id),
+        config=(lambda: None)
+        if fragment
+        else partial(selectors.plugin_config_get, context=posthog, config_id=config_id),
+    )
+    context = {"config_id": config_id, "frontend": frontend(reads.value("source"))}
     if fragment:
         return render(request, "plugins/config_detail_frontend.html#frontend", context)
-    config = selectors.plugin_config_get(context=request.posthog, config_id=config_id)
-    return render(request, "plugins/config_detail_frontend.html", {**context, "name": selectors.config_name(config)})
+    name = selectors.config_name(reads.value("config"))
+    return render(request, "plugins/config_detail_frontend.html", {**context, "name": name})
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,6 +1,7 @@
 """A plugin config's logs: filters in the URL, newest first, "load older" below and a live tail on top."""
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.http import HttpResponse
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET
 from apps.connections.request import PortalRequest
 from apps.core.pages import posthog_page
 from apps.core.paging import CursorPage
+from apps.core.parallel import together
 from apps.core.params import moment_param
 from apps.core.roles import VIEW
 from apps.plugins import selectors
@@ -24,16 +26,22 @@ LogPage = CursorPage[dict[str, Any], datetime]
 @require_GET
 @posthog_page(VIEW)
 def config_logs(request: PortalRequest, config_id: int) -> HttpResponse:
-    config = selectors.plugin_config_get(context=request.posthog, config_id=config_id)
     form = LogFilterForm.from_query(request.GET)
+    valid = form.is_valid()
+    # The config and its first page of entries are read at once: the page waits for one round trip.
+    reads = together(
+        config=partial(selectors.plugin_config_get, context=request.posthog, config_id=config_id),
+        entries=partial(_fetch, request, config_id, form) if valid else lambda: None,
+    )
+    config = reads.value("config")
     context = {
         "config": config,
         "name": selectors.config_name(config),
         "form": form,
         "live": request.GET.get("live") == "1",
     }
-    if form.is_valid():
-        page, rows = _fetch(request, config_id, form)
+    if valid:
+        page, rows = reads.value("entries")
         context.update(_entries_context(config_id, form, page, rows, first_page=True))
     return render(request, TEMPLATE, context)
 

@@ -1,5 +1,7 @@
 """The organization's plugins: list, details, install, edit, upgrade, source, and their activity."""
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -14,8 +16,9 @@ from apps.connections.request import PortalRequest
 from apps.core.forms import NO_CHANGES
 from apps.core.htmx import render_fragment_or_page, wants_fragment
 from apps.core.http import htmx_redirect
-from apps.core.outcome import Outcome, attempt
+from apps.core.outcome import Outcome
 from apps.core.pages import form_write, posthog_page
+from apps.core.parallel import Together, together
 from apps.core.params import page_number
 from apps.core.roles import ADMINISTER, VIEW
 from apps.plugins import selectors, services
@@ -23,6 +26,7 @@ from apps.plugins.forms.plugins import PluginEditForm, install_forms
 from apps.plugins.forms.source import SourceForm
 from apps.plugins.presenters.plugins import (
     PLUGIN_TYPES,
+    RepositoryEntry,
     plugin_capabilities,
     plugin_card,
     plugin_cards,
@@ -53,9 +57,10 @@ def plugin_list(request: PortalRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     plugin_type = request.GET.get("type", "")
     plugin_type = plugin_type if plugin_type in PLUGIN_TYPES else ""
-    plugins = selectors.plugin_list(context=request.posthog)
+    reads = _with_configured_here(request, plugins=partial(selectors.plugin_list, context=request.posthog))
+    plugins = reads.value("plugins")
     cards = plugin_cards(plugins, query=query, plugin_type=plugin_type)
-    configured = _configured_here(request)
+    configured = reads["configured"].value
     context = {
         "plugins": cards,
         # The plugins this project has no config of; none when PostHog would not say which it has.
@@ -71,7 +76,10 @@ def plugin_list(request: PortalRequest) -> HttpResponse:
 @require_GET
 @posthog_page(VIEW)
 def plugin_detail(request: PortalRequest, plugin_id: int) -> HttpResponse:
-    plugin = selectors.plugin_get(context=request.posthog, plugin_id=plugin_id)
+    reads = _with_configured_here(
+        request, plugin=partial(selectors.plugin_get, context=request.posthog, plugin_id=plugin_id)
+    )
+    plugin = reads.value("plugin")
     unavailable = request.posthog.unavailable
     context = {
         "plugin": plugin,
@@ -83,15 +91,16 @@ def plugin_detail(request: PortalRequest, plugin_id: int) -> HttpResponse:
         "jobs": plugin_jobs(plugin.get("public_jobs")),
         "refusals": {action: unavailable.get(action) for action in PLUGIN_ACTIONS},
     }
-    if (configured := _configured_here(request)) is not None:
+    if (configured := reads["configured"].value) is not None:
         context.update(addable=plugin_id not in configured, config_here=configured.get(plugin_id))
     return render(request, "plugins/plugin_detail.html", context)
 
 
-def _configured_here(request: PortalRequest) -> dict[int, int] | None:
-    """{plugin id: its config} in this project, so a plugin without one offers "Add to this project"; None when
-    PostHog would not say (no action is offered then, rather than one that may duplicate a config)."""
-    return attempt(lambda: selectors.plugin_config_ids_by_plugin(context=request.posthog)).value
+def _with_configured_here(request: PortalRequest, **reads: Callable[[], Any]) -> Together:
+    """The page's reads, and beside them `configured`: {plugin id: its config} in this project, so a plugin without
+    one offers "Add to this project"; its value is None when PostHog would not say (no action is offered then,
+    rather than one that may duplicate a config)."""
+    return together(**reads, configured=partial(selectors.plugin_config_ids_by_plugin, context=request.posthog))
 
 
 @require_GET
@@ -144,15 +153,7 @@ def plugin_install(request: PortalRequest) -> HttpResponse:
         "forms": forms,
         "query": query,
         # The repository is one part of the page: when PostHog refuses it, the other ways to install remain.
-        "entries": None
-        if repository_refusal
-        else attempt(
-            lambda: repository_entries(
-                installed=selectors.plugin_list(context=posthog),
-                repository=selectors.plugin_repository(context=posthog),
-                query=query,
-            )
-        ),
+        "entries": None if repository_refusal else _repository(request, query),
         "repository_refusal": repository_refusal,
         "install_refusal": posthog.unavailable.plugin_install,
     }
@@ -235,18 +236,17 @@ def plugin_upgrade(request: PortalRequest, plugin_id: int) -> HttpResponse:
 @require_GET
 @posthog_page(VIEW)
 def plugin_source(request: PortalRequest, plugin_id: int) -> HttpResponse:
-    plugin = selectors.plugin_get(context=request.posthog, plugin_id=plugin_id)
     refusal = request.posthog.unavailable.plugin_source
-    return _source_page(request, plugin, refusal=refusal, source=_source_read(request, plugin_id, refusal=refusal))
+    plugin, source = _plugin_and_source(request, plugin_id, refusal=refusal)
+    return _source_page(request, plugin, refusal=refusal, source=source)
 
 
 @posthog_page(ADMINISTER)
 def plugin_source_edit(request: PortalRequest, plugin_id: int) -> HttpResponse:
     """Edit, preview the diff, then save: every step posts the whole form, so no text is lost on the way."""
-    plugin = selectors.plugin_get(context=request.posthog, plugin_id=plugin_id)
     unavailable = request.posthog.unavailable
     refusal = unavailable.plugin_source or unavailable.plugin_update_source
-    source = _source_read(request, plugin_id, refusal=refusal)
+    plugin, source = _plugin_and_source(request, plugin_id, refusal=refusal)
     files = source.value if source is not None and source.ok else None
     if files is None:
         return _source_page(request, plugin, refusal=refusal, source=source)
@@ -275,11 +275,31 @@ def plugin_source_edit(request: PortalRequest, plugin_id: int) -> HttpResponse:
     return render_fragment_or_page(request, "plugins/plugin_source_edit.html", context, fragment="editor")
 
 
-def _source_read(request: PortalRequest, plugin_id: int, *, refusal: Refusal | None) -> Outcome[dict[str, str]] | None:
-    """The plugin's source, or why PostHog did not give it; None where it is known to refuse it to this key."""
-    if refusal:
-        return None
-    return attempt(lambda: selectors.plugin_source_get(context=request.posthog, plugin_id=plugin_id))
+def _repository(request: PortalRequest, query: str) -> Outcome[list[RepositoryEntry]]:
+    """The repository's entries, each marked installed or not: both lists read at once, either failing fails it."""
+    reads = together(
+        installed=partial(selectors.plugin_list, context=request.posthog),
+        repository=partial(selectors.plugin_repository, context=request.posthog),
+    )
+    if failed := reads["installed"].error or reads["repository"].error:
+        return Outcome(error=failed)
+    installed, repository = reads.value("installed"), reads.value("repository")
+    return Outcome(value=repository_entries(installed=installed, repository=repository, query=query))
+
+
+def _plugin_and_source(
+    request: PortalRequest, plugin_id: int, *, refusal: Refusal | None
+) -> tuple[dict[str, Any], Outcome[dict[str, str]] | None]:
+    """The plugin, and beside it its source or why PostHog did not give it; None where it is known to refuse the
+    source to this key."""
+    context = request.posthog
+    reads = together(
+        plugin=partial(selectors.plugin_get, context=context, plugin_id=plugin_id),
+        source=partial(selectors.plugin_source_get, context=context, plugin_id=plugin_id)
+        if not refusal
+        else lambda: None,
+    )
+    return reads.value("plugin"), None if refusal else reads["source"]
 
 
 def _source_page(

@@ -10,11 +10,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.connections.request import PortalRequest
 from apps.core.http import htmx_redirect
 from apps.core.pages import posthog_page
+from apps.core.parallel import together
 from apps.core.roles import ADMINISTER, OPERATE, VIEW
 from apps.core.undo import NOTHING_TO_UNDO, toast_with_undo, undo_take
 from apps.sharing import selectors, services
 from apps.sharing.forms import PasswordForm
 from apps.sharing.kinds import KINDS, Kind
+from apps.sharing.selectors import Sharing
 
 # (message when switched on, message when switched off) for each setting a person can switch.
 SWITCHED = {
@@ -31,15 +33,24 @@ SWITCHED = {
 
 def passwords_context(request: PortalRequest, kind: Kind, item_id: str, **extra: Any) -> dict[str, Any]:
     """What the passwords card needs."""
-    sharing = selectors.sharing_get(context=request.posthog, kind=kind, item_id=item_id)
-    return {"kind": kind, "item_id": item_id, "sharing": sharing, "password_form": PasswordForm(), **extra}
+    return _passwords(
+        kind, item_id, selectors.sharing_get(context=request.posthog, kind=kind, item_id=item_id), **extra
+    )
 
 
 def page_context(request: PortalRequest, kind: Kind, item_id: str, **extra: Any) -> dict[str, Any]:
-    """What the whole sharing page needs: the passwords card's context and the item's name."""
-    context = passwords_context(request, kind, item_id, **extra)
-    item = selectors.shared_item_find(context=request.posthog, kind=kind, item_id=item_id)
+    """What the whole sharing page needs: the passwords card's context and the item's name, asked at once."""
+    found = together(
+        sharing=lambda: selectors.sharing_get(context=request.posthog, kind=kind, item_id=item_id),
+        item=lambda: selectors.shared_item_find(context=request.posthog, kind=kind, item_id=item_id),
+    )
+    context = _passwords(kind, item_id, found.value("sharing"), **extra)
+    item = found.value("item")
     return {**context, "item": item, "heading": item.title if item else f"{kind.noun.capitalize()} {item_id}"}
+
+
+def _passwords(kind: Kind, item_id: str, sharing: Sharing, **extra: Any) -> dict[str, Any]:
+    return {"kind": kind, "item_id": item_id, "sharing": sharing, "password_form": PasswordForm(), **extra}
 
 
 @require_GET
