@@ -26,6 +26,7 @@ import requests
 from bench import chaos_checks, chaos_infra, common
 from bench.load_members import Member, Sample
 from bench.load_pollers import POLLER_AGENT
+from portal.plain_http import PLAIN_HTTP_ENVIRONMENT
 
 MEMBERS = (("Admin", 5), ("Operator", 25), ("Viewer", 20))
 LATENCY_MS = 100
@@ -120,14 +121,9 @@ def _people_create() -> None:
 def _environment(port: int) -> dict:
     """What the web server and the pollers share: the bench's database and Redis, DEBUG off, plain http."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CELERY_", "GUNICORN_"))}
+    env.update(PLAIN_HTTP_ENVIRONMENT)
     env.update(
-        DEBUG="false",
         DJANGO_SETTINGS_MODULE="portal.settings",
-        SECURE_SSL_REDIRECT="false",
-        SESSION_COOKIE_SECURE="false",
-        CSRF_COOKIE_SECURE="false",
-        SECURE_HSTS_SECONDS="0",
-        WHITENOISE_USE_FINDERS="true",
         GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_ACCESS_LOG="",
     )

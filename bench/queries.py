@@ -36,7 +36,7 @@ def run(options) -> None:
     with db.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE history_pluginlogentry")
         cursor.execute("VACUUM ANALYZE history_deliverysnapshot")
-        cursor.execute("VACUUM ANALYZE history_deliveryperiod")
+        cursor.execute("VACUUM ANALYZE history_deliveryday")
     print(f"loaded {rows:,} log rows and {snapshots:,} snapshots in {time.perf_counter() - started:.0f} s")
     for label, query, goal in _queries(connection.pk):
         measured = [common.timed_ms(query) for _ in range(RUNS)]
@@ -155,13 +155,24 @@ def _copy_snapshots(db, connection_id: int) -> int:
     return CONFIGS * moments
 
 
-# The 3-hour periods the snapshot poller keeps current from the hourly means (apps/history/delivery.py).
-_PERIODS_SQL = """INSERT INTO history_deliveryperiod
-    (connection_id, project_id, plugin_config_id, period, rate, lowest, hours)
-    SELECT connection_id, project_id, plugin_config_id, floor(extract(epoch FROM taken_at) / 10800)::bigint,
-           avg(delivery_rate), min(delivery_rate), count(delivery_rate)
-    FROM history_deliverysnapshot WHERE resolution = 3600 {where} GROUP BY 1, 2, 3, 4
-    ORDER BY 4"""  # period by period, as the poller writes them
+# The days of 3-hour periods the snapshot poller keeps current from the hourly means (apps/history/delivery.py),
+# packed as apps/history/periods.py packs them: per period its mean, lowest and hours as big-endian doubles (NaN: no
+# rate; -1 hours: no period).
+_PERIODS_SQL = """WITH periods AS (
+        SELECT connection_id, project_id, plugin_config_id, floor(extract(epoch FROM taken_at) / 10800)::bigint period,
+               avg(delivery_rate) rate, min(delivery_rate) lowest, count(delivery_rate) hours
+        FROM history_deliverysnapshot WHERE resolution = 3600 {where} GROUP BY 1, 2, 3, 4
+    ), days AS (SELECT DISTINCT connection_id, project_id, plugin_config_id, period / 8 AS day FROM periods)
+    INSERT INTO history_deliveryday (connection_id, project_id, plugin_config_id, day, periods)
+    SELECT d.connection_id, d.project_id, d.plugin_config_id, d.day, string_agg(
+        CASE WHEN p.period IS NULL THEN float8send('NaN') || float8send('NaN') || float8send(-1)
+        ELSE float8send(coalesce(p.rate, 'NaN')) || float8send(coalesce(p.lowest, 'NaN')) || float8send(p.hours)
+        END, ''::bytea ORDER BY place)
+    FROM days d CROSS JOIN generate_series(0, 7) place
+    LEFT JOIN periods p ON p.connection_id = d.connection_id AND p.project_id = d.project_id
+        AND p.plugin_config_id = d.plugin_config_id AND p.period = d.day * 8 + place
+    GROUP BY 1, 2, 3, 4
+    ORDER BY 4"""  # day by day, as the poller writes them
 
 
 def _generate_many(db, connection_id: int, span_end: datetime) -> int:

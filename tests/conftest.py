@@ -1,5 +1,6 @@
 import os
 import shutil
+import tempfile
 
 import pytest
 from django.contrib.auth.models import Group
@@ -31,6 +32,14 @@ def pytest_configure(config):
     settings.SECURE_SSL_REDIRECT = False
     # Slow password hashing is a defence in production and only a delay here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # A test database in a file (in memory where the machine has /dev/shm), not SQLite's ":memory:": the live
+        # server's threads then each open their own connection, as on PostgreSQL and in bin/portal. With ":memory:"
+        # Django hands every thread the one connection, and the threads' requests, parallel reads and pollers used it
+        # at once (browser tests failed at random on SQLite).
+        folder = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
+        database.setdefault("TEST", {})["NAME"] = os.path.join(folder, f"portal-test-{os.getpid()}.sqlite3")
 
 
 @pytest.fixture(autouse=True)

@@ -478,6 +478,42 @@ def test_retries_give_up_after_max_retries(
     assert sleeps.calls == [0.5, 1.0]
 
 
+def test_before_retry_is_told_of_each_retry_before_it_is_sent(
+    make_client: Callable[..., PostHogClient], mocked: responses.RequestsMock, sleeps: SleepRecorder
+) -> None:
+    told: list[tuple[str, str, int | None, int]] = []
+    mocked.get(PROJECT, status=503, body="")
+    mocked.get(PROJECT, status=502, body="")
+    mocked.get(PROJECT, json={"id": 1})
+    client = make_client(
+        before_retry=lambda method, path, error: told.append((method, path, error.status, len(mocked.calls)))
+    )
+
+    assert client.get(api_path("projects", 1)) == {"id": 1}
+
+    assert told == [("GET", "/api/projects/1/", 503, 1), ("GET", "/api/projects/1/", 502, 2)]
+
+
+def test_before_retry_refusing_ends_the_request_without_the_retry(
+    make_client: Callable[..., PostHogClient], mocked: responses.RequestsMock, sleeps: SleepRecorder
+) -> None:
+    class Refused(Exception):
+        pass
+
+    def refuse(method: str, path: str, error: Exception) -> None:
+        raise Refused
+
+    mocked.get(PROJECT, status=503, body="")
+    mocked.get(PROJECT, json={"id": 1})
+    client = make_client(before_retry=refuse)
+
+    with pytest.raises(Refused):
+        client.get(api_path("projects", 1))
+
+    assert len(mocked.calls) == 1
+    assert sleeps.calls == []  # not even the wait before it
+
+
 def test_backoff_stops_when_total_wait_cap_would_be_exceeded(
     make_client: Callable[..., PostHogClient], mocked: responses.RequestsMock, sleeps: SleepRecorder
 ) -> None:

@@ -154,13 +154,20 @@ def test_a_plugin_detail_whose_configs_fail_still_shows_the_plugin(admin, simula
 
 
 def test_the_top_folder_files_the_unfiled_and_lists_what_is_there(admin, simulator):
-    text(admin.get(reverse("file_system:browse")))  # files what had no folder yet
+    first = text(admin.get(reverse("file_system:browse")))  # files what had no folder yet
+    assert "?filed=" in first.split('id="fs-unfiled"')[1].split("</section>")[0]  # the panel is told how many
     simulator.requests_clear()
     page = text(admin.get(reverse("file_system:browse")))
-    assert "Unfiled" in page and "Browse all" in page and "PostHog just filed" not in page
-    # Filing (nothing left to file), the top level and the "Unfiled" panel: three reads, as before.
-    assert [entry["path"] for entry in simulator.requests() if entry["path"].startswith(FS)].count(FS) == 2
-    assert asked(simulator, FS) == {("GET", FS + "unfiled/"), ("GET", FS)}
+    # Filed lately, so not again: the top level alone; the "Unfiled" panel loads after, from its own URL.
+    assert [(entry["method"], entry["path"]) for entry in simulator.requests() if entry["path"].startswith(FS)] == [
+        ("GET", FS)
+    ]
+    panel_url = page.split('id="fs-unfiled"')[1].split('hx-get="')[1].split('"')[0]
+    assert panel_url == reverse("file_system:unfiled")
+    simulator.requests_clear()
+    panel = text(admin.get(panel_url, HTTP_HX_REQUEST="true"))
+    assert "Browse all" in panel and "PostHog just filed" not in panel
+    assert asked(simulator, FS) == {("GET", FS)}
 
 
 def test_a_folder_page_reads_the_folder_and_its_children(admin, simulator):
@@ -191,5 +198,7 @@ def test_pages_show_every_part_when_their_reads_really_run_side_by_side(admin, s
     page = text(admin.get(reverse("plugins:config_logs", args=[config_id])))
     assert 'id="log-rows"' in page
     page = text(admin.get(reverse("file_system:browse")))
-    assert "PostHog just filed" in page and "Browse all" in page
     assert "Unfiled" in page.split('id="fs-main"')[1].split("</section>")[0]  # read again after the filing
+    panel_url = page.split('id="fs-unfiled"')[1].split('hx-get="')[1].split('"')[0].replace("&amp;", "&")
+    panel = text(admin.get(panel_url, HTTP_HX_REQUEST="true"))
+    assert "PostHog just filed" in panel and "Browse all" in panel

@@ -121,6 +121,18 @@ def test_usage_lists_the_projects_and_links_the_current_one(admin, sim):
     assert fragment.count("/plugin-configs/") == 1  # only the current project's config is a link
 
 
+def test_usage_asked_with_the_projects_the_detail_page_read_waits_for_one_round_trip(admin, sim, simulator):
+    page = text(admin.get(reverse("plugins:detail", args=[GEOIP])))
+    usage_url = page.split('id="plugin-usage" hx-get="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    assert "project=1" in usage_url and "project=3" in usage_url
+    simulator.requests_clear()
+    fragment = text(admin.get(usage_url, **HTMX))
+    assert "Hedgehog Web" in fragment and "Hedgehog Mobile" in fragment
+    assert fragment.count("/plugin-configs/") == 1
+    # The configs of the projects named in the URL, and nothing read before them (the project list is kept).
+    assert all("/plugin_configs/" in entry["path"] for entry in simulator.requests())
+
+
 # Install ---------------------------------------------------------------------------------------------------
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from portal.plain_http import PLAIN_HTTP_ENVIRONMENT
+
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET = 4
 PASSWORD = "a long enough test password"
@@ -32,15 +34,11 @@ def _portal_env(tmp_path: Path, simulator_url: str) -> dict[str, str]:
 
     kept = ("PATH", "HOME", "LANG", "LC_ALL", "VIRTUAL_ENV", "TMPDIR")
     env = {name: os.environ[name] for name in kept if name in os.environ}
+    env.update(PLAIN_HTTP_ENVIRONMENT)
     env.update(
-        DEBUG="false",
         SECRET_KEY="production-server-test-" + "x" * 40,
         DATABASE_URL=f"sqlite:///{tmp_path / 'portal.sqlite3'}",
         ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="false",
-        SESSION_COOKIE_SECURE="false",
-        CSRF_COOKIE_SECURE="false",
-        WHITENOISE_USE_FINDERS="true",
         POSTHOG_HOST=simulator_url,
         POSTHOG_PERSONAL_API_KEY=DEMO_KEY,
         POSTHOG_PROJECT_ID="1",

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from portal.plain_http import PLAIN_HTTP_ENVIRONMENT
+
 ROOT = Path(__file__).resolve().parent.parent
 START_SECONDS = 20.0
 
@@ -48,15 +50,10 @@ def portal(folder):
     port, simulator_port = _free_port(), _free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith(("POSTHOG_", "REDIS_", "CELERY_"))}
     # What bin/portal exports, on a database of the test's own.
+    env.update(PLAIN_HTTP_ENVIRONMENT)
     env.update(
         DATABASE_URL=f"sqlite:///{folder / 'portal.sqlite3'}",
-        DEBUG="false",
         PORTAL_DEMO="true",
-        SECURE_SSL_REDIRECT="false",
-        SESSION_COOKIE_SECURE="false",
-        CSRF_COOKIE_SECURE="false",
-        SECURE_HSTS_SECONDS="0",
-        WHITENOISE_USE_FINDERS="true",
         GUNICORN_ACCESS_LOG="",
         WEB_THREADS="2",
     )

@@ -84,7 +84,7 @@ def object_name_of(*, area: str, before=None, after=None, body=None) -> str:
 
 def _name_in(state: dict, keys: tuple[str, ...]) -> str:
     for key in keys:
-        value = state
+        value: object = state
         for part in key.split("."):
             value = value.get(part) if isinstance(value, dict) else None
         if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():

@@ -68,3 +68,11 @@ class DestinationForm(forms.Form):
 
     def new_path(self) -> str:
         return join_path([*split_path(self.cleaned_data["folder"]), self.cleaned_data["name"]])
+
+
+class ViewedForm(forms.Form):
+    """What an item's page posts once shown, so that PostHog records the view: the item's type and reference as
+    the page read them."""
+
+    type = forms.CharField(max_length=200)
+    ref = forms.CharField(max_length=200)

@@ -24,6 +24,17 @@ def browse_url(folder: str) -> str:
     return f"{url}?{urlencode({'path': folder})}" if folder else url
 
 
+def unfiled_url(filed: int) -> str:
+    """The "Unfiled" panel's URL, saying how many items PostHog filed for the page that loads it."""
+    url = reverse("file_system:unfiled")
+    return f"{url}?{urlencode({'filed': filed})}" if filed else url
+
+
+def count_param(value: str | None) -> int:
+    """A count in a URL: 0 unless it is a whole number."""
+    return int(value) if value and value.isdigit() and len(value) < 10 else 0
+
+
 def folder_param(value: str | None) -> str:
     """A folder path as typed in a URL, in PostHog's form (no leading, trailing or doubled "/")."""
     return join_path(split_path(value or ""))

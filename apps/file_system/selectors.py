@@ -5,10 +5,11 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from apps.connections.cached import cached_read
 from apps.connections.context import PostHogContext
 from apps.core.outcome import Outcome
 from apps.core.paging import OffsetPage
-from apps.core.parallel import attempt_all
+from apps.core.parallel import attempt_all, together
 from apps.file_system.paths import file_system_api_path, name_of, parent_of, split_path
 from apps.posthog.values import moment, person_name
 
@@ -17,6 +18,11 @@ SEARCH_LIMIT = 100
 UNFILED_FOLDER = "Unfiled"
 UNFILED_SHOWN = 10
 RECENT_VIEWS = 10
+# The recent views are kept briefly under this name (apps.connections.cached); the portal's file-system writes and
+# the views it records forget them.
+RECENT_VIEWS_KEPT = "file_system_recent_views"
+# Entries read beside the recent views, by their last view: more than the views, as an object can have shortcuts.
+RECENT_FILED = 3 * RECENT_VIEWS
 MAX_FOLDERS = 2000
 FOLDER_PAGE_SIZE = 500
 
@@ -251,25 +257,68 @@ def _folder_count(context: PostHogContext, path: str) -> int:
 
 
 def file_system_recent_views(*, context: PostHogContext) -> list[RecentView]:
-    """What the API key's user opened lately, newest first, each with where it is filed (if it still is)."""
-    answer = context.client.get(file_system_api_path(context.project_id, "log_view"), params={"limit": RECENT_VIEWS})
-    views = [view for view in answer or [] if isinstance(view, dict) and view.get("type") and view.get("ref")]
-    views = views[:RECENT_VIEWS]
-    # Where each is filed, looked up side by side: ten lookups in the time of the slowest.
-    found = attempt_all([partial(_entry_of, context, view) for view in views])
+    """What the API key's user opened lately, newest first, each with where it is filed (if it still is).
+
+    Two reads side by side: the log of views, and the file system ordered by the same user's last view
+    (`order_by=-last_viewed_at`, posthog/api/file_system/file_system.py: the newest code answers only what was
+    viewed, older code what was viewed first, newest first, then the rest), which holds where each is filed. A view
+    that answer cannot vouch for (it was cut short before reaching it) is looked up on its own afterwards. Kept
+    briefly: views in PostHog's own app show within POSTHOG_READ_CACHE_SECONDS."""
+    return cached_read(context=context, name=RECENT_VIEWS_KEPT, read=partial(_recent_views, context))
+
+
+def _recent_views(context: PostHogContext) -> list[RecentView]:
+    reads = together(
+        views=partial(_view_log, context),
+        filed=partial(_page, context, {"order_by": "-last_viewed_at", "not_type": "folder", "limit": RECENT_FILED}),
+    )
+    views = reads.value("views")
+    filed = reads.value("filed")
+    found: dict[tuple[str, str], Item | None] = {}
+    for view in views:
+        key = (str(view["type"]), str(view["ref"]))
+        found[key] = _filed_entry(filed, key, moment(view.get("viewed_at")))
+    unknown = [key for key, entry in found.items() if entry is _UNKNOWN]
+    looked_up = attempt_all([partial(file_system_entry_for, context=context, kind=k, ref=r) for k, r in unknown])
+    found.update({key: _value_or_raise(entry) for key, entry in zip(unknown, looked_up, strict=True)})
     return [
         RecentView(
             type=str(view["type"]),
             ref=str(view["ref"]),
             viewed_at=moment(view.get("viewed_at")),
-            item=_value_or_raise(entry),
+            item=found[(str(view["type"]), str(view["ref"]))],
         )
-        for view, entry in zip(views, found, strict=True)
+        for view in views
     ]
 
 
-def _entry_of(context: PostHogContext, view: dict[str, Any]) -> Item | None:
-    return file_system_entry_for(context=context, kind=str(view["type"]), ref=str(view["ref"]))
+def _view_log(context: PostHogContext) -> list[dict[str, Any]]:
+    answer = context.client.get(file_system_api_path(context.project_id, "log_view"), params={"limit": RECENT_VIEWS})
+    views = [view for view in answer or [] if isinstance(view, dict) and view.get("type") and view.get("ref")]
+    return views[:RECENT_VIEWS]
+
+
+_UNKNOWN: Any = object()  # the answer ordered by views does not tell: looked up on its own
+
+
+def _filed_entry(filed: OffsetPage[Item], key: tuple[str, str], viewed_at: datetime | None) -> Item | None:
+    """Where the viewed object is filed, from the entries ordered by their last view: its own entry before a
+    shortcut to it; None when that answer shows it is not filed; _UNKNOWN when it cannot tell."""
+    matching = [item for item in filed.items if (item.type, item.ref) == key]
+    if matching:
+        return min(matching, key=lambda item: item.shortcut)
+    seen = [item.last_viewed_at for item in filed.items]
+    stamps = [stamp for stamp in seen if stamp is not None]
+    by_view = seen[: len(stamps)] == stamps and stamps == sorted(stamps, reverse=True)
+    if not by_view:
+        return _UNKNOWN  # a PostHog that ignores this ordering: the answer says nothing about what was viewed
+    if len(filed.items) < RECENT_FILED:
+        return None  # it holds every entry there is, or every viewed one, and not this one
+    if stamps and len(stamps) < len(seen):
+        return None  # the viewed entries, then some never viewed: it holds every viewed one, and not this one
+    if viewed_at is not None and stamps and stamps[-1] < viewed_at:
+        return None  # it holds every entry viewed since this view, and not this one
+    return _UNKNOWN
 
 
 def _value_or_raise[T](outcome: Outcome[T]) -> T | None:

@@ -1,5 +1,6 @@
 """The project's file system: a folder tree with counts, search, an item's page, move, link, delete and undo."""
 
+import logging
 from functools import partial
 from typing import Any
 
@@ -17,18 +18,22 @@ from apps.core.params import offset
 from apps.core.roles import ADMINISTER, OPERATE, VIEW
 from apps.core.toasts import ToastAction, toast_with_action
 from apps.file_system import recently_deleted, selectors, services
-from apps.file_system.forms import LINK, MOVE, DestinationForm
+from apps.file_system.forms import LINK, MOVE, DestinationForm, ViewedForm
 from apps.file_system.paths import crumbs
 from apps.file_system.presenters import (
     browse_url,
+    count_param,
     counts_url,
     deleted_message,
     folder_param,
     placed_message,
     posthog_url,
     undo_url,
+    unfiled_url,
 )
-from apps.posthog.errors import ValidationError
+from apps.posthog.errors import PostHogError, ValidationError
+
+logger = logging.getLogger("portal.file_system")
 
 # Folders counted in one go: a page of children holds at most this many, and the folder shown is one more.
 MAX_COUNTED = selectors.CHILDREN_PAGE_SIZE + 1
@@ -57,17 +62,16 @@ def _folder_page(request: PortalRequest, *, folder: str, query: str = "", fragme
             return render(request, "file_system/browse.html", {**context, "missing": True}, status=404)
         filed = reads.value("filed") or 0
         if filed:
-            # PostHog filed something just now, perhaps after the lists beside it were read: they are read again.
+            # PostHog filed something just now, perhaps after the list beside it was read: it is read again.
             reads = _folder_reads(request, folder=folder, top=top, filing=False)
         children = reads.value("children")
         context.update(
             folder_item=folder_item,
             children=children,
             counts_url=counts_url(children.items, current=folder),
-            filed=filed,
+            top=top,
+            unfiled_url=unfiled_url(filed),
         )
-        if top:
-            context["unfiled"] = reads.value("unfiled")
     if fragment:
         return render(request, "file_system/browse.html#main", context)
     context["deleted"] = recently_deleted.deleted_list(request)
@@ -76,14 +80,14 @@ def _folder_page(request: PortalRequest, *, folder: str, query: str = "", fragme
 
 def _folder_reads(request: PortalRequest, *, folder: str, top: bool, filing: bool = True) -> Together:
     """A folder page's reads, issued at once so the page waits for one round trip: the folder's entry, its
-    children and, at the top, the "Unfiled" panel, and (`filing`) PostHog's filing of whatever has no folder yet
-    under "Unfiled", as its own tree does on load."""
+    children and, at the top (`filing`), PostHog's filing of whatever has no folder yet under "Unfiled", as its
+    own tree does on load (once in a while: `file_system_unfiled_file_lately`). The "Unfiled" panel loads after
+    the page, from its own URL."""
     posthog = request.posthog
     return together(
         folder_item=partial(selectors.file_system_folder, context=posthog, path=folder) if folder else _nothing,
-        filed=partial(services.file_system_unfiled_file, context=posthog) if top and filing else _nothing,
+        filed=partial(services.file_system_unfiled_file_lately, context=posthog) if top and filing else _nothing,
         children=partial(selectors.file_system_children, context=posthog, folder=folder),
-        unfiled=partial(selectors.file_system_unfiled_items, context=posthog) if top else _nothing,
     )
 
 
@@ -116,6 +120,18 @@ def counts(request: PortalRequest) -> HttpResponse:
 
 @require_GET
 @posthog_page(VIEW)
+def unfiled(request: PortalRequest) -> HttpResponse:
+    """The "Unfiled" panel of the top level: the newest items PostHog filed there, and (`filed`) how many the page
+    that asks had PostHog file just now."""
+    context = {
+        "unfiled": selectors.file_system_unfiled_items(context=request.posthog),
+        "filed": count_param(request.GET.get("filed")),
+    }
+    return render(request, "file_system/browse.html#unfiled", context)
+
+
+@require_GET
+@posthog_page(VIEW)
 def recent(request: PortalRequest) -> HttpResponse:
     views = selectors.file_system_recent_views(context=request.posthog)
     return render(request, "file_system/browse.html#recent", {"views": views})
@@ -128,15 +144,35 @@ def recent(request: PortalRequest) -> HttpResponse:
 @posthog_page(VIEW)
 def item_detail(request: PortalRequest, entry_id: str) -> HttpResponse:
     item = selectors.file_system_get(context=request.posthog, entry_id=entry_id)
-    if not item.is_folder and item.ref:
-        services.file_system_view_log(context=request.posthog, kind=item.type, ref=item.ref)
+    # The view is recorded by the page once shown (a POST from it, `item_viewed`), so the page does not wait for
+    # that write, which needs the item's type and so could only follow the read.
     context = {
         "item": item,
+        "record_view": not item.is_folder and bool(item.ref),
         "crumbs": crumbs(item.folder),
         "posthog_url": posthog_url(request.posthog, item),
         "cohort_id": int(item.ref) if item.type == "cohort" and item.ref.isdigit() else None,
     }
     return render(request, "file_system/item.html", context)
+
+
+@require_POST
+@posthog_page(VIEW)
+def item_viewed(request: PortalRequest, entry_id: str) -> HttpResponse:
+    """Records that the item was opened (PostHog's "Recently viewed"), posted by the item's page once shown, with
+    the type and reference the page read. Nothing to show when it worked; when PostHog refused or failed, the
+    page says so where the request came from, and the log keeps it."""
+    form = ViewedForm(request.POST)
+    if not form.is_valid():
+        logger.warning("Item %s: its view was not recorded, the page sent %s", entry_id, form.errors.as_json())
+        return HttpResponse(status=400)
+    kind, ref = form.cleaned_data["type"], form.cleaned_data["ref"]
+    try:
+        services.file_system_view_log(context=request.posthog, kind=kind, ref=ref)
+    except PostHogError as error:
+        logger.warning("Item %s (%s %s): PostHog did not record its view: %s", entry_id, kind, ref, error)
+        return render(request, "file_system/item.html#view-not-recorded", {"error": error})
+    return HttpResponse(status=204)
 
 
 @require_http_methods(["GET", "POST"])

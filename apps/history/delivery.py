@@ -14,8 +14,8 @@ from django.utils import timezone
 from apps.connections.capabilities import capability_record
 from apps.connections.models import Capability, Connection
 from apps.connections.selectors import WatchedTarget, list_page
-from apps.history.models import DeliveryPeriod, DeliverySnapshot
-from apps.history.periods import period_of, period_start
+from apps.history.models import DeliveryDay, DeliverySnapshot
+from apps.history.periods import EMPTY_DAY, PERIODS_A_DAY, Period, day_of_period, day_with, period_of, period_start
 from apps.history.polling import budgeted_get, config_listed, poll_client
 from apps.history.results import PollResult
 from apps.history.targets import PROJECT_REFUSALS, plugin_targets, poll_targets, targets_rotated
@@ -160,12 +160,13 @@ def delivery_hourly_rollup(*, snapshots: list[DeliverySnapshot]) -> None:
 def delivery_periods_refresh(
     *, connection_id: int, start: datetime, end: datetime, plugin_config_ids: Collection[int] | None = None
 ) -> int:
-    """Recompute the DeliveryPeriod rows of every period overlapping `start`..`end` from their hourly rows (of these
-    configs, or of every one); the rows written.
+    """Recompute every period overlapping `start`..`end` from its hourly rows (of these configs, or of every one)
+    in the DeliveryDay rows that hold them; the periods written.
 
-    Called whenever hourly rows change (a snapshot stored, raw rows folded), in the same transaction: a period's
-    row is always what its hourly rows say. A snapshot touches one period of each config: at most three hourly
-    rows each to read.
+    Called whenever hourly rows change (a snapshot stored, raw rows folded), in the same transaction: a period is
+    always what its hourly rows say. A snapshot touches one period of each config: at most three hourly rows each
+    to read. The day's other periods are kept as they are, so its row is locked while it is read and rewritten
+    (a second writer of the same day, another period of it, waits and then reads what this one wrote).
     """
     first, last = period_of(start), period_of(end - timedelta(microseconds=1))
     hourly = DeliverySnapshot.objects.filter(
@@ -181,28 +182,56 @@ def delivery_periods_refresh(
         "project_id", "plugin_config_id", "taken_at", "delivery_rate"
     ):
         rates.setdefault((project_id, config_id, period_of(taken_at)), []).append(rate)
-    rows = []
+    days: dict[tuple[str, int, int], dict[int, Period]] = {}
     for (project_id, config_id, period), values in rates.items():
         measured = [rate for rate in values if rate is not None]
-        rows.append(
-            DeliveryPeriod(
-                connection_id=connection_id,
-                project_id=project_id,
-                plugin_config_id=config_id,
-                period=period,
-                rate=sum(measured) / len(measured) if measured else None,
-                lowest=min(measured) if measured else None,
-                hours=len(measured),
-            )
+        days.setdefault((project_id, config_id, day_of_period(period)), {})[period % PERIODS_A_DAY] = (
+            sum(measured) / len(measured) if measured else None,
+            min(measured) if measured else None,
+            len(measured),
         )
-    DeliveryPeriod.objects.bulk_create(
-        rows,
-        batch_size=1000,
-        update_conflicts=True,
-        unique_fields=["connection", "project_id", "plugin_config_id", "period"],
-        update_fields=["rate", "lowest", "hours"],
-    )
-    return len(rows)
+    if not days:
+        return 0
+    with transaction.atomic():
+        DeliveryDay.objects.bulk_create(
+            [
+                DeliveryDay(
+                    connection_id=connection_id, project_id=project, plugin_config_id=config, day=day, periods=EMPTY_DAY
+                )
+                for project, config, day in days
+            ],
+            batch_size=1000,
+            ignore_conflicts=True,
+        )
+        held = (
+            DeliveryDay.objects.select_for_update()
+            .filter(
+                connection_id=connection_id,
+                day__in={day for _, _, day in days},
+                plugin_config_id__in={config for _, config, _ in days},
+            )
+            .order_by("plugin_config_id", "day", "project_id")  # one order for every writer: no deadlock
+            .values_list("project_id", "plugin_config_id", "day", "periods")
+        )
+        rows = [
+            DeliveryDay(
+                connection_id=connection_id,
+                project_id=project,
+                plugin_config_id=config,
+                day=day,
+                periods=day_with(bytes(packed), days[project, config, day]),
+            )
+            for project, config, day, packed in held
+            if (project, config, day) in days
+        ]
+        DeliveryDay.objects.bulk_create(
+            rows,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["connection", "project_id", "plugin_config_id", "day"],
+            update_fields=["periods"],
+        )
+    return sum(map(len, days.values()))
 
 
 def _rate(value: Any) -> float | None:

@@ -3,7 +3,8 @@ selectors read through), and which plugin configs can be stored.
 
 A page of a list is read with `apps.connections.selectors.list_page`, the one reading of PostHog's list pages."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from functools import partial
 from typing import Any, cast
 
 from apps.connections.context import PostHogContext
@@ -13,7 +14,7 @@ from apps.connections.services import client_for
 from apps.history.budget import budget_take, throttle_note
 from apps.history.results import PollResult
 from apps.posthog.client import PostHogClient
-from apps.posthog.errors import Throttled
+from apps.posthog.errors import PostHogError, Throttled
 
 BUDGET_SPENT = "budget spent"
 # PostHog's 429 often names no wait; its limits are per minute.
@@ -25,7 +26,7 @@ def poll_client(*, connection: Connection) -> PostHogClient:
     a request too: it is paid from the budget before it is sent (bench/chaos.py found retries under PostHog's 503s
     taking the pollers past their share), and when the budget refuses it the read ends as "budget spent"."""
     client = client_for(connection=connection, actor=None, max_retries=1, max_total_wait=5)
-    client.sleep = _paid_retry_wait(connection_id=connection.pk, sleep=client.sleep)
+    client.before_retry = partial(_retry_pay, connection.pk)
     return client
 
 
@@ -33,14 +34,10 @@ class RetryUnpaid(Exception):
     """The budget refused a retry the client was about to send."""
 
 
-def _paid_retry_wait(*, connection_id: int, sleep: Callable[[float], None]) -> Callable[[float], None]:
-    # The client waits (its `sleep`) before every retry and at no other time: the one place to pay for a retry.
-    def wait_then_retry(seconds: float) -> None:
-        if not budget_take(connection_id=connection_id, requests=1):
-            raise RetryUnpaid
-        sleep(seconds)
-
-    return wait_then_retry
+def _retry_pay(connection_id: int, method: str, path: str, error: PostHogError) -> None:
+    """The client's `before_retry`: the retry is paid from the budget before it is sent, or not sent at all."""
+    if not budget_take(connection_id=connection_id, requests=1):
+        raise RetryUnpaid
 
 
 def budgeted_get(

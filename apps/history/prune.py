@@ -23,14 +23,14 @@ from apps.history.delivery import delivery_periods_refresh
 from apps.history.models import (
     ActivitySnapshot,
     BatchExportRunRecord,
-    DeliveryPeriod,
+    DeliveryDay,
     DeliverySnapshot,
     HogFunctionLogEntry,
     HogFunctionMetricSnapshot,
     PluginLogEntry,
     PollRun,
 )
-from apps.history.periods import period_of
+from apps.history.periods import day_of_period, period_of
 from apps.history.results import PollResult
 
 DELETE_CHUNK = 10_000
@@ -50,7 +50,8 @@ def history_prune(*, now: datetime | None = None) -> PollResult:
         PollRun.objects.filter(started_at__lt=forget_before),
         # Raw rows this old would only be folded into hourly rows deleted next.
         DeliverySnapshot.objects.filter(taken_at__lt=forget_before),
-        DeliveryPeriod.objects.filter(period__lt=period_of(forget_before)),
+        # A day's row goes with its last period: a day partly older than the retention is kept whole.
+        DeliveryDay.objects.filter(day__lt=day_of_period(period_of(forget_before))),
     ):
         result.items_stored += rows_delete(rows)
     result.items_stored += delivery_snapshots_fold(before=now - timedelta(days=settings.HISTORY_RAW_DELIVERY_DAYS))

@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef
 
 from apps.connections.models import Connection
 from apps.connections.selectors import WatchedTarget, watched_projects_list
-from apps.history.models import DeliveryPeriod, DeliverySnapshot, LogCursor, PluginLogEntry
+from apps.history.models import DeliveryDay, DeliverySnapshot, LogCursor, PluginLogEntry
 from apps.history.polling import budgeted_get
 from apps.history.results import PollResult
 from apps.history.selectors.projects import CURRENT_PROJECT as CURRENT
@@ -111,12 +111,12 @@ def _current_rows_adopt(
         )
         old_snapshots.filter(Exists(same_moment)).delete()
         old_snapshots.update(project_id=project_id)
-        old_periods = DeliveryPeriod.objects.filter(connection=connection, project_id=CURRENT)
-        same_period = DeliveryPeriod.objects.filter(
+        old_days = DeliveryDay.objects.filter(connection=connection, project_id=CURRENT)
+        same_day = DeliveryDay.objects.filter(
             connection=connection,
             project_id=project_id,
             plugin_config_id=OuterRef("plugin_config_id"),
-            period=OuterRef("period"),
+            day=OuterRef("day"),
         )
-        old_periods.filter(Exists(same_period)).delete()
-        old_periods.update(project_id=project_id)
+        old_days.filter(Exists(same_day)).delete()
+        old_days.update(project_id=project_id)

@@ -100,7 +100,9 @@ class TimeZoneForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = time_zone_choices()
+        zone = self.fields["time_zone"]
+        assert isinstance(zone, forms.ChoiceField)  # declared above
+        zone.choices = time_zone_choices()
 
 
 class TwoFactorCodeForm(forms.Form):

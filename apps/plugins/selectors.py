@@ -4,6 +4,7 @@ Plugins and configs are handed on as PostHog's objects (the pages show many of t
 computed from them (a config's row, health, last error, delivery, usage) comes as a dataclass.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -16,7 +17,7 @@ from apps.connections.selectors import project_list
 from apps.core.activity import ActivityItem, activity_items
 from apps.core.outcome import Outcome
 from apps.core.paging import CursorPage
-from apps.core.parallel import attempt_all, together
+from apps.core.parallel import together
 from apps.posthog.actions import BY_KEY, app_url
 from apps.posthog.client import api_path
 from apps.posthog.errors import EndpointNotFound
@@ -132,27 +133,25 @@ def plugin_timeline_page(*, context: PostHogContext, page: int = 1) -> CursorPag
     return _timeline(context, entries, {"plugins": None, "plugin_configs": None}, page)
 
 
-def plugin_usage(*, context: PostHogContext, plugin_id: int) -> list[PluginUsage]:
-    """The projects of the organization where this plugin has a config, one row per config."""
-    usage = []
-    projects = [{"id": project_id, "name": name} for project_id, name in project_list(context=context)]
-    # Every project's configs read side by side: the page waits for the slowest project, not for all in turn.
-    read = attempt_all([partial(_configs, context, project["id"]) for project in projects])
-    for project, configs in zip(projects, read, strict=True):
-        if configs.error is not None:
-            raise configs.error
-        for config in configs.value or []:
-            if config.get("plugin") == plugin_id:
-                usage.append(
-                    PluginUsage(
-                        project=str(project.get("name") or project["id"]),
-                        config_id=config["id"],
-                        config_name=config_name(config),
-                        config_enabled=bool(config.get("enabled")),
-                        current=str(project["id"]) == str(context.project_id),
-                    )
-                )
-    return usage
+def plugin_usage(*, context: PostHogContext, plugin_id: int, project_ids: Sequence[str] = ()) -> list[PluginUsage]:
+    """The projects of the organization where this plugin has a config, one row per config. `project_ids`: those the
+    asking page read, whose configs are read beside the projects' names (cached) in one round trip, not after them."""
+    ids = list(project_ids) or [project_id for project_id, _ in project_list(context=context)]
+    configs = {f"configs {project_id}": partial(_configs, context, project_id) for project_id in ids}
+    read = together(projects=partial(project_list, context=context), **configs)
+    return [
+        PluginUsage(
+            project=str(name or project_id),
+            config_id=config["id"],
+            config_name=config_name(config),
+            config_enabled=bool(config.get("enabled")),
+            current=str(project_id) == str(context.project_id),
+        )
+        for project_id, name in read.value("projects")
+        if project_id in ids
+        for config in read.value(f"configs {project_id}")
+        if config.get("plugin") == plugin_id
+    ]
 
 
 # Plugin configs --------------------------------------------------------------------------------------

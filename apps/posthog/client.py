@@ -139,6 +139,7 @@ class PostHogClient:
         on_answer: Callable[[str, str, PostHogError | None], None] | None = None,
         user_agent: str = "posthog-ops-portal/0.1",
         sleep: Callable[[float], None] = time.sleep,
+        before_retry: Callable[[str, str, PostHogError], None] | None = None,
     ) -> None:
         self.base_url = normalise_host(host)
         self._origin = _Origin.of(self.base_url)
@@ -151,6 +152,9 @@ class PostHogClient:
         # do on this PostHog (refusals, endpoints it lacks). A hook error must not hide PostHog's answer.
         self.on_answer = on_answer
         self.sleep = sleep
+        # Told (method, API path, the error that is being retried) before every retry is waited for and sent, so a
+        # caller can pay for the retry (the pollers' budget); an exception it raises ends the request with it instead.
+        self.before_retry = before_retry
         # The key lives only in the session's headers, so no attribute of ours can leak it.
         self.session = session if session is not None else pooled_session()
         self.session.headers.update(
@@ -425,6 +429,8 @@ class PostHogClient:
                     error.method, error.path = method, urlsplit(url).path
                     self._answered(method, url, error)
                     raise
+                if self.before_retry is not None:
+                    self.before_retry(method, urlsplit(url).path, error)
             self.sleep(wait)
             waited += wait
 

@@ -43,6 +43,20 @@ def test_operator_moves_an_item(page, live_server, operator, demo_connection, si
     expect(page.get_by_role("heading", name="spring-banner")).to_be_visible()
     entry_id = page.url.rstrip("/").rsplit("/", 1)[-1]
     shot(page, "file-system-item")
+    # The page, once shown, has PostHog record the view (an htmx POST with the CSRF token): newest of the views.
+    entry = sim.call("GET", f"{FS}{entry_id}/").json()
+
+    def newest_view() -> tuple[str, str]:
+        view = sim.call("GET", FS + "log_view/", params={"limit": 1}).json()[0]
+        return view["type"], view["ref"]
+
+    expect(page.locator("form.fs-view-record")).to_have_count(1)
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    for _ in range(50):
+        if newest_view() == (entry["type"], entry["ref"]):
+            break
+        page.wait_for_timeout(100)
+    assert newest_view() == (entry["type"], entry["ref"])
 
     page.get_by_role("link", name="Move…").click()
     folder = page.get_by_label("Destination folder")

@@ -65,14 +65,34 @@ def test_top_level_shows_folders_items_and_files_the_unfiled(admin, sim, simulat
     page = text(admin.get(browse()))
     assert "Growth &lt;beta&gt;" in page and "Growth <beta>" not in page  # PostHog's text stays text
     assert "Hedgehog Web — home dashboard" in page
-    # PostHog filed what had no folder, as its own tree does on load, and the side panel lists it.
-    assert "PostHog just filed" in page
-    assert "Sales pipeline (draft)" in page and "Browse all" in page
+    # PostHog filed what had no folder, as its own tree does on load, and the side panel (loaded after) lists it.
+    panel_url = page.split('id="fs-unfiled"')[1].split('hx-get="')[1].split('"')[0].replace("&amp;", "&")
+    panel = text(admin.get(panel_url, **HTMX))
+    assert "PostHog just filed" in panel
+    assert "Sales pipeline (draft)" in panel and "Browse all" in panel
     assert sim_entry(sim, "Unfiled/Dashboards/Sales pipeline (draft)")["type"] == "dashboard"
     assert "Unfiled" in page.split('id="fs-main"')[1].split("</section>")[0]  # the tree shows the new folder
     assert sim.call("GET", FS + "unfiled/").json() == {"count": 0}
     # The panels load on their own.
     assert reverse("file_system:recent") in page and "Items you delete here can be restored" in page
+    # Filing is done once in a while, not on every view: a second view asks PostHog for the tree alone.
+    simulator.requests_clear()
+    again = text(admin.get(browse()))
+    assert [entry["path"] for entry in simulator.requests()] == [FS]
+    assert 'hx-get="/files/unfiled/"' in again  # nothing filed this time
+
+
+def test_the_unfiled_panel_says_in_place_when_posthog_fails(admin, simulator):
+    simulator.script(
+        "GET",
+        r"/api/projects/1/file_system/",
+        status=403,
+        body={"detail": "No", "type": "authentication_error", "code": "permission_denied", "attr": None},
+        times=5,
+    )
+    response = admin.get(reverse("file_system:unfiled"), **HTMX)
+    assert response.status_code == 200 and "Browse all" not in text(response)
+    assert "PostHog refused." in text(response)
 
 
 def test_a_folder_lists_its_children_with_breadcrumbs_and_counts(admin, admin_user, sim):
@@ -154,17 +174,55 @@ def test_recently_viewed_names_what_was_opened(admin):
     assert fragment.index("Power users (7d)") < fragment.index("Slack #alerts webhook")  # newest first
 
 
-def test_opening_an_item_logs_a_view(admin, admin_user, sim):
+def test_recently_viewed_reads_where_each_is_filed_beside_the_views(admin, sim, simulator):
+    assert sim.call("POST", FS + "log_view/", json={"type": "dashboard", "ref": "987654"}).status_code == 204
+    simulator.requests_clear()
+    fragment = text(admin.get(reverse("file_system:recent"), **HTMX))
+    first = fragment.split("</li>")[0]
+    assert "Dashboard <code>987654</code>" in first and "not filed (deleted?)" in first  # viewed, then deleted
+    assert "Power users (7d)" in fragment and "Slack #alerts webhook" in fragment
+    # Two reads issued together (the views; the entries by their last view), never one lookup per view after them.
+    asked = [entry for entry in simulator.requests() if entry["path"].startswith(FS)]
+    assert len(asked) == 2, asked
+
+
+def test_opening_an_item_logs_a_view(admin, admin_user, sim, simulator):
     kpis = sim_entry(sim, KPIS)
+    simulator.requests_clear()
     page = text(admin.get(reverse("file_system:item", args=[kpis["id"]])))
     assert "Product KPIs" in page and "Dashboard" in page
     assert '<a href="/files/?path=Product">Product</a> /' in page
     assert f"{sim.base_url}/project/1/dashboard/4" in page  # Open in PostHog
+    # The page does not wait for the view to be recorded: it posts it once shown.
+    assert [entry["method"] for entry in simulator.requests()] == ["GET"]
+    viewed = reverse("file_system:viewed", args=[kpis["id"]])
+    assert f'hx-post="{viewed}" hx-trigger="load"' in page
+    assert 'name="type" value="dashboard"' in page and 'name="ref" value="4"' in page
+    assert admin.post(viewed, {"type": "dashboard", "ref": "4"}, **HTMX).status_code == 204
     newest = sim.call("GET", FS + "log_view/", params={"limit": 1}).json()[0]
     assert (newest["type"], newest["ref"]) == ("dashboard", "4")
     # Opening an item is a read, though PostHog logs it with a POST: it leaves no audit row.
     assert not AuditEvent.objects.filter(path__endswith="/log_view/").exists()
     assert "Product KPIs" in text(admin.get(reverse("file_system:recent"), **HTMX)).split("</li>")[0]
+
+
+def test_a_view_posthog_does_not_record_is_said_on_the_page_and_logged(admin, sim, simulator, caplog):
+    kpis = sim_entry(sim, KPIS)
+    refused = {"type": "authentication_error", "code": "permission_denied", "detail": "Nope", "attr": None}
+    simulator.script("POST", r"/api/projects/1/file_system/log_view/", status=403, body=refused)
+    with caplog.at_level("WARNING", logger="portal.file_system"):
+        response = admin.post(
+            reverse("file_system:viewed", args=[kpis["id"]]), {"type": "dashboard", "ref": "4"}, **HTMX
+        )
+    assert response.status_code == 200
+    assert "this visit is not in PostHog’s “Recently viewed”" in text(response)
+    assert any("did not record its view" in record.getMessage() for record in caplog.records)
+    assert sim.call("GET", FS + "log_view/", params={"limit": 1}).json()[0]["ref"] != "4"
+
+
+def test_a_folder_or_an_item_without_a_reference_posts_no_view(admin, sim):
+    folder = sim_entry(sim, "Product")
+    assert "/viewed/" not in text(admin.get(reverse("file_system:item", args=[folder["id"]])))
 
 
 def test_a_cohort_item_links_to_the_cohort_page(admin, sim):
@@ -340,7 +398,8 @@ def test_a_viewer_browses_without_write_buttons(client_as, viewer, demo_connecti
     assert "Move…" not in text(client.get(browse("Marketing")))
     entry = sim_entry(sim, KPIS)
     page = text(client.get(reverse("file_system:item", args=[entry["id"]])))
-    assert "Product KPIs" in page and "Move…" not in page and "Delete…" not in page and "<dialog" not in page
+    own = page.split('<template id="palette-dialogs">')[0]  # the search palette's dialogs wait in a template
+    assert "Product KPIs" in own and "Move…" not in own and "Delete…" not in own and "<dialog" not in own
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ PORTAL_VIEW_OF_ROW = {
     ("POST", FS + ":id/move/"): "file_system:move",
     ("POST", FS + "count_by_path/"): "file_system:counts",
     ("GET", FS + "log_view/"): "file_system:recent",
-    ("POST", FS + "log_view/"): "file_system:item",
+    ("POST", FS + "log_view/"): "file_system:viewed",
     ("POST", FS + "undo_delete/"): "file_system:undo_delete",
     ("GET", FS + "unfiled/"): "file_system:browse",
 }
@@ -47,6 +47,11 @@ def test_a_crawl_from_the_file_system_page_reaches_every_view_and_read(
     assert not unlinked_views(found, PORTAL_VIEW_OF_ROW), "not linked from any page"
     assert set(OTHER_VIEWS) <= set(found)
     assert not unread_rows(simulator, PORTAL_VIEW_OF_ROW), "never read"
+    # An item's page posts its view once shown (a POST the crawl does not make): as a browser would.
+    item = client.get(found["file_system:item"]).content.decode()
+    form = item.split('class="fs-view-record" hx-post="', 1)[1]
+    kind, ref = (form.split(f'name="{name}" value="', 1)[1].split('"', 1)[0] for name in ("type", "ref"))
+    assert client.post(form.split('"', 1)[0], {"type": kind, "ref": ref}).status_code == 204
     served = {(e["method"], e["path"]) for e in simulator.requests()}
     assert ("POST", "/api/projects/1/file_system/log_view/") in served
     assert ("POST", "/api/projects/1/file_system/count_by_path/") in served

@@ -1,14 +1,15 @@
-"""The overview's 3-hour periods, kept current as snapshots are stored: always what the raw snapshots say."""
+"""The overview's 3-hour periods, kept current (eight to a day's row) as snapshots are stored: always what the raw
+snapshots say."""
 
 import importlib
 import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.apps import apps as installed_apps
 
 from apps.history.delivery import delivery_hourly_rollup
-from apps.history.models import DeliveryPeriod, DeliverySnapshot
+from apps.history.models import DeliveryDay, DeliverySnapshot
+from apps.history.periods import day_periods, day_with
 from apps.history.prune import delivery_snapshots_fold
 from apps.history.selectors.delivery import delivery_overview
 
@@ -70,8 +71,9 @@ def expected_periods(raw: list[DeliverySnapshot]) -> dict[tuple[int, datetime], 
 
 def stored_periods(connection) -> dict[tuple[int, datetime], tuple]:
     return {
-        (row.plugin_config_id, datetime.fromtimestamp(row.period * 3 * 3600, UTC)): (row.rate, row.lowest, row.hours)
-        for row in DeliveryPeriod.objects.filter(connection=connection)
+        (row.plugin_config_id, datetime.fromtimestamp(row.day * 86400 + place * 3 * 3600, UTC)): figures
+        for row in DeliveryDay.objects.filter(connection=connection)
+        for place, figures in day_periods(bytes(row.periods)).items()
     }
 
 
@@ -86,7 +88,7 @@ def test_periods_stored_poll_by_poll_equal_the_means_of_the_raw_snapshots(connec
 @pytest.mark.django_db
 def test_folding_raw_snapshots_into_hours_leaves_the_periods_as_the_raw_snapshots_say(connection):
     raw = store_polls(connection, [7, 8])
-    DeliveryPeriod.objects.filter(connection=connection).update(rate=0.0, lowest=0.0)  # whatever they held
+    DeliveryDay.objects.filter(connection=connection).delete()  # whatever they held
 
     delivery_snapshots_fold(before=END)
 
@@ -115,11 +117,74 @@ def test_the_overview_shows_each_period_s_mean_the_lowest_hour_and_the_average_o
 
 
 @pytest.mark.django_db
-def test_the_migration_fills_the_periods_of_hourly_rows_kept_before_them(connection):
-    raw = store_polls(connection, [7, 8])
-    DeliveryPeriod.objects.all().delete()
-    migration = importlib.import_module("apps.history.migrations.0008_delivery_periods")
+def test_the_migration_packs_the_period_rows_kept_before_into_days(connection):
+    raw = store_polls(connection, [7, 8, 9])
+    periods = sorted(
+        (connection.pk, "1", config, int(at.timestamp()) // (3 * 3600), *figures)
+        for (config, at), figures in stored_periods(connection).items()
+    )
+    DeliveryDay.objects.all().delete()
+    migration = importlib.import_module("apps.history.migrations.0009_delivery_days")
 
-    migration.periods_fill(installed_apps, None)
+    migration.days_store(DeliveryDay, periods)
+
+    assert stored_periods(connection) == expected_periods(raw)
+
+
+def store_rates(connection, config: int, rates: dict[datetime, float | None]) -> None:
+    """One config's snapshots at these moments, stored one poll at a time as the poller stores them."""
+    for at, rate in sorted(rates.items()):
+        poll = [
+            DeliverySnapshot(
+                connection=connection,
+                project_id="1",
+                plugin_config_id=config,
+                config_name=f"Config {config}",
+                taken_at=at,
+                delivery_rate=rate,
+                enabled=True,
+            )
+        ]
+        DeliverySnapshot.objects.bulk_create(poll)
+        delivery_hourly_rollup(snapshots=poll)
+
+
+@pytest.mark.django_db
+def test_the_overview_breaks_the_line_over_a_day_without_snapshots_and_shows_periods_without_metrics(connection):
+    day = datetime(2026, 3, 20, tzinfo=UTC)
+    hourly = {day + timedelta(hours=hour): 0.9 for hour in range(24)}  # the first day, every hour
+    hourly |= {day + timedelta(hours=3, minutes=30): 0.5}  # 03:00–04:00 averages 0.7: the lowest hour
+    hourly |= {day + timedelta(hours=6 + hour): None for hour in range(3)}  # 06:00–09:00: no metrics
+    # No snapshot on the second day; the third day only from 12:00 to 15:00.
+    hourly |= {day + timedelta(days=2, hours=12 + hour): 0.8 for hour in range(3)}
+    store_rates(connection, 5, hourly)
+
+    (row,) = delivery_overview(
+        connection_id=connection.pk, project_id="1", since=day + timedelta(hours=3), until=day + timedelta(days=3)
+    )
+
+    periods = [day + timedelta(hours=3 * place) for place in range(1, 8)] + [day + timedelta(days=2, hours=12)]
+    assert [point.at for point in row.hours] == periods  # nothing on the second day, nothing before `since`
+    assert [point.rate for point in row.hours] == [
+        pytest.approx((0.7 + 0.9 + 0.9) / 3),
+        None,
+        *[pytest.approx(0.9)] * 5,
+        pytest.approx(0.8),
+    ]
+    assert row.lowest == pytest.approx(0.7)
+    # The 21 hours with a rate from 03:00 on weigh the same: 0.7 once, 0.9 seventeen times, 0.8 three times.
+    assert row.average == pytest.approx((0.7 + 0.9 * 17 + 0.8 * 3) / 21)
+    assert row.taken_at == day + timedelta(days=2, hours=14)
+
+
+@pytest.mark.django_db
+def test_refreshing_one_period_of_a_day_keeps_the_day_s_other_periods(connection):
+    raw = store_polls(connection, [7, 8])
+    # Whatever the rows held for 00:00–03:00, the period the fold below recomputes; the other periods stay.
+    for row in DeliveryDay.objects.filter(connection=connection):
+        row.periods = day_with(bytes(row.periods), {0: (0.0, 0.0, 1)})
+        row.save()
+
+    delivery_snapshots_fold(before=START + timedelta(hours=2))
 
     assert stored_periods(connection) == expected_periods(raw)

@@ -46,6 +46,15 @@ def test_the_list_groups_by_type_with_status_filters_and_24_hour_health(operator
 
 
 @CURRENT
+def test_a_second_view_of_the_list_asks_only_for_the_list(operator_client, simulator):
+    first = words(operator_client.get(url("list")))
+    simulator.requests_clear()
+    second = words(operator_client.get(url("list")))
+    assert second == first  # the day's figures are kept briefly: the same page
+    assert [entry["path"] for entry in served(simulator, "GET", FUNCTIONS)] == [FUNCTIONS]
+
+
+@CURRENT
 def test_past_the_budget_functions_are_not_measured_rather_than_given_a_figure(operator_client, simulator, monkeypatch):
     monkeypatch.setattr("apps.hog_functions.views.functions.MAX_MEASURED", 2)
     page = words(operator_client.get(url("list")))

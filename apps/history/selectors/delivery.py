@@ -23,8 +23,18 @@ from django_celery_beat.models import PeriodicTask
 from apps.annotations.selectors import annotation_chart_list
 from apps.connections.context import PostHogContext
 from apps.history.kinds import DELIVERY
-from apps.history.models import DeliveryPeriod, DeliverySnapshot
-from apps.history.periods import period_of, period_start
+from apps.history.models import DeliveryDay, DeliverySnapshot
+from apps.history.periods import (
+    ABSENT,
+    EMPTY_DAY,
+    HOURS,
+    PERIODS_A_DAY,
+    VALUES,
+    day_of_period,
+    period_of,
+    period_start,
+    periods_unpack,
+)
 from apps.history.selectors.status import Schedule
 from apps.posthog.errors import PostHogError
 
@@ -32,7 +42,7 @@ DEFAULT_DELIVERY_INTERVAL = timedelta(minutes=5)
 
 RAW_RANGE = timedelta(days=2)
 # A week of the overview's sparklines is 56 points: as many as their width shows, a third of the rows to move.
-OVERVIEW_BUCKET_HOURS = DeliveryPeriod.HOURS
+OVERVIEW_BUCKET_HOURS = HOURS
 
 
 class DeliveryPoint(NamedTuple):
@@ -186,61 +196,84 @@ def delivery_overview(
     """Every config (of one project, or of every one) with snapshots between `since` and `until`, by name, with its
     means per period of OVERVIEW_BUCKET_HOURS (the first is the whole period `since` falls in).
 
-    Two queries for any number of configs: one reads the period rows the snapshot poller keeps current
-    (DeliveryPeriod: 56 a config for a week, nothing to aggregate), the other each config's newest snapshot from the
-    newest snapshot moment. Periods travel as numbers: turning hundreds of thousands of timestamps into datetimes
-    would cost more than the query.
+    Two queries for any number of configs: one reads the day rows the snapshot poller keeps current (DeliveryDay:
+    8 a config for a week, each holding its eight periods, nothing to aggregate), the other each config's newest
+    snapshot from the newest snapshot moment.
     """
     first, end = period_of(since), period_of(until - timedelta(microseconds=1)) + 1
-    periods = DeliveryPeriod.objects.filter(connection_id=connection_id, period__gte=first, period__lt=end)
+    with _collector_paused():
+        series = _overview_series(connection_id=connection_id, project_id=project_id, first=first, end=end)
+        if not series:
+            return []
+        # The pollers snapshot every config at once, so the newest raw moment usually holds every config's newest
+        # row.
+        scope = _snapshots(connection_id=connection_id, project_id=project_id)
+        raw = scope.filter(resolution=DeliverySnapshot.RAW, taken_at__lt=until)
+        newest_raw = raw.filter(taken_at__gte=period_start(first)).aggregate(at=Max("taken_at"))["at"]
+        found_rows = _overview_rows(raw.filter(taken_at=newest_raw), series, taken_at=newest_raw) if newest_raw else {}
+        missing = {config_id: found for config_id, found in series.items() if config_id not in found_rows}
+        if missing:  # stopped configs, or raw rows already folded: each config's newest period
+            configs_by_period: dict[int, list[int]] = {}
+            for config_id, config_series in missing.items():
+                configs_by_period.setdefault(config_series.newest_period, []).append(config_id)
+            in_newest_period = reduce(
+                operator.or_,
+                (
+                    Q(plugin_config_id__in=ids, taken_at__gte=period_start(newest))
+                    for newest, ids in configs_by_period.items()
+                ),
+            )
+            found_rows |= _overview_rows(scope.filter(in_newest_period, taken_at__lt=until), missing)
+        return sorted(found_rows.values(), key=lambda row: (row.name.casefold() or "~", row.plugin_config_id))
+
+
+def _overview_series(
+    *, connection_id: int, project_id: str | None, first: int, end: int
+) -> dict[int, "_OverviewSeries"]:
+    """Each config's series over the periods `first`..`end`, from its day rows."""
+    days = DeliveryDay.objects.filter(
+        connection_id=connection_id, day__gte=day_of_period(first), day__lte=day_of_period(end - 1)
+    )
     if project_id is not None:
-        periods = periods.filter(project_id=project_id)
-    # In period order (the index's): each config's rows arrive oldest first without a sort.
-    query = periods.order_by("period").values_list("plugin_config_id", "period", "rate", "lowest", "hours")
+        days = days.filter(project_id=project_id)
+    # In day order (the index's): each config's rows arrive oldest first without a sort.
+    query = days.order_by("day").values_list("plugin_config_id", "day", "periods")
     # The compiled query's rows as the driver gives them: Django's per-value converters cost more than the query.
-    with _collector_paused(), db_connection.cursor() as cursor:
+    with db_connection.cursor() as cursor:
         cursor.execute(*query.query.sql_with_params())
         rows = cursor.fetchall()
-        by_config: dict[int, list[tuple]] = {}
-        for row in rows:
-            found = by_config.get(row[0])
-            if found is None:
-                by_config[row[0]] = [row]
-            else:
-                found.append(row)
-        starts = {period: period_start(period) for period in range(first, end)}
-        series = {config_id: _OverviewSeries(config_rows, starts) for config_id, config_rows in by_config.items()}
-    if not series:
-        return []
-    # The pollers snapshot every config at once, so the newest raw moment usually holds every config's newest row.
-    scope = _snapshots(connection_id=connection_id, project_id=project_id)
-    raw = scope.filter(resolution=DeliverySnapshot.RAW, taken_at__lt=until)
-    newest_raw = raw.filter(taken_at__gte=period_start(first)).aggregate(at=Max("taken_at"))["at"]
-    found_rows = _overview_rows(raw.filter(taken_at=newest_raw), series) if newest_raw else {}
-    missing = {config_id: config_series for config_id, config_series in series.items() if config_id not in found_rows}
-    if missing:  # stopped configs, or raw rows already folded: each config's newest period
-        configs_by_period: dict[int, list[int]] = {}
-        for config_id, config_series in missing.items():
-            configs_by_period.setdefault(config_series.newest_period, []).append(config_id)
-        in_newest_period = reduce(
-            operator.or_,
-            (
-                Q(plugin_config_id__in=ids, taken_at__gte=period_start(newest))
-                for newest, ids in configs_by_period.items()
-            ),
-        )
-        found_rows |= _overview_rows(scope.filter(in_newest_period, taken_at__lt=until), missing)
-    return sorted(found_rows.values(), key=lambda row: (row.name.casefold() or "~", row.plugin_config_id))
+    by_config: dict[int, list[tuple]] = {}
+    for row in rows:
+        found = by_config.get(row[0])
+        if found is None:
+            by_config[row[0]] = [row]
+        else:
+            found.append(row)
+    starts = [period_start(period) for period in range(first, end)]
+    return {
+        config_id: config_series
+        for config_id, config_rows in by_config.items()
+        if (config_series := _OverviewSeries.of(config_rows, first, end, starts)) is not None
+    }
 
 
 def _overview_rows(
-    snapshots: QuerySet[DeliverySnapshot], series: dict[int, "_OverviewSeries"]
+    snapshots: QuerySet[DeliverySnapshot], series: dict[int, "_OverviewSeries"], taken_at: datetime | None = None
 ) -> dict[int, ConfigDelivery]:
-    """Each config's newest of these snapshots, with its series."""
+    """Each config's newest of these snapshots, with its series; `taken_at` when all of them were taken then (one
+    moment, rather than thousands of timestamps the driver would each turn into a datetime)."""
     newest_last = snapshots.order_by("taken_at", "-resolution")  # at the same time, a raw row after an hourly one
+    if taken_at is not None:
+        return {
+            config_id: series[config_id].delivery(config_id, project_id, name, rate, enabled, taken_at)
+            for config_id, project_id, name, rate, enabled in newest_last.values_list(
+                "plugin_config_id", "project_id", "config_name", "delivery_rate", "enabled"
+            )
+            if config_id in series
+        }
     return {
-        config_id: series[config_id].delivery(config_id, project_id, name, rate, enabled, taken_at)
-        for config_id, project_id, taken_at, name, rate, enabled in newest_last.values_list(
+        config_id: series[config_id].delivery(config_id, project_id, name, rate, enabled, at)
+        for config_id, project_id, at, name, rate, enabled in newest_last.values_list(
             "plugin_config_id", "project_id", "taken_at", "config_name", "delivery_rate", "enabled"
         )
         if config_id in series
@@ -248,24 +281,49 @@ def _overview_rows(
 
 
 class _OverviewSeries:
-    """A config's period rows (config, period, mean, lowest, hours measured), oldest first, as points and figures.
+    """A config's periods in the range, as points and figures.
 
-    Built with C-level iteration (zip, map, filter): a 5,000-config overview has 280,000 rows, and a Python loop
-    over them cost more than the query."""
+    Its day rows are joined and unpacked at once (in C); a config whose every period of the range has a rate (the
+    usual one) is turned into points with C-level iteration (zip, map) too: a 5,000-config overview has 280,000
+    periods, and a Python loop over them cost more than the query."""
 
-    def __init__(self, rows: list[tuple], starts: dict[int, datetime]) -> None:
-        _, periods, rates, lows, hours = zip(*rows, strict=True)
-        moments = map(starts.__getitem__, periods)
-        self.points: list[DeliveryPoint] = list(
-            map(_new_point, zip(moments, rates, repeat(True, len(periods)), strict=True))
+    __slots__ = ("average", "lowest", "newest_period", "points")
+
+    def __init__(
+        self, points: list[DeliveryPoint], lowest: float | None, average: float | None, newest_period: int
+    ) -> None:
+        self.points, self.lowest, self.average, self.newest_period = points, lowest, average, newest_period
+
+    @classmethod
+    def of(cls, rows: list[tuple], first: int, end: int, starts: list[datetime]) -> "_OverviewSeries | None":
+        """From a config's (config, day, periods) rows, oldest first; None when none of their periods is in the
+        range `first`..`end` (`starts`: the moments those begin)."""
+        _, days, packed = zip(*rows, strict=True)
+        if days[-1] - days[0] + 1 != len(days):  # days without a row: their periods are absent
+            held = dict(zip(days, packed, strict=True))
+            packed = tuple(held.get(day, EMPTY_DAY) for day in range(days[0], days[-1] + 1))
+        values = periods_unpack(b"".join(packed))
+        base = days[0] * PERIODS_A_DAY  # the period the values begin with
+        low, high = max(first - base, 0) * VALUES, (min(end, base + len(values) // VALUES) - base) * VALUES
+        rates, lows, hours = values[low:high:VALUES], values[low + 1 : high : VALUES], values[low + 2 : high : VALUES]
+        moments = starts[base + low // VALUES - first :]
+        if hours and min(hours) > 0:  # every period has hourly rows and a rate
+            points = list(map(_new_point, zip(moments, rates, repeat(True), strict=False)))
+            weighted = sum(map(operator.mul, rates, hours))
+            return cls(points, min(lows), weighted / sum(hours), base + high // VALUES - 1)
+        present = [place for place, measured in enumerate(hours) if measured != ABSENT]
+        if not present:
+            return None
+        points = [DeliveryPoint(moments[place], rates[place] if hours[place] else None, True) for place in present]
+        # Every hour weighs the same: a period's mean counts as often as it has hours with a rate.
+        measured = [place for place in present if hours[place]]
+        measured_hours = sum(hours[place] for place in measured)
+        return cls(
+            points,
+            min((lows[place] for place in measured), default=None),
+            sum(rates[place] * hours[place] for place in measured) / measured_hours if measured_hours else None,
+            base + low // VALUES + present[-1],
         )
-        self.lowest: float | None = min(filter(_measured, lows), default=None)
-        measured_hours = sum(hours)
-        # Every hour weighs the same: a period's mean counts as often as it has hours with a rate (a period without
-        # one has neither a mean nor hours, so the two filters keep them paired).
-        weighted = sum(map(operator.mul, filter(_measured, rates), filter(None, hours)))
-        self.average: float | None = weighted / measured_hours if measured_hours else None
-        self.newest_period: int = periods[-1]
 
     def delivery(
         self, config_id: int, project_id: str, name: str, rate: float | None, enabled: bool, taken_at: datetime
@@ -278,8 +336,8 @@ class _OverviewSeries:
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Python's cycle collector held off while the overview makes its objects: it would otherwise run a few hundred
-    times over a 5,000-config overview's 280,000 rows and points (none of them in a cycle), which tripled the time
-    they take. It runs again afterwards as usual; a caller that had it off keeps it off."""
+    times over a 5,000-config overview's 280,000 points (none of them in a cycle), which tripled the time they
+    take, and again over all of them while the rows that hold them are made. It runs again afterwards as usual; a caller that had it off keeps it off."""
     paused = gc.isenabled()
     gc.disable()
     try:
@@ -291,7 +349,6 @@ def _collector_paused() -> Iterator[None]:
 
 # What NamedTuple._make calls, without its Python frame: one call a point, in C.
 _new_point = partial(tuple.__new__, DeliveryPoint)
-_measured = partial(operator.is_not, None)
 
 
 def _snapshots(*, connection_id: int, project_id: str | None) -> QuerySet[DeliverySnapshot]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from apps.connections.cached import cached_read
 from apps.connections.context import PostHogContext
 from apps.core.outcome import Outcome
 from apps.core.parallel import attempt_all
@@ -19,6 +20,7 @@ from apps.hog_functions.paths import hog_functions_path
 from apps.hog_functions.selectors.functions import HogFunction, json_object
 
 MAX_MEASURED = 20
+TOTALS = "hog_function_totals"  # the name of the kept totals (apps.connections.cached)
 # nodejs/src/cdp/types.ts metric names of kind "failure".
 FAILURE_NAMES = frozenset(
     {
@@ -69,11 +71,17 @@ class MetricSeries:
 
 
 def hog_function_totals(*, context: PostHogContext, function_id: str, after: str = "-24h") -> Totals:
-    answer = context.client.get(
-        hog_functions_path(context.project_id, function_id, "metrics", "totals"),
-        params={"after": after, "breakdown_by": "name"},
-    )
-    return totals_from(json_object(json_object(answer).get("totals")))
+    """Runs since `after`, kept briefly (POSTHOG_READ_CACHE_SECONDS): a day's figures move little between two
+    views, and the list asks about up to MAX_MEASURED functions, one request each, on every view otherwise."""
+
+    def read() -> Totals:
+        answer = context.client.get(
+            hog_functions_path(context.project_id, function_id, "metrics", "totals"),
+            params={"after": after, "breakdown_by": "name"},
+        )
+        return totals_from(json_object(json_object(answer).get("totals")))
+
+    return cached_read(context=context, name=TOTALS, read=read, parts=(function_id, after))
 
 
 def hog_function_health(

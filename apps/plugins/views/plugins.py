@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from functools import partial
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.connections.capabilities import Refusal
 from apps.connections.request import PortalRequest
+from apps.connections.selectors import project_list
 from apps.core.forms import NO_CHANGES
 from apps.core.htmx import render_fragment_or_page, wants_fragment
 from apps.core.http import htmx_redirect
@@ -41,6 +43,8 @@ from apps.plugins.schema import schema_entries
 from apps.posthog.errors import EndpointNotFound, PermissionDenied, PersonalKeyRefused, PostHogError, ValidationError
 
 # The plugin page's actions that PostHog may refuse to this key or organization (capabilities).
+# The projects a usage part is asked about at most, as many as the project list holds (project_list).
+MAX_PROJECTS = 200
 PLUGIN_ACTIONS = (
     "plugin_edit",
     "plugin_uninstall",
@@ -76,10 +80,15 @@ def plugin_list(request: PortalRequest) -> HttpResponse:
 @require_GET
 @posthog_page(VIEW)
 def plugin_detail(request: PortalRequest, plugin_id: int) -> HttpResponse:
+    # The organization's projects (cached) beside the plugin: the usage part, loaded after, then reads their configs
+    # beside their names, in one round trip rather than two.
     reads = _with_configured_here(
-        request, plugin=partial(selectors.plugin_get, context=request.posthog, plugin_id=plugin_id)
+        request,
+        plugin=partial(selectors.plugin_get, context=request.posthog, plugin_id=plugin_id),
+        projects=partial(project_list, context=request.posthog),
     )
     plugin = reads.value("plugin")
+    projects = reads["projects"].value or []
     unavailable = request.posthog.unavailable
     context = {
         "plugin": plugin,
@@ -90,6 +99,7 @@ def plugin_detail(request: PortalRequest, plugin_id: int) -> HttpResponse:
         "metrics": plugin_metrics(plugin.get("metrics")),
         "jobs": plugin_jobs(plugin.get("public_jobs")),
         "refusals": {action: unavailable.get(action) for action in PLUGIN_ACTIONS},
+        "usage_query": urlencode([("project", project_id) for project_id, _ in projects]),
     }
     if (configured := reads["configured"].value) is not None:
         context.update(addable=plugin_id not in configured, config_here=configured.get(plugin_id))
@@ -106,7 +116,8 @@ def _with_configured_here(request: PortalRequest, **reads: Callable[[], Any]) ->
 @require_GET
 @posthog_page(VIEW)
 def plugin_usage(request: PortalRequest, plugin_id: int) -> HttpResponse:
-    rows = selectors.plugin_usage(context=request.posthog, plugin_id=plugin_id)
+    project_ids = [project_id for project_id in request.GET.getlist("project")[:MAX_PROJECTS] if project_id.isdigit()]
+    rows = selectors.plugin_usage(context=request.posthog, plugin_id=plugin_id, project_ids=project_ids)
     return render(request, "plugins/plugin_detail.html#usage", {"rows": rows})
 
 
