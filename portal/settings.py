@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "apps.hog_functions",
     "apps.batch_exports",
     "apps.people",
+    "apps.saved_views",
     "apps.overview",
 ]
 # The PostHog simulator stands in for PostHog in the demo and the tests. It is a package of its own, left out of
@@ -131,10 +132,12 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default has pollers, probes and a page's parallel reads writing from several threads: a writer
-    # waits up to 20 s for another instead of failing with "database is locked". (IMMEDIATE transactions and WAL
-    # would avoid more of those waits, but the tests' in-memory database, which the test server's threads share,
-    # then fails with "bad parameter or other API misuse".)
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
+    # takes the lock when its transaction starts (no "database is locked" from upgrading a read lock), readers do
+    # not wait for writers (WAL), and a writer waits up to 20 s for another instead of failing. (The tests' SQLite
+    # database is a file too, tests/conftest.py: SQLite's shared ":memory:" database failed under these.)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("audit/", include("apps.trail.urls")),
     path("people/", include("apps.people.urls")),
     path("alerts/", include("apps.alerts.urls")),
+    path("views/", include("apps.saved_views.urls")),
 ]
 
 # A request Django cannot read (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, a broken multipart body): a readable page.

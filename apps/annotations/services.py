@@ -1,11 +1,13 @@
 """Writes to the project's annotations; the client audits each in the signed-in person's name. Each answers the
 annotation as PostHog kept it."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from apps.annotations.paths import annotations_path
 from apps.annotations.selectors import Annotation, annotation_from
 from apps.connections.context import PostHogContext
+from apps.core.bulk import Planned, Result, bulk_apply
 from apps.posthog.created import created_finder
 from apps.posthog.kept import fields_unkept
 
@@ -48,6 +50,12 @@ def annotation_save(*, context: PostHogContext, annotation_id: int | None, data:
 def annotation_delete(*, context: PostHogContext, annotation_id: int) -> Annotation:
     """A soft delete, as PostHog's own app does it: its API answers DELETE on an annotation with 405."""
     return annotation_update(context=context, annotation_id=annotation_id, data={"deleted": True})
+
+
+def annotation_delete_many(*, context: PostHogContext, plan: Sequence[Planned]) -> list[Result]:
+    """The bulk delete: each annotation of `plan` that changes goes through annotation_delete, once (the client
+    audits each, and settles one whose answer was lost rather than sending it again); a result per annotation."""
+    return bulk_apply(plan, lambda annotation_id: annotation_delete(context=context, annotation_id=int(annotation_id)))
 
 
 def annotation_restore(*, context: PostHogContext, annotation_id: int) -> Annotation:

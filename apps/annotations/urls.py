@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:annotation_id>/delete/", views.annotation_delete, name="delete"),
     path("<int:annotation_id>/restore/", views.annotation_restore, name="restore"),
     path("undo/<str:token>/", views.annotation_undo, name="undo"),
+    path("bulk-delete/", views.annotation_bulk_delete, name="bulk_delete"),
 ]

@@ -1,10 +1,13 @@
-"""The project's annotations: a searchable list, create, edit, and a soft delete that can be undone."""
+"""The project's annotations: a searchable list, create, edit, and a soft delete that can be undone; several are
+deleted at once after one confirmation (apps/core/bulk.py)."""
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
@@ -14,13 +17,28 @@ from apps.annotations.forms import UPSTREAM_FIELDS, AnnotationFilterForm, Annota
 from apps.annotations.presenters import annotation_label, page_url, with_deleted_shown
 from apps.annotations.selectors import Annotation
 from apps.connections.request import PortalRequest
+from apps.core.bulk import (
+    ALREADY_USED,
+    Confirmation,
+    Found,
+    Planned,
+    Report,
+    bulk_confirmation_context,
+    bulk_picked,
+    bulk_plan,
+    bulk_report,
+    bulk_results_alone,
+    bulk_take,
+)
 from apps.core.forms import NO_CHANGES
 from apps.core.htmx import fragment_or_page, render_fragment_or_page, wants_fragment
 from apps.core.http import htmx_redirect
 from apps.core.pages import form_write, posthog_page
+from apps.core.parallel import attempt_all
 from apps.core.params import offset
 from apps.core.roles import OPERATE, VIEW
 from apps.core.undo import NOTHING_TO_UNDO, toast_with_undo, undo_take
+from apps.posthog.errors import NotFound, PostHogError
 
 # The list's results refresh themselves on this event (sent after a delete or a restore).
 CHANGED_EVENT = "annotations-changed"
@@ -29,18 +47,39 @@ CHANGED_EVENT = "annotations-changed"
 @require_GET
 @posthog_page(VIEW)
 def annotation_list(request: PortalRequest) -> HttpResponse:
-    form = AnnotationFilterForm(request.GET)
-    context: dict[str, Any] = {"form": form, "results_url": request.get_full_path()}
+    context = _list_context(request, request.GET, own=True)
+    return render_fragment_or_page(request, "annotations/list.html", context, fragment="results")
+
+
+def _list_context(
+    request: PortalRequest, query: QueryDict, *, own: bool = False, bulk: Report | None = None
+) -> dict[str, Any]:
+    """The list filtered by `query`: the page's `own` (its GET), or the one a bulk action was started from."""
+    form = AnnotationFilterForm(query)
+    list_url = request.path if own else reverse("annotations:list")
+    context: dict[str, Any] = {
+        "form": form,
+        "results_url": request.get_full_path() if own else f"{list_url}?{query.urlencode()}",
+        "filters_query": query.urlencode(),
+        "bulk": bulk,
+    }
     if form.is_valid():
-        page = selectors.annotation_page(
-            context=request.posthog, **form.filters(), offset=offset(request.GET.get("offset"))
+        page = selectors.annotation_page(context=request.posthog, **form.filters(), offset=offset(query.get("offset")))
+        paged = query.copy()
+        paged.pop("offset", None)
+        context.update(
+            page=page,
+            page_url=page_url(request) if own else f"{list_url}?{paged.urlencode()}",
+            filtered=any(form.filters().values()),
         )
-        context.update(page=page, page_url=page_url(request), filtered=any(form.filters().values()))
         if form.cleaned_data["deleted"]:
             deleted = selectors.annotation_deleted_list(context=request.posthog)
             context["deleted"] = [entry for entry in deleted if form.matches(entry.annotation)]
-    context.update(after_delete_url=with_deleted_shown(request), fragment=wants_fragment(request))
-    return render_fragment_or_page(request, "annotations/list.html", context, fragment="results")
+    shown = query.copy()
+    shown["deleted"] = "on"
+    after_delete_url = with_deleted_shown(request) if own else f"{list_url}?{shown.urlencode()}"
+    context.update(after_delete_url=after_delete_url, fragment=wants_fragment(request))
+    return context
 
 
 @require_GET
@@ -122,6 +161,69 @@ def annotation_undo(request: PortalRequest, token: str) -> HttpResponse:
     services.annotation_restore(context=request.posthog, annotation_id=int(undo.state["annotation_id"]))
     messages.success(request, undo.undone)
     return _changed_in_place()
+
+
+@require_POST
+@posthog_page(OPERATE)
+def annotation_bulk_delete(request: PortalRequest) -> HttpResponse:
+    """Delete several annotations: the ticked ones are listed as PostHog holds them; the confirmation (its
+    one-time token) deletes each through the single delete's service and shows each result."""
+    picked = bulk_picked(request.POST, actions={"delete": "deleted"}, noun="annotation")
+    query = QueryDict(request.POST.get("filters", ""))
+    if picked.error:
+        messages.error(request, picked.error)
+        return (
+            HttpResponse(status=204) if request.htmx else redirect(f"{reverse('annotations:list')}?{query.urlencode()}")
+        )
+    if not picked.token:
+        plan = _annotation_plan(request, ids=picked.ids)
+        changing = sum(item.changes for item in plan)
+        shown = Confirmation(
+            title=f"Delete {len(plan)} annotation{pluralize(len(plan))}?",
+            confirm_label=f"Delete {changing} annotation{pluralize(changing)}",
+            url=request.path,
+            back_url=f"{reverse('annotations:list')}?{query.urlencode()}",
+            target="#annotation-results",
+            swap="outerHTML",
+            danger=True,
+            warning="They disappear from PostHog's charts. Each can be restored from the list's “Deleted” section.",
+            keep=(("filters", query.urlencode()),),
+        )
+        context = bulk_confirmation_context(request, action="delete", plan=plan, shown=shown)
+        return render(request, fragment_or_page(request, "core/bulk_confirm.html", "dialog"), context)
+    taken = bulk_take(request, token=picked.token)
+    report = None
+    if taken is None:
+        messages.info(request, ALREADY_USED)
+    else:
+        plan = _annotation_plan(request, ids=taken[1])
+        results = services.annotation_delete_many(context=request.posthog, plan=plan)
+        title = f"Delete {len(plan)} annotation{pluralize(len(plan))}: results"
+        report = bulk_report(request, title=title, results=results, done="deleted")
+    try:
+        context = _list_context(request, query, bulk=report)
+    except PostHogError:
+        if report is None:
+            raise
+        return bulk_results_alone(request, report=report)
+    return render_fragment_or_page(request, "annotations/list.html", context, fragment="results")
+
+
+def _annotation_plan(request: PortalRequest, *, ids: list[str] | tuple[str, ...]) -> list[Planned]:
+    """Each annotation read now, for its text (never the form's); one PostHog deletes or hides answers 404."""
+    wanted = [item_id for item_id in ids if item_id.isdigit()]
+    reads = attempt_all(
+        [partial(selectors.annotation_get, context=request.posthog, annotation_id=int(item_id)) for item_id in wanted]
+    )
+    found, unread = {}, {}
+    for item_id, outcome in zip(wanted, reads, strict=True):
+        if outcome.value is not None:
+            found[item_id] = Found(name=f"“{annotation_label(outcome.value.content)}”", state="shown")
+        elif outcome.error is not None and not isinstance(outcome.error, NotFound):
+            unread[item_id] = f"could not be read: {outcome.error.user_message}"
+    return bulk_plan(
+        ids=ids, found=found, after="deleted", gone="not found in PostHog: deleted already?", unread=unread
+    )
 
 
 def _save(request: PortalRequest, form: AnnotationForm, *, annotation_id: int | None = None) -> Annotation | None:

@@ -7,4 +7,5 @@ urlpatterns = [
     path("overview/health/", views.health_summary, name="health_summary"),
     path("overview/project/", views.project_summary, name="project_summary"),
     path("overview/plugins/", views.plugin_health, name="plugin_health"),
+    path("search/", views.search, name="search"),
 ]

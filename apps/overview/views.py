@@ -12,10 +12,12 @@ from django.views.decorators.http import require_GET
 
 from apps.connections.request import PortalRequest
 from apps.connections.selectors import project_get
+from apps.core.htmx import render_fragment_or_page
 from apps.core.roles import VIEW
 from apps.history.presenters import health as health_presenters
 from apps.history.selectors.health import health_list, health_polling_span
 from apps.history.selectors.projects import history_projects
+from apps.overview.selectors.palette import palette_pages, palette_query, palette_search
 from apps.plugins.selectors import plugin_config_health
 
 type Card = Callable[[PortalRequest], HttpResponse]
@@ -59,6 +61,18 @@ def plugin_health(request: PortalRequest) -> HttpResponse:
     and freshness too)."""
     configs = plugin_config_health(context=request.posthog)
     return render(request, "overview/home.html#plugin-health", {"configs": configs})
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def search(request: PortalRequest) -> HttpResponse:
+    """The command palette's results (htmx swaps them in as one types), or the same as a page without JavaScript.
+    No query reads no area: the pages alone."""
+    query = palette_query(request.GET.get("q"))
+    pages = palette_pages(query=query, permissions=request.user.get_all_permissions())
+    groups = palette_search(context=request.posthog, query=query) if query else []
+    context = {"query": query, "groups": [pages, *groups] if pages.hits else groups}
+    return render_fragment_or_page(request, "overview/search.html", context, fragment="results")
 
 
 def _health(request: PortalRequest) -> dict[str, Any]:

@@ -3,11 +3,12 @@
 Every write goes through the connection's client, which audits it in the signed-in person's name.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from apps.connections.cached import PLUGINS, cached_forget
 from apps.connections.context import PostHogContext
+from apps.core.bulk import Planned, Result, bulk_apply
 from apps.plugins.kept import config_write_unkept
 from apps.posthog.client import Files
 from apps.posthog.created import created_finder
@@ -113,6 +114,15 @@ def plugin_config_enabled_set(*, context: PostHogContext, config_id: int, enable
         capture_before=True,
         measured=CONFIG_MEASURED,
         verify=config_write_unkept(sent={"enabled": enabled}, files=None, secret_keys=frozenset()),
+    )
+
+
+def plugin_config_enabled_set_many(*, context: PostHogContext, plan: Sequence[Planned], enabled: bool) -> list[Result]:
+    """The bulk switch: each config of `plan` that changes goes through plugin_config_enabled_set, once (the client
+    audits each, and settles one whose answer was lost rather than sending it again); a result per config."""
+    return bulk_apply(
+        plan,
+        lambda config_id: plugin_config_enabled_set(context=context, config_id=int(config_id), enabled=enabled),
     )
 
 

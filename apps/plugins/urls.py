@@ -21,6 +21,7 @@ urlpatterns = [
     path("plugin-configs/", config_list.config_list, name="configs"),
     path("plugin-configs/rearrange/", config_list.config_rearrange, name="config_rearrange"),
     path("plugin-configs/undo/<str:token>/", config_list.config_undo, name="config_undo"),
+    path("plugin-configs/bulk/", config_list.config_bulk, name="config_bulk"),
     path("plugin-configs/new/", config_form.config_create, name="config_create"),
     path("plugin-configs/<int:config_id>/", config_detail.config_detail, name="config_detail"),
     path("plugin-configs/<int:config_id>/enabled/", config_list.config_enabled_set, name="config_enabled"),

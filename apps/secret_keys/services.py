@@ -4,10 +4,11 @@ PostHog answers a key's `value` on create and roll only; `SECRET_FIELDS` keeps i
 which the client writes in the signed-in person's name.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from apps.connections.context import PostHogContext
+from apps.core.bulk import Planned, Result, bulk_apply
 from apps.posthog.created import created_finder
 from apps.posthog.errors import SecretNotShown, ValidationError
 from apps.secret_keys.paths import secret_keys_path
@@ -48,6 +49,12 @@ def secret_key_roll(*, context: PostHogContext, key_id: str) -> RevealedKey:
 
 def secret_key_delete(*, context: PostHogContext, key_id: str) -> None:
     context.client.delete(secret_keys_path(context, key_id), capture_before=True)
+
+
+def secret_key_delete_many(*, context: PostHogContext, plan: Sequence[Planned]) -> list[Result]:
+    """The bulk revoke: each key of `plan` that changes goes through secret_key_delete, once (the client audits
+    each, and settles one whose answer was lost rather than sending it again); a result per key."""
+    return bulk_apply(plan, lambda key_id: secret_key_delete(context=context, key_id=key_id))
 
 
 def _revealed(answer: dict) -> RevealedKey:

@@ -181,6 +181,25 @@
     });
   });
 
+  // The Menu button (shown below 800 px, where portal.css hides the areas until it opens them): it says whether the
+  // menu is open; Esc closes it and puts focus back on the button. An open dialog keeps Esc for itself.
+  function setMenu(button, open) {
+    var menu = document.getElementById(button.getAttribute("aria-controls"));
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    if (menu) menu.classList.toggle("menu-open", open);
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-menu-toggle]");
+    if (button) setMenu(button, button.getAttribute("aria-expanded") !== "true");
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || event.defaultPrevented || document.querySelector("dialog[open]")) return;
+    var button = document.querySelector('[data-menu-toggle][aria-expanded="true"]');
+    if (!button) return;
+    setMenu(button, false);
+    button.focus();
+  });
+
   // Toasts sent by the server through HX-Trigger: {"toasts": [{level, message, action?}]}.
   document.body.addEventListener("toasts", function (event) {
     (event.detail.value || []).forEach(function (t) { showToast(t.level, t.message, t.action); });

@@ -28,7 +28,7 @@ def test_operator_edits_inputs_meets_a_refusal_on_its_field_and_runs_a_test(sign
     expect(page.locator(".hog-status-warn").first).to_have_text("Degraded")
     shot(page, "hog-functions-list")
 
-    page.get_by_role("link", name="Billing service webhook").click()
+    page.get_by_role("link", name="Billing service webhook", exact=True).click()
     expect(page.get_by_role("heading", name="Billing service webhook")).to_be_visible()
     expect(page.get_by_text("secret · set")).to_be_visible()
     page.get_by_role("link", name="Edit inputs and filters").click()
@@ -60,7 +60,7 @@ def test_operator_edits_inputs_meets_a_refusal_on_its_field_and_runs_a_test(sign
     expect(page.locator(".hog-run")).to_contain_text("Async function 'fetch' was mocked with arguments:")
     shot(page, "hog-function-test-run")
 
-    page.get_by_role("link", name="Billing service webhook").click()
+    page.get_by_role("link", name="Billing service webhook", exact=True).click()
     page.get_by_role("link", name="Logs").first.click()
     expect(page.locator("#log-rows")).to_contain_text("Async function 'fetch' was mocked")  # the test run's own
     shot(page, "hog-function-logs")

@@ -43,6 +43,13 @@ VIEWER_MAY_POST = PERSONAL | {
     "area_pending",
     "connections:list",
     "connections:detail",
+    # Opening an item records it in PostHog's "Recently viewed" for anyone who may open it: the item's page posts it
+    # once shown (apps/file_system/views.py item_viewed), as the page itself did before it stopped waiting for it.
+    "file_system:viewed",
+    # Saved views are each person's own (apps/saved_views): a Viewer saves, renames and deletes theirs.
+    "saved_views:save",
+    "saved_views:edit",
+    "saved_views:delete",
 }
 # The sweep covers the whole URL table; fewer patterns means the enumeration lost some.
 MINIMUM_PATTERNS = 90
