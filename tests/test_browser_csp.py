@@ -114,7 +114,7 @@ def test_a_name_with_a_right_to_left_override_cannot_reorder_the_text_around_it(
     watch = Watch(page)
     sign_in(page, live_server, operator.username)
     watch.visit(f"{live_server.url}{reverse('plugins:configs')}")
-    name = page.get_by_role("link", name=RLO_NAME)
+    name = page.get_by_role("link", name=RLO_NAME, exact=True)
     assert name.evaluate("(link) => getComputedStyle(link).unicodeBidi") == "isolate"
 
     # The switch's toast, and a toast quoting the name as most do: the quoted name sits in a <bdi>.

@@ -81,6 +81,9 @@ def test_the_objects_history_page_is_named_after_the_object(operator_writes, ope
 def test_viewing_a_file_system_item_leaves_no_audit_row(operator_client, sim):
     entry = sim_entry(sim, KPIS)
     assert operator_client.get(reverse("file_system:item", args=[entry["id"]])).status_code == 200
+    # The page, once shown, posts the view (htmx): what the browser would send next.
+    viewed = reverse("file_system:viewed", args=[entry["id"]])
+    assert operator_client.post(viewed, {"type": entry["type"], "ref": entry["ref"]}).status_code == 204
     newest = sim.call("GET", "/api/projects/1/file_system/log_view/", params={"limit": 1}).json()[0]
     assert newest["ref"] == entry["ref"]  # PostHog was told, as its own app tells it
     assert not AuditEvent.objects.exclude(area="connections").exists()
