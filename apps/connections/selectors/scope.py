@@ -10,6 +10,7 @@ from apps.connections.cached import PROJECTS, cached_read
 from apps.connections.capabilities import Unavailable, capability_record
 from apps.connections.context import PostHogContext
 from apps.connections.models import Capability, Connection
+from apps.core.parallel import together
 from apps.posthog.client import api_path
 from apps.posthog.errors import BadResponse, PermissionDenied, PostHogError
 
@@ -39,14 +40,17 @@ def scope_options(*, context: PostHogContext) -> ScopeOptions:
     connection = context.connection
     if connection is None:
         return ScopeOptions(projects=[], environments=[])
+    # Both lists at once: the environments need only the current project's id, which the context holds.
+    reads = together(
+        projects=lambda: project_list(context=context),
+        environments=lambda: cached_read(
+            context=context, name=PROJECTS, read=lambda: _environments(context, connection), parts=("environments",)
+        ),
+    )
     try:
-        projects = project_list(context=context)
-        environments = cached_read(
-            context=context,
-            name=PROJECTS,
-            read=lambda: _environments(context, connection, projects),
-            parts=("environments",),
-        )
+        projects = reads.value("projects")
+        named = dict(projects)
+        environments = [(id_, name or named.get(id_, id_)) for id_, name in reads.value("environments")]
     except PostHogError as error:
         # Keep the page working on what is configured; say why the lists are missing.
         return ScopeOptions(
@@ -67,11 +71,9 @@ def project_list(*, context: PostHogContext) -> list[tuple[str, str]]:
     return cached_read(context=context, name=PROJECTS, read=read, parts=("list",))
 
 
-def _environments(
-    context: PostHogContext, connection: Connection, projects: list[tuple[str, str]]
-) -> list[tuple[str, str]]:
+def _environments(context: PostHogContext, connection: Connection) -> list[tuple[str, str]]:
     """The project's environments; newer PostHog has one per project and refuses the list, which is then the
-    project's own."""
+    project's own ("" for its name when it has none: the project's name is used, from the projects list)."""
     listed = environments_of(
         get=lambda path, params: context.client.get(path, params=params),
         connection=connection,
@@ -82,7 +84,7 @@ def _environments(
         return listed
     environment = context.client.get(api_path("environments", context.project_id))
     name = environment.get("name") if isinstance(environment, dict) else None
-    return [(str(context.project_id), str(name or dict(projects).get(str(context.project_id), context.project_id)))]
+    return [(str(context.project_id), str(name or ""))]
 
 
 def environments_of(
