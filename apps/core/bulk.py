@@ -26,6 +26,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from apps.core.parallel import attempt_all
+from apps.core.undo import request_scope
 from apps.posthog.errors import AppliedUnread, OutcomeUnknown, PostHogError, WriteNotApplied
 
 # More than a page of any list, few enough that the writes fit in one request's time budget for PostHog.
@@ -137,7 +138,12 @@ def bulk_offer(request: HttpRequest, *, action: str, ids: Sequence[str]) -> str:
     now = timezone.now().timestamp()
     offers = {key: value for key, value in _offers(request).items() if value["expires"] > now}
     newest = sorted(offers.items(), key=lambda item: item[1]["expires"])[-(KEPT - 1) :]
-    entry = {"action": action, "ids": list(ids), "where": _where(request), "expires": now + LIFETIME.total_seconds()}
+    entry = {
+        "action": action,
+        "ids": list(ids),
+        "where": request_scope(request),
+        "expires": now + LIFETIME.total_seconds(),
+    }
     request.session[SESSION_KEY] = {**dict(newest), token: entry}
     return token
 
@@ -154,7 +160,7 @@ def bulk_take(request: HttpRequest, *, token: str) -> tuple[str, list[str]] | No
     # atomic add lets only the first one through.
     if not cache.add(f"bulk-taken:{token}", True, timeout=int(LIFETIME.total_seconds())):
         return None
-    if entry["expires"] <= timezone.now().timestamp() or entry["where"] != _where(request):
+    if entry["expires"] <= timezone.now().timestamp() or entry["where"] != request_scope(request):
         return None
     return str(entry["action"]), [str(item_id) for item_id in entry["ids"]]
 
@@ -220,16 +226,6 @@ def _result(item: Planned, error: PostHogError | None) -> Result:
 
 def _offers(request: HttpRequest) -> dict[str, dict[str, Any]]:
     return dict(request.session.get(SESSION_KEY, {}))
-
-
-def _where(request: HttpRequest) -> str:
-    """The connection, project and environment the list was read from: applied there or nowhere."""
-    # `posthog` is set by apps/connections/middleware.py, a layer above this one (as in apps/core/undo.py).
-    context: Any = getattr(request, "posthog", None)
-    connection = getattr(context, "connection", None)
-    return (
-        f"{getattr(connection, 'pk', '')}:{getattr(context, 'project_id', '')}:{getattr(context, 'environment_id', '')}"
-    )
 
 
 @dataclass(frozen=True)

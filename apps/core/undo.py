@@ -44,7 +44,7 @@ def undo_offer(request: HttpRequest, *, kind: str, state: dict[str, Any], undone
         "kind": kind,
         "state": state,
         "undone": undone,
-        "where": _where(request),
+        "where": request_scope(request),
         "expires": _stamp(now + LIFETIME),
     }
     offers = {key: value for key, value in _offers(request).items() if value["expires"] > _stamp(now)}
@@ -69,7 +69,11 @@ def undo_take(request: HttpRequest, *, token: str, kinds: frozenset[str]) -> Und
     if entry is None:
         return None
     request.session[SESSION_KEY] = offers
-    if entry["expires"] <= _stamp(timezone.now()) or entry["where"] != _where(request) or entry["kind"] not in kinds:
+    if (
+        entry["expires"] <= _stamp(timezone.now())
+        or entry["where"] != request_scope(request)
+        or entry["kind"] not in kinds
+    ):
         return None
     return Undo(kind=entry["kind"], state=entry["state"], undone=entry["undone"])
 
@@ -78,8 +82,9 @@ def _offers(request: HttpRequest) -> dict[str, dict[str, Any]]:
     return dict(request.session.get(SESSION_KEY, {}))
 
 
-def _where(request: HttpRequest) -> str:
-    """The connection, project and environment the change went to: an undo goes to the same place or nowhere."""
+def request_scope(request: HttpRequest) -> str:
+    """The connection, project and environment a request works on: an undo (or a bulk confirmation, apps/core/bulk.py)
+    applies to the same place or nowhere."""
     # `posthog` is set by apps/connections/middleware.py, a layer above this one (see apps/core/pages.py).
     context: Any = getattr(request, "posthog", None)
     connection = getattr(context, "connection", None)
