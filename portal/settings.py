@@ -114,6 +114,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["apps.core.templatetags.when"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csp",

@@ -35,7 +35,7 @@ def test_admin_installs_a_plugin_from_the_repository(signed_in_admin, live_serve
     expect(page.locator("#toasts")).to_contain_text("Installed “Zapier”.")
     expect(page.locator("#plugin-usage")).to_contain_text("No project of this organization has a config")
 
-    page.get_by_role("link", name="Edit", exact=True).click()
+    page.get_by_role("link", name="Edit “Zapier”", exact=True).click()
     page.get_by_label("Name").fill("")
     page.get_by_label("Description").fill("Kept while the name is missing")
     page.get_by_role("button", name="Save").click()
@@ -91,7 +91,7 @@ def test_admin_reads_plugins_and_previews_a_source_edit(signed_in_admin, live_se
 
     page.get_by_role("link", name="Edit source").click()
     shot(page, "plugins-source-edit")
-    index = page.get_by_label("index.ts")
+    index = page.get_by_role("textbox", name="index.ts")
     index.fill(
         index.input_value().replace("export", "export /* <b>reviewed</b> */", 1)
         + "\n// a line that goes on "
@@ -104,5 +104,5 @@ def test_admin_reads_plugins_and_previews_a_source_edit(signed_in_admin, live_se
     shot(page, "plugins-diff")
 
     page.get_by_role("button", name="Back to editing").click()
-    expect(page.get_by_label("index.ts")).to_have_value(index.input_value())
-    expect(page.get_by_label("index.ts")).to_contain_text("reviewed")
+    expect(page.get_by_role("textbox", name="index.ts")).to_have_value(index.input_value())
+    expect(page.get_by_role("textbox", name="index.ts")).to_contain_text("reviewed")

@@ -350,6 +350,11 @@ def test_user_messages() -> None:
     assert "ph.example.org" in unreachable.user_message and "connection refused" in unreachable.user_message
     assert "could not understand" in BadResponse("Expected JSON").user_message
 
+    # PostHog's answer to any unhandled exception adds nothing to "internal error"; a specific one is quoted.
+    generic = _error_for(500, {"type": "server_error", "detail": "A server error occurred."}).user_message
+    assert generic == "PostHog had an internal error (HTTP 500); try again in a moment."
+    assert "PostHog said: “ClickHouse is down”" in _error_for(500, {"detail": "ClickHouse is down"}).user_message
+
 
 def test_throttled_wait_from_header_or_detail() -> None:
     detail = {

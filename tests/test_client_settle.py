@@ -118,6 +118,9 @@ def test_post_timed_out_without_a_finder_stays_unknown_and_is_never_resent(mocke
         client.post("/api/projects/1/annotations/", json=SENT)
 
     assert "Check in PostHog before sending it again" in caught.value.user_message
+    # Nothing was read back, so the message does not claim it was.
+    assert "reading it back" not in caught.value.user_message
+    assert "no way to read this kind of change back" in caught.value.user_message
     assert _calls(mocked, "POST", ANNOTATIONS) == 1
     assert records[0].settled == UNKNOWN
 
@@ -126,9 +129,10 @@ def test_post_whose_read_back_fails_stays_unknown(mocked, client, records):
     mocked.post(ANNOTATIONS, body=_dropped())
     mocked.get(ANNOTATIONS, status=503, body="")
 
-    with pytest.raises(OutcomeUnknown):
+    with pytest.raises(OutcomeUnknown) as caught:
         client.post("/api/projects/1/annotations/", json=SENT, find_created=_finder(client))
 
+    assert "reading it back could not tell whether PostHog made it" in caught.value.user_message
     assert _calls(mocked, "POST", ANNOTATIONS) == 1
     assert records[0].settled == UNKNOWN
 

@@ -63,6 +63,6 @@ def test_the_overview_and_pipeline_health_fit_the_screen(page, live_server, view
     sort_by_errors = page.get_by_role("link", name="Errors (1 h)").locator("visible=true").first
     sort_by_errors.focus()
     page.keyboard.press("Enter")
-    expect(page).to_have_url(f"{live_server.url}/history/pipeline/?sort=errors")
+    expect(page).to_have_url(f"{live_server.url}/history/pipeline/?sort=errors&dir=desc")  # most errors first
     expect(page.locator("tr.health-row").first).to_contain_text(LONG_NAME)
     no_sideways_scroll(page)

@@ -52,11 +52,8 @@ def test_together_keeps_each_reads_value_or_error_by_name() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_together_runs_reads_side_by_side_outside_a_transaction(monkeypatch) -> None:
+def test_together_runs_reads_side_by_side_outside_a_transaction() -> None:
     import threading
-
-    # These reads touch no database: threads even when an earlier browser test's server shares the in-memory one.
-    monkeypatch.setattr("apps.core.parallel._memory_database_shared", lambda: False)
 
     names = together(first=lambda: threading.current_thread().name, second=lambda: threading.current_thread().name)
     assert {names.value("first"), names.value("second")} != {threading.current_thread().name}

@@ -17,13 +17,6 @@ from apps.posthog.errors import DeadlineExceeded, NotFound
 _marker: ContextVar[str] = ContextVar("marker", default="")
 
 
-@pytest.fixture(autouse=True)
-def threads_even_beside_the_test_server(monkeypatch):
-    """These reads touch no database, so they may run in threads even when an earlier browser test's server shares
-    the in-memory SQLite database between threads (apps.core.parallel runs reads one at a time then)."""
-    monkeypatch.setattr("apps.core.parallel._memory_database_shared", lambda: False)
-
-
 def _slow(value: int, seconds: float = 0.3):
     def read() -> int:
         time.sleep(seconds)

@@ -84,6 +84,10 @@ def test_every_upstream_failure_is_explained(signed_in, status, body, message):
     }.get(status, (502, "This page needs PostHog, which could not answer"))
     assert (page.status_code, status_and_heading[1] in page.content.decode()) == (status_and_heading[0], True)
     assert message in page.content.decode()
+    assert "save-view-open" not in page.content.decode()  # nothing on the page to keep as a view
+    # Asking again finds the same nothing: a missing object offers the way back instead.
+    assert ("Try again" in page.content.decode()) == (status != 404)
+    assert ("Back to the overview" in page.content.decode()) == (status == 404)
 
 
 @responses.activate

@@ -1,13 +1,13 @@
 """The project's annotations: a searchable list, create, edit, and a soft delete that can be undone; several are
 deleted at once after one confirmation (apps/core/bulk.py)."""
 
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse, QueryDict
-from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
@@ -17,19 +17,7 @@ from apps.annotations.forms import UPSTREAM_FIELDS, AnnotationFilterForm, Annota
 from apps.annotations.presenters import annotation_label, page_url, with_deleted_shown
 from apps.annotations.selectors import Annotation
 from apps.connections.request import PortalRequest
-from apps.core.bulk import (
-    ALREADY_USED,
-    Confirmation,
-    Found,
-    Planned,
-    Report,
-    bulk_confirmation_context,
-    bulk_picked,
-    bulk_plan,
-    bulk_report,
-    bulk_results_alone,
-    bulk_take,
-)
+from apps.core.bulk import Found, Place, Planned, Report, Words, bulk_plan, bulk_view
 from apps.core.forms import NO_CHANGES
 from apps.core.htmx import fragment_or_page, render_fragment_or_page, wants_fragment
 from apps.core.http import htmx_redirect
@@ -38,10 +26,16 @@ from apps.core.parallel import attempt_all
 from apps.core.params import offset
 from apps.core.roles import OPERATE, VIEW
 from apps.core.undo import NOTHING_TO_UNDO, toast_with_undo, undo_take
-from apps.posthog.errors import NotFound, PostHogError
+from apps.posthog.errors import NotFound
 
 # The list's results refresh themselves on this event (sent after a delete or a restore).
 CHANGED_EVENT = "annotations-changed"
+BULK_WORDS = Words(
+    noun="annotation",
+    actions={"delete": ("Delete", "deleted")},
+    danger=True,
+    warning="They disappear from PostHog's charts. Each can be restored from the list's “Deleted” section.",
+)
 
 
 @require_GET
@@ -167,49 +161,28 @@ def annotation_undo(request: PortalRequest, token: str) -> HttpResponse:
 @posthog_page(OPERATE)
 def annotation_bulk_delete(request: PortalRequest) -> HttpResponse:
     """Delete several annotations: the ticked ones are listed as PostHog holds them; the confirmation (its
-    one-time token) deletes each through the single delete's service and shows each result."""
-    picked = bulk_picked(request.POST, actions={"delete": "deleted"}, noun="annotation")
+    one-time token) deletes each through the single delete's service and shows each result. The list comes back
+    with the filters it was started from."""
     query = QueryDict(request.POST.get("filters", ""))
-    if picked.error:
-        messages.error(request, picked.error)
-        return (
-            HttpResponse(status=204) if request.htmx else redirect(f"{reverse('annotations:list')}?{query.urlencode()}")
-        )
-    if not picked.token:
-        plan = _annotation_plan(request, ids=picked.ids)
-        changing = sum(item.changes for item in plan)
-        shown = Confirmation(
-            title=f"Delete {len(plan)} annotation{pluralize(len(plan))}?",
-            confirm_label=f"Delete {changing} annotation{pluralize(changing)}",
-            url=request.path,
-            back_url=f"{reverse('annotations:list')}?{query.urlencode()}",
-            target="#annotation-results",
-            swap="outerHTML",
-            danger=True,
-            warning="They disappear from PostHog's charts. Each can be restored from the list's “Deleted” section.",
-            keep=(("filters", query.urlencode()),),
-        )
-        context = bulk_confirmation_context(request, action="delete", plan=plan, shown=shown)
-        return render(request, fragment_or_page(request, "core/bulk_confirm.html", "dialog"), context)
-    taken = bulk_take(request, token=picked.token)
-    report = None
-    if taken is None:
-        messages.info(request, ALREADY_USED)
-    else:
-        plan = _annotation_plan(request, ids=taken[1])
-        results = services.annotation_delete_many(context=request.posthog, plan=plan)
-        title = f"Delete {len(plan)} annotation{pluralize(len(plan))}: results"
-        report = bulk_report(request, title=title, results=results, done="deleted")
-    try:
-        context = _list_context(request, query, bulk=report)
-    except PostHogError:
-        if report is None:
-            raise
-        return bulk_results_alone(request, report=report)
-    return render_fragment_or_page(request, "annotations/list.html", context, fragment="results")
+    place = Place(
+        back_url=f"{reverse('annotations:list')}?{query.urlencode()}",
+        target="#annotation-results",
+        swap="outerHTML",
+        keep=(("filters", query.urlencode()),),
+    )
+    return bulk_view(
+        request,
+        words=BULK_WORDS,
+        place=place,
+        plan=lambda _action, ids: _annotation_plan(request, ids=ids),
+        apply=lambda _action, plan: services.annotation_delete_many(context=request.posthog, plan=plan),
+        listed=lambda report: render_fragment_or_page(
+            request, "annotations/list.html", _list_context(request, query, bulk=report), fragment="results"
+        ),
+    )
 
 
-def _annotation_plan(request: PortalRequest, *, ids: list[str] | tuple[str, ...]) -> list[Planned]:
+def _annotation_plan(request: PortalRequest, *, ids: Sequence[str]) -> list[Planned]:
     """Each annotation read now, for its text (never the form's); one PostHog deletes or hides answers 404."""
     wanted = [item_id for item_id in ids if item_id.isdigit()]
     reads = attempt_all(

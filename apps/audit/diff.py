@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apps.audit.masking import MASK
+from apps.core.activity import change_field
 
 ROOT = "(whole value)"
 
@@ -72,7 +73,7 @@ def activity_field_changes(entry: Any) -> list[FieldChange]:
     for change in changes if isinstance(changes, list) else []:
         if not isinstance(change, dict):
             continue
-        name = str(change.get("field") or change.get("type") or "")
+        name = change_field(change, entry)
         action = change.get("action")
         before = None if action == "created" else {name: change.get("before")}
         after = None if action == "deleted" else {name: change.get("after")}

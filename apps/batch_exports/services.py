@@ -4,13 +4,17 @@ Every write goes through the connection's client, which audits it in the signed-
 bodies holds a secret). Each answers whether PostHog says it did what was asked: a page says "paused" only then.
 """
 
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from apps.batch_exports.paths import batch_exports_path
 from apps.connections.context import PostHogContext
 from apps.connections.models import Capability
-from apps.posthog.errors import EndpointNotFound, ValidationError
+from apps.posthog.created import created_finder
+from apps.posthog.errors import EndpointNotFound, OutcomeUnknown, ValidationError
+from apps.posthog.settle import same_value
+from apps.posthog.values import moment
 
 
 def batch_export_pause(*, context: PostHogContext, export_id: str) -> bool:
@@ -50,10 +54,14 @@ def batch_export_backfill_start(
     newer = context.unavailable.batch_export_backfills
     if newer is None or newer.state != Capability.RETIRED:
         body = {"start_at": _bound(start, dates_only), "end_at": _bound(end, dates_only)}
+        path = batch_exports_path(context, export_id, "backfills")
+        find = _backfill_finder(context, path=path, body=body, dates_only=dates_only)
         try:
-            return _backfill_id(_post_naming_bounds(context, batch_exports_path(context, export_id, "backfills"), body))
+            return _backfill_id(_post_naming_bounds(context, path, body, find=find))
         except EndpointNotFound:
             pass  # an older PostHog: its own action, below
+    # 2024's PostHog lists no backfills (posthog/batch_exports/http.py has no backfills viewset): a backfill whose
+    # answer was lost there cannot be looked for, so the client reports it unknown, to be checked in PostHog.
     body = {"start_at": _bound(start, False), "end_at": _bound(end, False)}
     return _backfill_id(_post_naming_bounds(context, batch_exports_path(context, export_id, "backfill"), body))
 
@@ -74,21 +82,60 @@ def backfill_field(detail: str, body: dict[str, str]) -> str | None:
     return None
 
 
-def _post_naming_bounds(context: PostHogContext, path: str, body: dict[str, str]) -> Any:
+def _post_naming_bounds(
+    context: PostHogContext, path: str, body: dict[str, str], *, find: Callable[[], Any] | None = None
+) -> Any:
     try:
-        return context.client.post(path, json=body)
+        return context.client.post(path, json=body, find_created=find)
     except ValidationError as error:
         error.attr = error.attr or backfill_field(error.detail, body)
         raise
 
 
-def _bound(moment: datetime, dates_only: bool) -> str:
-    moment = moment.astimezone(UTC)
-    return moment.date().isoformat() if dates_only else moment.isoformat().replace("+00:00", "Z")
+def _backfill_finder(
+    context: PostHogContext, *, path: str, body: dict[str, str], dates_only: bool
+) -> Callable[[], Any]:
+    """The backfill a lost answer may have started: the newest listed since the write began, if it covers the range
+    sent; otherwise the outcome stays unknown, never "not started".
+
+    products/batch_exports/backend/api/batch_export.py: `backfills/` lists BatchExportBackfillSerializer (every
+    field: `id`, `start_at`, `end_at`, `status`, `created_at`, …), newest first. But create_backfill only starts
+    the backfill's Temporal workflow, and the workflow saves that row a little later (service.py backfill_export),
+    so a backfill missing from the list may still be starting: not finding it proves nothing. And PostHog may
+    move the start to the earliest data it holds, so a range that differs is not told apart from someone else's."""
+    newest = created_finder(client=context.client, path=path, sent={}, fields=(), params={"ordering": "-created_at"})
+
+    def find() -> Any:
+        held = newest()
+        if not isinstance(held, dict) or not all(_covers(held.get(name), body[name], dates_only) for name in body):
+            # Caught by the client's read-back, which then reports the backfill as unknown.
+            raise OutcomeUnknown(reason="the backfill is not listed yet")
+        return held
+
+    return find
+
+
+def _covers(held: Any, sent: str, dates_only: bool) -> bool:
+    """A listed bound against the one sent: the same instant, or for a date that day at the export's offset hour in
+    its timezone (validate_date_input), which PostHog answers in UTC: up to 14 hours before the date's UTC midnight
+    and 36 after."""
+    if not dates_only:
+        return same_value(sent, held)
+    held_at = moment(held) if isinstance(held, str) else None
+    if held_at is None:
+        return False
+    midnight = datetime.combine(date.fromisoformat(sent), time.min, tzinfo=UTC)
+    return timedelta(hours=-14) <= held_at - midnight <= timedelta(hours=36)
+
+
+def _bound(at: datetime, dates_only: bool) -> str:
+    at = at.astimezone(UTC)
+    return at.date().isoformat() if dates_only else at.isoformat().replace("+00:00", "Z")
 
 
 def _backfill_id(answer: Any) -> str:
-    return str(answer.get("backfill_id") or "") if isinstance(answer, dict) else ""
+    """`backfill_id` of PostHog's answer; a backfill found by reading back (its answer lost) is the listed one, `id`."""
+    return str(answer.get("backfill_id") or answer.get("id") or "") if isinstance(answer, dict) else ""
 
 
 def _says(answer: Any, field: str, value: bool) -> bool:

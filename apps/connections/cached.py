@@ -67,12 +67,18 @@ def cached_read[T](
     not kept."""
     if context.connection is None:
         return read()
-    # The project as well as the organization, even for organization-wide answers: a key sees what its project's
-    # organization holds, and one entry per project costs a request per switch, never a wrong answer.
-    where = (context.organization_id, context.project_id, context.environment_id, context.environment_picked)
     return connection_cached_read(
-        connection=context.connection, name=name, read=read, seconds=seconds, parts=(*where, *parts)
+        connection=context.connection, name=name, read=read, seconds=seconds, parts=_on_page(context, parts)
     )
+
+
+def cached_kept(*, context: "PostHogContext", name: str, parts: Sequence[Hashable] = ()) -> tuple[bool, object]:
+    """(True, the kept answer) when `cached_read` with the same arguments would answer without asking PostHog,
+    else (False, None): for a page that shows what is kept at once and fetches the rest after it."""
+    if context.connection is None or context.connection.pk is None or settings.POSTHOG_READ_CACHE_SECONDS <= 0:
+        return False, None
+    found = cache.get(_entry_key(context.connection, name, _on_page(context, parts)), _MISSING)
+    return (False, None) if found is _MISSING else (True, found)
 
 
 def connection_cached_read[T](
@@ -94,6 +100,12 @@ def connection_cached_read[T](
     value = read()
     cache.set(key, value, lifetime)
     return value
+
+
+def _on_page(context: "PostHogContext", parts: Sequence[Hashable]) -> tuple[Hashable, ...]:
+    # The project as well as the organization, even for organization-wide answers: a key sees what its project's
+    # organization holds, and one entry per project costs a request per switch, never a wrong answer.
+    return (context.organization_id, context.project_id, context.environment_id, context.environment_picked, *parts)
 
 
 def cached_forget(*, connection: Connection, name: str) -> None:

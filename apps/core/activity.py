@@ -58,6 +58,23 @@ class ActivityItem:
         return self.portal_event_id is not None
 
 
+# Activities whose changes carry no `field`: the property they change is named in `detail.name`
+# (ee/clickhouse/views/groups.py update_property and delete_property log_activity a Change(type="Group") with no
+# field, and the property key as the detail's name).
+PROPERTY_ACTIVITIES = frozenset({"create_property", "update_property", "delete_property"})
+
+
+def change_field(change: dict[str, Any], entry: dict[str, Any]) -> str:
+    """The name of what one change of an activity entry changed: its `field`, or the property a property activity
+    names in `detail.name`, or else the `type` of the object (a change to the whole object)."""
+    if change.get("field"):
+        return str(change["field"])
+    detail = entry.get("detail")
+    if str(entry.get("activity") or "") in PROPERTY_ACTIVITIES and isinstance(detail, dict) and detail.get("name"):
+        return str(detail["name"])
+    return str(change.get("type") or "")
+
+
 def activity_items(entries: list[Any]) -> list[ActivityItem]:
     return [_item(entry) for entry in entries if isinstance(entry, dict)]
 
@@ -74,7 +91,7 @@ def _item(entry: dict[str, Any]) -> ActivityItem:
         name=str(detail.get("name") or entry.get("item_id") or ""),
         scope=str(entry.get("scope") or ""),
         item_id=str(entry.get("item_id") or ""),
-        changes=[_change(c) for c in detail.get("changes") or [] if isinstance(c, dict)],
+        changes=[_change(c, entry) for c in detail.get("changes") or [] if isinstance(c, dict)],
         trigger=_trigger(detail.get("trigger")),
     )
 
@@ -86,9 +103,9 @@ def _who(entry: dict[str, Any]) -> str:
     return str(user.get("first_name") or user.get("email") or "Someone")
 
 
-def _change(change: dict[str, Any]) -> Change:
+def _change(change: dict[str, Any], entry: dict[str, Any]) -> Change:
     return Change(
-        field=str(change.get("field") or change.get("type") or ""),
+        field=change_field(change, entry),
         action=str(change.get("action") or "changed"),
         before=_text(change.get("before")),
         after=_text(change.get("after")),

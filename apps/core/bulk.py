@@ -10,10 +10,13 @@ own read, never from names or states the form sent.
 Each item's write is sent once. The client never repeats a write whose answer was lost (it reads it back,
 apps/posthog/settle.py); an item it could not settle is reported as unknown, for the person to check in PostHog,
 and is not sent again here either.
+
+`bulk_view` is that whole flow: an area's view names its selection reader, its single-item service over the plan,
+its words (`Words`) and where its list is (`Place`).
 """
 
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -22,9 +25,11 @@ from typing import Any
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
+from apps.core.htmx import fragment_or_page
 from apps.core.parallel import attempt_all
 from apps.core.undo import request_scope
 from apps.posthog.errors import AppliedUnread, OutcomeUnknown, PostHogError, WriteNotApplied
@@ -89,7 +94,7 @@ class Picked:
     error: str = ""
 
 
-def bulk_picked(data: QueryDict, *, actions: Mapping[str, str], noun: str) -> Picked:
+def bulk_picked(data: QueryDict, *, actions: Collection[str], noun: str) -> Picked:
     """The posted action and ids (distinct, in the order ticked), or the confirmation's token; `error` says what is
     wrong with them, in words for the person."""
     token = str(data.get("token") or "")
@@ -217,8 +222,8 @@ def _result(item: Planned, error: PostHogError | None) -> Result:
         )
     if isinstance(error, OutcomeUnknown):
         message = (
-            f"PostHog was sent the change, but {error.reason}, and reading it back could not tell whether it was "
-            "made. Check in PostHog before trying it again; the portal did not send it twice."
+            f"PostHog was sent the change, but {error.reason}, and {error.unsettled}. Check in PostHog before "
+            "trying it again; the portal did not send it twice."
         )
         return Result(item.id, item.name, UNKNOWN, message)
     return Result(item.id, item.name, FAILED, error.user_message)
@@ -273,3 +278,73 @@ def bulk_results_alone(request: HttpRequest, *, report: Report) -> HttpResponse:
     what happened to each item (htmx swaps them where the list was)."""
     template = "core/bulk_results.html" if getattr(request, "htmx", False) else "core/bulk_done.html"
     return render(request, template, {"bulk": report})
+
+
+@dataclass(frozen=True)
+class Words:
+    """How an area's bulk action speaks: "Disable 3 plugin configs?", "Revoke 2 keys", "2 of 3 disabled"."""
+
+    noun: str  # "plugin config": the titles, and "Select at least one … first."
+    actions: Mapping[str, tuple[str, str]]  # each action the form may post → its verb and what it leaves an item
+    button_noun: str = ""  # the confirm button's shorter noun ("key"), the noun when empty
+    danger: bool = False
+    warning: str = ""  # what cannot be undone, said before confirming
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the area's list is: the page to go back to and the region htmx swaps (Confirmation's)."""
+
+    back_url: str
+    target: str
+    swap: str
+    keep: tuple[tuple[str, str], ...] = ()
+
+
+def bulk_view(
+    request: HttpRequest,
+    *,
+    words: Words,
+    place: Place,
+    plan: Callable[[str, Sequence[str]], list[Planned]],
+    apply: Callable[[str, list[Planned]], list[Result]],
+    listed: Callable[[Report | None], HttpResponse],
+) -> HttpResponse:
+    """An area's whole bulk view: the picked items read afresh (`plan(action, ids)`, the area's selection reader)
+    and confirmed, then, on the confirmation's one-time token, read again and written one by one (`apply(action,
+    plan)`, the area's single-item service over the plan, which the client audits per item); the list comes back
+    with a result per item (`listed(report)`), or the results alone when reading the list again fails."""
+    picked = bulk_picked(request.POST, actions=words.actions, noun=words.noun)
+    if picked.error:
+        messages.error(request, picked.error)
+        return HttpResponse(status=204) if getattr(request, "htmx", False) else redirect(place.back_url)
+    if not picked.token:
+        planned = plan(picked.action, picked.ids)
+        verb, changing = words.actions[picked.action][0], sum(item.changes for item in planned)
+        shown = Confirmation(
+            title=f"{verb} {len(planned)} {words.noun}{pluralize(len(planned))}?",
+            confirm_label=f"{verb} {changing} {words.button_noun or words.noun}{pluralize(changing)}",
+            url=request.path,
+            back_url=place.back_url,
+            target=place.target,
+            swap=place.swap,
+            danger=words.danger,
+            warning=words.warning,
+            keep=place.keep,
+        )
+        context = bulk_confirmation_context(request, action=picked.action, plan=planned, shown=shown)
+        return render(request, fragment_or_page(request, "core/bulk_confirm.html", "dialog"), context)
+    taken = bulk_take(request, token=picked.token)
+    if taken is None:
+        messages.info(request, ALREADY_USED)
+        return listed(None)
+    action, ids = taken
+    verb, done = words.actions[action]
+    planned = plan(action, ids)
+    results = apply(action, planned)
+    title = f"{verb} {len(planned)} {words.noun}{pluralize(len(planned))}: results"
+    report = bulk_report(request, title=title, results=results, done=done)
+    try:
+        return listed(report)
+    except PostHogError:
+        return bulk_results_alone(request, report=report)

@@ -22,7 +22,7 @@ def attempt_all[T](reads: Sequence[Callable[[], T]], *, workers: int | None = No
     """Every read's value or PostHog error, in the order given; one read's failure never fails the others. Any
     other exception is a bug, and is raised as it would be from the reads run one after another."""
     limit = settings.POSTHOG_PARALLEL_READS if workers is None else workers
-    if len(reads) <= 1 or limit <= 1 or connection.in_atomic_block or _memory_database_shared():
+    if len(reads) <= 1 or limit <= 1 or connection.in_atomic_block:
         # Inside a transaction, what it wrote is invisible to a worker's own database connection, and a worker's
         # write (the client learns what the key may do) could wait on the transaction's locks: one at a time here.
         return [attempt(read) for read in reads]
@@ -63,11 +63,3 @@ def _in_worker[T](read: Callable[[], T]) -> Outcome[T]:
         # The client's answer hook may have used the ORM, which opened a connection for this thread: the thread
         # ends with the pool, and its connection would be left open until the database times it out.
         connections.close_all()
-
-
-def _memory_database_shared() -> bool:
-    """The tests' in-memory SQLite database while the test server shares it between threads: a worker's own
-    connection to it finds tables locked by the request's (shared-cache SQLite does not wait), so reads go one at
-    a time there. Never true on PostgreSQL or a SQLite file."""
-    in_memory = getattr(connection, "is_in_memory_db", lambda: False)  # only SQLite's wrapper has it
-    return connection.vendor == "sqlite" and bool(in_memory()) and connection.allow_thread_sharing

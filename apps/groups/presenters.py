@@ -16,7 +16,8 @@ from apps.groups.values import PropertyValue, value_shown
 class GroupRow:
     key: str
     url: str
-    cells: list[PropertyValue | None]
+    # (column, its value): the column names each cell when the table stacks into cards at phone width.
+    cells: list[tuple[str, PropertyValue | None]]
     created_at: datetime | None
 
 
@@ -36,7 +37,9 @@ def group_row(group: Group, group_type: GroupType) -> GroupRow:
     return GroupRow(
         key=group.key,
         url=group_url("groups:detail", type_index=group_type.index, key=group.key),
-        cells=[value_shown(properties[column]) if column in properties else None for column in group_type.columns],
+        cells=[
+            (column, value_shown(properties[column]) if column in properties else None) for column in group_type.columns
+        ],
         created_at=group.created_at,
     )
 

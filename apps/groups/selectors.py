@@ -63,7 +63,12 @@ def group_type_get(*, context: PostHogContext, type_index: int) -> GroupType:
 def group_page(
     *, context: PostHogContext, group_type_index: int, search: str = "", cursor: str = ""
 ) -> CursorPage[Group, str]:
-    """One cursor page of groups, newest first; `next` is PostHog's cursor, None on the last page."""
+    """One cursor page of groups, newest first; `next` is PostHog's cursor, None on the last page.
+
+    PostHog's list (`GroupsViewSet.list` in ee/clickhouse/views/groups.py) takes only `group_type_index`, `search`,
+    `group_key` and `cursor`: a forward-only keyset on (created_at, group_key), newest first, with no ordering
+    parameter. So a list longer than a page cannot be sorted (the page says so); sorting the rows read so far would
+    pretend to sort them all."""
     params: dict[str, Any] = {"group_type_index": group_type_index}
     if search:
         params["search"] = search

@@ -209,6 +209,21 @@ class PollRun(models.Model):
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["kind", "-started_at"], name="poll_run_kind_time")]
 
+    @property
+    def problems(self) -> int:
+        """What a run that succeeded still could not do (apps/history/runs.py keeps its notes in `error`, one a
+        line: plugin activity PostHog refused, a project it could not watch): 0 for any other run."""
+        if self.status != self.Status.OK:
+            return 0
+        return sum(1 for line in self.error.splitlines() if line.strip())
+
+    @property
+    def status_label(self) -> str:
+        """The status as a person reads it: a run that recorded a problem is never called plainly "Succeeded"."""
+        if self.problems:
+            return f"Done, with {self.problems} problem{'s' if self.problems > 1 else ''}"
+        return self.get_status_display()
+
 
 class HogFunctionLogCursor(LogCursorState):
     """How far the hog-function log poller has read one function, as LogCursor does for a plugin config (the same

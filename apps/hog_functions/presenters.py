@@ -125,14 +125,27 @@ def filters_in_words(function: HogFunction) -> list[str]:
     return words
 
 
-def sections(functions: list[HogFunction], health: dict[str, Outcome[Totals]], *, budget: int) -> list[Section]:
+def sections(
+    functions: list[HogFunction],
+    health: dict[str, Outcome[Totals]],
+    *,
+    budget: int,
+    reading: frozenset[str] = frozenset(),
+) -> list[Section]:
     """By type; transformations in the order they run, every other type worst first (failing, then the lowest
-    success rate, then those without a figure, disabled last)."""
+    success rate, then those without a figure, disabled last). `reading`: the functions whose figures are being read after
+    the page (their rows say so rather than "not measured")."""
     grouped: dict[str, list[Row]] = {}
     for function in functions:
         totals = health.get(function.id)
         grouped.setdefault(function.type, []).append(
-            Row(function, status(function), filters_in_words(function), totals, _unmeasured(function, totals, budget))
+            Row(
+                function,
+                status(function),
+                filters_in_words(function),
+                totals,
+                _unmeasured(function, totals, budget, reading=reading),
+            )
         )
     ordered_types = sorted(grouped, key=lambda kind: TYPE_ORDER.index(kind) if kind in TYPE_ORDER else len(TYPE_ORDER))
     result = []
@@ -163,11 +176,13 @@ def _worst_first(row: Row) -> tuple[Any, ...]:
     )
 
 
-def _unmeasured(function: HogFunction, totals: Outcome[Totals] | None, budget: int) -> str:
+def _unmeasured(function: HogFunction, totals: Outcome[Totals] | None, budget: int, *, reading: frozenset[str]) -> str:
     if totals is not None:
         return ""
     if not function.measured:
         return "PostHog counts no runs of functions that run in browsers"
+    if function.id in reading:
+        return "Reading…"
     return f"Not measured: PostHog reports metrics one function at a time, and this page asks about {budget}"
 
 

@@ -21,6 +21,7 @@ register_converter(FunctionId, "hog_function")
 
 urlpatterns = [
     path("", functions.function_list, name="list"),
+    path("figures/", functions.function_figures, name="figures"),
     path("rearrange/", functions.function_rearrange, name="rearrange"),
     path("undo/<str:token>/", functions.function_undo, name="undo"),
     path("<hog_function:function_id>/", detail.function_detail, name="detail"),

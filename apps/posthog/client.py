@@ -319,7 +319,7 @@ class PostHogClient:
             try:
                 if method == "POST":
                     if find is None:
-                        return Settlement(UNKNOWN)
+                        return Settlement(UNKNOWN, read=False)
                     held = find()
                     return Settlement(APPLIED, held) if held is not None else Settlement(NOT_APPLIED)
                 try:
@@ -349,6 +349,7 @@ class PostHogClient:
             self._record(sent, started, status=lost.status, response=_without(settlement.held, measured), settled=state)
             return settlement.held
         error: PostHogError = lost
+        lost.read_back = settlement.read
         if state == NOT_APPLIED:
             error = WriteNotApplied(reason=lost.reason, status=lost.status)
         elif state == APPLIED:

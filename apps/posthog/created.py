@@ -26,17 +26,20 @@ def created_finder(
     fields: Iterable[str],
     params: dict[str, Any] | None = None,
     margin: timedelta = CLOCK_MARGIN,
+    listed_in: str = "results",
 ) -> Callable[[], Any]:
     """A `find_created` for a create at `path`: reads the first page of the collection (`params` narrow it or order
     it newest first, as each endpoint allows) and answers the newest item holding every sent value of `fields` and
     made no earlier than now (the write's start) less `margin`, or None. An item without `created_at` (plugins,
-    roles in some versions) matches on its fields alone, so only fields PostHog keeps unique may be used then."""
+    roles in some versions) matches on its fields alone, so only fields PostHog keeps unique may be used then.
+    `listed_in` names the answer's list where it is not a page's `results` (a sharing configuration's
+    `share_passwords`)."""
     started = datetime.now(UTC) - margin
     compared = [name for name in fields if name in sent]
 
     def find() -> Any:
         page = client.get(path, params=params)
-        items = page.get("results") if isinstance(page, dict) else page
+        items = page.get(listed_in) if isinstance(page, dict) else page
         matches = [
             item
             for item in items or []

@@ -19,6 +19,7 @@ UNKNOWN = "unknown"
 class Settlement:
     state: str  # APPLIED, NOT_APPLIED or UNKNOWN
     held: Any = None  # the object as PostHog holds it, when read
+    read: bool = True  # False when nothing was read back (a write with no way to read it): the error must not say so
 
 
 def settle_update(*, sent: Any, held: Any, before: Any, skip: frozenset[str] = frozenset()) -> Settlement:

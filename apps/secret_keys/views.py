@@ -1,28 +1,17 @@
 """The picked environment's project secret API keys: list, create, edit, roll and delete (several at once after one
 confirmation, apps/core/bulk.py); Admins only."""
 
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.connections.request import PortalRequest
-from apps.core.bulk import (
-    ALREADY_USED,
-    Confirmation,
-    Found,
-    Planned,
-    Report,
-    bulk_confirmation_context,
-    bulk_picked,
-    bulk_plan,
-    bulk_report,
-    bulk_results_alone,
-    bulk_take,
-)
+from apps.core.bulk import Found, Place, Planned, Report, Words, bulk_plan, bulk_view
 from apps.core.forms import NO_CHANGES
 from apps.core.htmx import fragment_or_page, render_fragment_or_page, wants_fragment
 from apps.core.http import htmx_redirect
@@ -30,12 +19,18 @@ from apps.core.pages import form_write, posthog_page
 from apps.core.parallel import together
 from apps.core.reveal import secret_shown_once
 from apps.core.roles import ADMINISTER
-from apps.posthog.errors import PostHogError
 from apps.secret_keys import selectors, services
 from apps.secret_keys.forms import LABEL_TAKEN, SecretKeyForm
 from apps.secret_keys.selectors import RevealedKey
 
 FORM = "secret_keys/key_form.html"
+BULK_WORDS = Words(
+    noun="secret key",
+    actions={"delete": ("Revoke", "revoked")},
+    button_noun="key",
+    danger=True,
+    warning="Everything using these keys stops authenticating at once. This cannot be undone.",
+)
 
 
 @never_cache
@@ -64,40 +59,17 @@ def _list(request: PortalRequest, *, partial: bool = True, bulk: Report | None =
 def key_bulk_delete(request: PortalRequest) -> HttpResponse:
     """Revoke (delete) several keys: the ticked ones are listed by label and mask as PostHog holds them, never by
     value; the confirmation (its one-time token) deletes each through the single delete's service."""
-    picked = bulk_picked(request.POST, actions={"delete": "revoked"}, noun="secret key")
-    if picked.error:
-        messages.error(request, picked.error)
-        return HttpResponse(status=204) if request.htmx else redirect("secret_keys:list")
-    if not picked.token:
-        plan = _key_plan(request, ids=picked.ids)
-        changing = sum(item.changes for item in plan)
-        shown = Confirmation(
-            title=f"Revoke {len(plan)} secret key{pluralize(len(plan))}?",
-            confirm_label=f"Revoke {changing} key{pluralize(changing)}",
-            url=request.path,
-            back_url=reverse("secret_keys:list"),
-            target="#key-list",
-            swap="outerHTML",
-            danger=True,
-            warning="Everything using these keys stops authenticating at once. This cannot be undone.",
-        )
-        context = bulk_confirmation_context(request, action="delete", plan=plan, shown=shown)
-        return render(request, fragment_or_page(request, "core/bulk_confirm.html", "dialog"), context)
-    taken = bulk_take(request, token=picked.token)
-    if taken is None:
-        messages.info(request, ALREADY_USED)
-        return _list(request)
-    plan = _key_plan(request, ids=taken[1])
-    results = services.secret_key_delete_many(context=request.posthog, plan=plan)
-    title = f"Revoke {len(plan)} secret key{pluralize(len(plan))}: results"
-    report = bulk_report(request, title=title, results=results, done="revoked")
-    try:
-        return _list(request, bulk=report)
-    except PostHogError:
-        return bulk_results_alone(request, report=report)
+    return bulk_view(
+        request,
+        words=BULK_WORDS,
+        place=Place(back_url=reverse("secret_keys:list"), target="#key-list", swap="outerHTML"),
+        plan=lambda _action, ids: _key_plan(request, ids=ids),
+        apply=lambda _action, plan: services.secret_key_delete_many(context=request.posthog, plan=plan),
+        listed=lambda report: _list(request, bulk=report),
+    )
 
 
-def _key_plan(request: PortalRequest, *, ids: list[str] | tuple[str, ...]) -> list[Planned]:
+def _key_plan(request: PortalRequest, *, ids: Sequence[str]) -> list[Planned]:
     """Labels and masks from PostHog's list, read now: never the form's, and never a key's value."""
     keys = selectors.secret_key_list(context=request.posthog)
     found = {key.id: Found(name=f"{key.label} ({key.mask_value or 'no mask'})", state="active") for key in keys}

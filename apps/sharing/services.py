@@ -3,6 +3,7 @@
 from typing import Any
 
 from apps.connections.context import PostHogContext
+from apps.posthog.created import created_finder
 from apps.sharing.kinds import Kind
 from apps.sharing.selectors import NewPassword, new_password_of
 
@@ -23,10 +24,23 @@ def sharing_refresh(*, context: PostHogContext, kind: Kind, item_id: str) -> Any
 def sharing_password_create(
     *, context: PostHogContext, kind: Kind, item_id: str, note: str, raw_password: str = ""
 ) -> NewPassword | None:
-    """The password added, the only time PostHog tells it. Without `raw_password` PostHog makes one up."""
+    """The password added, the only time PostHog tells it. Without `raw_password` PostHog makes one up.
+
+    When the answer is lost, the password is looked for among the configuration's passwords (posthog/api/sharing.py:
+    create_password saves it before answering; SharingConfigurationSerializer lists the active ones as
+    `share_passwords`, each `id`, `created_at`, `note`, `created_by_email`, `is_active`, never the password): the
+    newest made since the write began with this note settles it as added, none as not added. What is found has no
+    password, so the page says PostHog added it without sending it back, to be deleted and added again."""
     data = {"note": note, **({"raw_password": raw_password} if raw_password else {})}
+    find = created_finder(
+        client=context.client,
+        path=kind.path(context, item_id, "sharing"),
+        sent=data,
+        fields=("note",),
+        listed_in="share_passwords",
+    )
     answer = context.client.post(
-        kind.path(context, item_id, "sharing", "passwords"), json=data, secret_keys=PASSWORD_KEYS
+        kind.path(context, item_id, "sharing", "passwords"), json=data, secret_keys=PASSWORD_KEYS, find_created=find
     )
     return new_password_of(answer)
 

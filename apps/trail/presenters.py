@@ -9,6 +9,12 @@ from django.urls import NoReverseMatch, reverse
 from apps.audit.actions import action_segment, path_segments, verb_done
 from apps.core.activity import VERBS as ACTIVITY_WORDS
 from apps.core.navigation import AREAS_BY_SLUG
+from apps.core.sorting import DESC, SortColumn, SortOrder
+
+# The trail sorts by time only: both sources are read on their (created_at, id) indexes, which serve either
+# direction; another column would sort two tables merged, with no index to keep a deep page cheap.
+SORT_COLUMNS = {"time": SortColumn("Time", DESC)}
+DEFAULT_SORT = SortOrder("time", DESC)
 
 SOURCE_LABELS = {"portal": "Portal", "posthog": "PostHog"}  # the trail's two sources (selectors.rows)
 

@@ -16,9 +16,10 @@ from django.views.decorators.http import require_GET
 from apps.connections.request import PortalRequest
 from apps.core.htmx import render_fragment_or_page, wants_fragment
 from apps.core.roles import VIEW
+from apps.core.sorting import sort_headers, sort_order
 from apps.trail.export import csv_filename, csv_lines
 from apps.trail.forms import AuditFilterForm, ObjectHistoryForm
-from apps.trail.presenters import area_noun, object_url
+from apps.trail.presenters import DEFAULT_SORT, SORT_COLUMNS, area_noun, object_url
 from apps.trail.selectors.choices import audit_filter_choices
 from apps.trail.selectors.entries import activity_entry_detail, audit_event_detail
 from apps.trail.selectors.object_history import object_history_page, object_name_latest
@@ -33,14 +34,27 @@ HISTORY_PAGE_SIZE = 20
 @permission_required(VIEW, raise_exception=True)
 def trail(request: PortalRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET, choices=audit_filter_choices())
-    context: dict[str, object] = {"form": form, "retention_days": settings.AUDIT_RETENTION_DAYS}
+    order = sort_order(request.GET, columns=SORT_COLUMNS, default=DEFAULT_SORT)
+    kept = order.params if order != DEFAULT_SORT else {}  # the order the next page and the filters keep
+    context: dict[str, object] = {
+        "form": form,
+        "retention_days": settings.AUDIT_RETENTION_DAYS,
+        "oldest_first": not order.descending,
+        "sort_kept": kept,
+    }
     if form.is_valid():
-        page = audit_trail_page(filters=form.filters(), cursor=form.cleaned_data["cursor"], limit=PAGE_SIZE)
+        page = audit_trail_page(
+            filters=form.filters(),
+            cursor=form.cleaned_data["cursor"],
+            limit=PAGE_SIZE,
+            oldest_first=not order.descending,
+        )
         context.update(
             rows=page.items,
-            older_url=f"?{form.query(cursor=page.next)}" if page.next else "",
-            newest_url=f"?{form.query()}" if form.cleaned_data["cursor"] else "",
+            older_url=f"?{form.query(cursor=page.next, **kept)}" if page.next else "",
+            newest_url=f"?{form.query(**kept)}" if form.cleaned_data["cursor"] else "",
             csv_url=f"{reverse('trail:export')}?{form.query()}",
+            columns=sort_headers(order, columns=SORT_COLUMNS, query=form.query()),
         )
     return render(request, "trail/list.html", context)
 

@@ -187,6 +187,83 @@
     return true;
   }
 
+  // A box that scrolls (a table wider than a phone, a long listing) with nothing focusable in it could not be
+  // scrolled from the keyboard (WCAG 2.1.1): while it overflows it is a stop of its own (tabindex 0, its outline in
+  // portal.css), a region named by its table's caption or the heading before it; a table keeps its role and its
+  // caption's name. Once it fits again (a wider window) it is left as it was.
+  var SCROLLS = /^(auto|scroll)$/;
+  var names = 0;
+
+  function overflows(el) {
+    var wide = el.scrollWidth > el.clientWidth + 1;
+    var tall = el.scrollHeight > el.clientHeight + 1;
+    if (!wide && !tall) return false;
+    var style = getComputedStyle(el);
+    return (wide && SCROLLS.test(style.overflowX)) || (tall && SCROLLS.test(style.overflowY));
+  }
+
+  function namer(box) {
+    var caption = box.querySelector("caption");
+    if (caption && caption.textContent.trim()) return caption;
+    var found = null;
+    document.querySelectorAll("#content :is(h1, h2, h3, h4, h5, h6)").forEach(function (heading) {
+      if (heading.compareDocumentPosition(box) & Node.DOCUMENT_POSITION_FOLLOWING) found = heading;
+    });
+    return found;
+  }
+
+  function stop(box) {
+    var added = [];
+    var set = function (name, value) {
+      if (box.hasAttribute(name)) return;
+      box.setAttribute(name, value);
+      added.push(name);
+    };
+    set("tabindex", "0");
+    var table = box.tagName === "TABLE";
+    if (!table) set("role", "region");
+    var by = namer(box);
+    if (by && !(table && by.tagName === "CAPTION")) {
+      if (!by.id) by.id = "scroll-name-" + (names += 1);
+      if (!box.hasAttribute("aria-label")) set("aria-labelledby", by.id);
+    } else if (!by) {
+      set("aria-label", table ? "Table" : "Scrolling content");
+    }
+    box.setAttribute("data-scroll-stop", added.join(" "));
+  }
+
+  function unstop(box) {
+    box.getAttribute("data-scroll-stop").split(" ").forEach(function (name) { if (name) box.removeAttribute(name); });
+    box.removeAttribute("data-scroll-stop");
+  }
+
+  function markScrollBoxes() {
+    var content = document.getElementById("content");
+    if (!content) return;
+    // A stop no longer needed: the box fits now, or holds a control of its own (a sortable header's button).
+    content.querySelectorAll("[data-scroll-stop]").forEach(function (box) {
+      if (box === document.activeElement) return;
+      if (!overflows(box) || Array.prototype.some.call(box.querySelectorAll(FOCUSABLE), usable)) unstop(box);
+    });
+    content.querySelectorAll("*").forEach(function (el) {
+      if (el.hasAttribute("data-scroll-stop") || el.matches(FOCUSABLE) || !el.getClientRects().length || !overflows(el)) return;
+      if (Array.prototype.some.call(el.querySelectorAll(FOCUSABLE), usable)) return;
+      stop(el);
+    });
+  }
+
+  var marking = null;
+  function markSoon() {
+    clearTimeout(marking);
+    marking = setTimeout(markScrollBoxes, 100);
+  }
+  document.addEventListener("DOMContentLoaded", markScrollBoxes);
+  window.addEventListener("load", markScrollBoxes);
+  document.addEventListener("htmx:afterSwap", markScrollBoxes);
+  document.addEventListener("htmx:afterSettle", markScrollBoxes);
+  window.addEventListener("resize", markSoon);
+  document.addEventListener("toggle", markSoon, true);
+
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape" || event.defaultPrevented) return;
     var row = event.target.closest && event.target.closest("tr[id]");

@@ -18,6 +18,23 @@
     document.querySelectorAll("[data-palette-key]").forEach(function (key) { key.textContent = "⌘K"; });
   }
 
+  // At phone width (below 800 px, where the areas wait behind the Menu button) a pill fixed at the bottom of the
+  // screen would sit over whatever scrolls beneath it: the link joins the top of the page, beside the Menu button
+  // (palette.css), and goes back to its place, fixed at the bottom right, on a wider screen. It stays the one link.
+  var launcher = document.querySelector(".palette-launch");
+  var menuButton = document.querySelector(".sidebar-head [data-menu-toggle]");
+  if (launcher && menuButton && window.matchMedia) {
+    var home = document.createComment(" the palette's launch link, on a wide screen ");
+    launcher.before(home);
+    var narrow = window.matchMedia("(max-width: 800px)");
+    var place = function () {
+      if (narrow.matches) menuButton.before(launcher);
+      else home.after(launcher);
+    };
+    place();
+    narrow.addEventListener("change", place);
+  }
+
   function typing(target) {
     if (!target || !target.closest) return false;
     if (target.isContentEditable) return true;

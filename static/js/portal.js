@@ -181,6 +181,27 @@
     });
   });
 
+  // On a desktop the sidebar scrolls on its own when the areas are taller than the window (portal.css): the current
+  // area is scrolled into the middle of it, so the page shows where it is without scrolling the sidebar to find it.
+  // The sidebar alone scrolls (scrollIntoView would move the page too).
+  document.addEventListener("DOMContentLoaded", function () {
+    var sidebar = document.querySelector(".sidebar");
+    var current = sidebar && sidebar.querySelector(".nav-link.active");
+    if (!current || sidebar.scrollHeight <= sidebar.clientHeight) return;
+    var box = sidebar.getBoundingClientRect();
+    var item = current.getBoundingClientRect();
+    if (item.top >= box.top && item.bottom <= box.bottom) return;
+    sidebar.scrollTop += item.top - box.top - (box.height - item.height) / 2;
+  });
+  // An area's tabs scroll sideways on a phone (portal.css .tabs): the current one is scrolled into them.
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".tabs [aria-current=page]").forEach(function (tab) {
+      var box = tab.parentElement.getBoundingClientRect();
+      var item = tab.getBoundingClientRect();
+      if (item.right > box.right) tab.parentElement.scrollLeft += item.right - box.right;
+    });
+  });
+
   // The Menu button (shown below 800 px, where portal.css hides the areas until it opens them): it says whether the
   // menu is open; Esc closes it and puts focus back on the button. An open dialog keeps Esc for itself.
   function setMenu(button, open) {

@@ -1,31 +1,17 @@
 """Deleting several annotations at once (issue 20, part 4): one confirmation naming each from PostHog, each deleted
 through the single delete (a soft delete, audited), a result per annotation, applied once."""
 
-import json
-import re
 from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
 
 from apps.audit.models import AuditEvent
+from tests.bulk_support import HTMX, text, toasts, token_of
 
 pytestmark = pytest.mark.django_db
-HTMX = {"HTTP_HX_REQUEST": "true"}
 ANNOTATIONS = "/api/projects/1/annotations/"
 URL = reverse("annotations:bulk_delete")
-
-
-def text(response) -> str:
-    return response.content.decode()
-
-
-def toasts(response) -> str:
-    return " ".join(toast["message"] for toast in json.loads(response.headers["HX-Trigger"])["toasts"])
-
-
-def token_of(page: str) -> str:
-    return re.search(r'name="token" value="([^"]+)"', page).group(1)
 
 
 def made(sim, *contents: str) -> list[dict]:

@@ -154,7 +154,7 @@ def test_a_group_property_edit_is_linked_though_posthog_names_the_group_by_its_o
     client = client_for(connection=demo_connection, actor=operator)
     client.post(
         f"/api/projects/1/groups/update_property/?group_type_index=0&group_key={group['group_key']}",
-        json={"key": "plan", "value": "enterprise"},
+        json={"key": "plan", "value": "scale-up"},
     )
     event = AuditEvent.objects.get(area="groups")
     assert event.object_id == f"0:{group['group_key']}"
@@ -168,6 +168,10 @@ def test_a_group_property_edit_is_linked_though_posthog_names_the_group_by_its_o
     )
     assert page.count("<strong><bdi>otto-operator</bdi></strong>") == 2  # the write, and PostHog's entry of it
     assert "(PostHog: Dana)" in page
+    # PostHog's entry names the property in detail.name (its change has no field): the row names it, not "Group".
+    detail = text(signed_in(operator).get(reverse("trail:detail", args=["posthog", entry.pk])))
+    assert '<td class="col-field"><code>plan</code></td>' in detail and "<code>Group</code>" not in detail
+    assert f"<code>{group['group_key']}</code></a>" in detail  # the group's key, learned from the portal's write
 
 
 @pytest.mark.profiles("legacy", reason="today's PostHog no longer creates plugin configs")

@@ -86,7 +86,7 @@ def test_a_viewer_reads_but_changes_nothing(client_as, viewer, demo_connection, 
     snowflake = export_of(simulator, "Snowflake (finance)")
     page = text(client.get(detail_url(snowflake)))
     assert "Snowflake (finance)" in page and "Runs" in page
-    assert "Start backfill" not in page and ">Pause</button>" not in page and ">Retry</button>" not in page
+    assert "Start backfill" not in page and ">Pause<span" not in page and ">Retry</button>" not in page
     run = simulator.state.batch_exports.runs(snowflake["id"])[0]
     for name, args in [
         ("batch_exports:pause", [snowflake["id"]]),
@@ -151,7 +151,7 @@ def test_pausing_and_unpausing_reach_posthog_and_are_audited(operator_client, op
     assert simulator.state.batch_exports.get(snowflake["id"])["paused"] is True
     page = text(operator_client.get(detail_url(snowflake)))
     assert "Paused: PostHog starts no run of this export until it is unpaused." in page
-    assert ">Unpause</button>" in page and ">Paused</span>" in page
+    assert '>Unpause<span class="sr-only"> “Snowflake (finance)”</span></button>' in page and ">Paused</span>" in page
     operator_client.post(reverse("batch_exports:unpause", args=[snowflake["id"]]))
     assert simulator.state.batch_exports.get(snowflake["id"])["paused"] is False
     events = AuditEvent.objects.filter(area="batch_exports", object_id=snowflake["id"]).order_by("created_at")

@@ -8,6 +8,7 @@ from apps.audit.models import AuditEvent
 from tests.groups.conftest import (
     ACME,
     COMPANY,
+    GROUPS,
     HTMX,
     INITECH,
     STARK,
@@ -122,6 +123,35 @@ def test_operator_adds_a_property(operator_client, sim):
     assert sim_group(sim, INITECH)["group_properties"]["account_manager"] == "Jo Kowalski"
 
 
+def test_an_added_property_whose_answer_was_lost_is_read_back_and_shown_saved(
+    operator_client, operator, simulator, sim
+):
+    simulator.faults_set(fault_methods="POST", drop_after_rate=1.0)
+
+    response = operator_client.post(add(INITECH), {"property": "account_manager", "value": "Jo Kowalski"}, **HTMX)
+
+    simulator.faults_clear()
+    # PostHog saved it; the portal read the group back (find), never sent it twice, and says it is saved.
+    assert response["HX-Redirect"] == detail(INITECH)
+    assert len(served(simulator, "POST", f"{GROUPS}update_property/")) == 1
+    assert served(simulator, "GET", f"{GROUPS}find/")
+    page = text(operator_client.get(detail(INITECH)))
+    assert "Saved “account_manager”." in page and "Jo Kowalski" in page
+    event = update_events(operator).get()
+    assert (event.settled, event.after["group_properties"]["account_manager"]) == ("applied", "Jo Kowalski")
+
+
+def test_an_added_property_lost_before_posthog_made_it_is_read_back_as_not_made(operator_client, operator, simulator):
+    simulator.faults_set(fault_methods="POST", drop_rate=1.0)
+
+    fragment = text(operator_client.post(add(INITECH), {"property": "account_manager", "value": "Jo"}, **HTMX))
+
+    simulator.faults_clear()
+    assert "The portal read it back: PostHog did not make it" in fragment and 'value="Jo"' in fragment
+    assert "could not tell" not in fragment
+    assert update_events(operator, AuditEvent.Outcome.FAILURE).get().settled == "not applied"
+
+
 def test_adding_needs_a_name_and_keeps_the_value(operator_client):
     fragment = text(operator_client.post(add(INITECH), {"property": "", "value": "kept"}, **HTMX))
     assert fragment.lstrip().startswith('<form id="property-add"')
@@ -152,6 +182,19 @@ def test_admin_deletes_a_property_after_confirming(admin, admin_user, sim):
     event = AuditEvent.objects.get(actor=admin_user, path__contains="/groups/delete_property/")
     assert event.request_body == {"$unset": "plan"} and event.outcome == AuditEvent.Outcome.SUCCESS
     assert event.before["group_properties"]["plan"] == "startup" and "plan" not in event.after["group_properties"]
+
+
+def test_a_delete_whose_answer_was_lost_is_read_back_as_deleted(admin, admin_user, simulator, sim):
+    simulator.faults_set(fault_methods="POST", drop_after_rate=1.0)
+
+    response = admin.post(delete(INITECH, "plan"), **HTMX)
+
+    simulator.faults_clear()
+    assert response["HX-Redirect"] == detail(INITECH)
+    assert "plan" not in sim_group(sim, INITECH)["group_properties"]
+    assert "Deleted “plan”." in text(admin.get(detail(INITECH)))
+    event = AuditEvent.objects.get(actor=admin_user, path__contains="/groups/delete_property/")
+    assert (event.outcome, event.settled) == (AuditEvent.Outcome.SUCCESS, "applied")
 
 
 def test_delete_without_javascript_asks_first(admin, sim):

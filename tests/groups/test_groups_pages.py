@@ -207,7 +207,9 @@ def test_the_group_page_loads_its_activity(viewer_client):
     activity_url = reverse("groups:activity", args=[COMPANY, ACME])
     assert f'hx-get="{activity_url}"' in page
     timeline = text(viewer_client.get(activity_url, **HTMX))
-    assert "<code>Group</code>" in timeline and "startup" in timeline and "scale" in timeline
+    # PostHog's change names no field; the property it changed is the entry's detail.name, not "Group".
+    assert "<code>plan</code>" in timeline and "<code>Group</code>" not in timeline
+    assert "startup" in timeline and "scale" in timeline
     assert "<strong>seats</strong>" in timeline and "<strong>plan</strong>" in timeline
 
 

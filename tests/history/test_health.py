@@ -234,15 +234,18 @@ def test_the_page_is_worst_first_and_sorts_by_each_column_both_ways(client_as, v
     page = client.get(reverse("history:pipeline")).content.decode()
     assert names_in_order(page) == ["Broken", "Logging 503s", "Lossy", "Calm"]
     assert '<th scope="col" class="col-verdict" aria-sort="ascending">' in page
-    assert 'aria-sort="none"><a class="sort-link" href="?sort=rate"' in page
+    assert 'aria-sort="none"><a class="sort-button" href="?sort=rate&amp;dir=asc"' in page
 
     by_rate = client.get(reverse("history:pipeline"), {"sort": "rate"}).content.decode()
     # Equal rates keep the worst verdict first.
     assert names_in_order(by_rate) == ["Broken", "Lossy", "Logging 503s", "Calm"]
-    assert 'aria-sort="ascending"><a class="sort-link" href="?sort=-rate"' in by_rate
-    by_rate_desc = client.get(reverse("history:pipeline"), {"sort": "-rate"}).content.decode()
+    assert 'aria-sort="ascending"><a class="sort-button" href="?sort=rate&amp;dir=desc"' in by_rate
+    by_rate_desc = client.get(reverse("history:pipeline"), {"sort": "rate", "dir": "desc"}).content.decode()
     assert names_in_order(by_rate_desc) == ["Logging 503s", "Calm", "Lossy", "Broken"]
     assert 'aria-sort="descending"' in by_rate_desc
+    # A link kept from before `dir` (`-rate`: the other way) still opens in that order.
+    by_rate_legacy = client.get(reverse("history:pipeline"), {"sort": "-rate"}).content.decode()
+    assert names_in_order(by_rate_legacy) == names_in_order(by_rate_desc)
 
     by_errors = client.get(reverse("history:pipeline"), {"sort": "errors"}).content.decode()
     assert names_in_order(by_errors)[:2] == ["Logging 503s", "Broken"]

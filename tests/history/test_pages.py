@@ -165,6 +165,24 @@ def test_status_shows_schedules_runs_errors_budget_and_stored_rows(client_as, vi
     assert 'hx-trigger="every 10s"' in html and "X-Portal-Background" in html
 
 
+def test_a_run_that_recorded_a_problem_is_not_called_succeeded(client_as, viewer, connection, schedules):
+    PollRun.objects.create(
+        kind="activity",
+        connection=connection,
+        started_at=timezone.now(),
+        status="ok",
+        items_stored=2,
+        error="Plugin activity is not kept: PostHog does not accept personal API keys for this action",
+    )
+
+    html = text(client_as(viewer).get(reverse("history:status")))
+
+    activity = html[html.index(">Activity</h3>") :]
+    activity = activity[: activity.index("</table>")]
+    assert "Done, with 1 problem" in activity and "Succeeded" not in activity
+    assert "Plugin activity is not kept" in activity
+
+
 def test_the_runs_refresh_alone_and_explain_an_empty_kind(client_as, viewer, connection):
     PollRun.objects.create(kind="delivery", started_at=timezone.now(), status="partial", error="budget spent")
 

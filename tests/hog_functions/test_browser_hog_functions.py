@@ -26,6 +26,8 @@ def test_operator_edits_inputs_meets_a_refusal_on_its_field_and_runs_a_test(sign
     page.goto(f"{live_server.url}/pipeline/functions/")
     expect(page.get_by_role("heading", name="Hog functions")).to_be_visible()
     expect(page.locator(".hog-status-warn").first).to_have_text("Degraded")
+    expect(page.locator("table[aria-busy]")).to_have_count(0)
+    expect(page.locator("tr", has_text="CRM sync webhook")).to_contain_text("%")  # the figures, read after the page
     shot(page, "hog-functions-list")
 
     page.get_by_role("link", name="Billing service webhook", exact=True).click()
@@ -70,6 +72,7 @@ def test_operator_reorders_the_transformations_by_drag_and_keyboard(signed_in, l
     page = signed_in
     page.set_viewport_size({"width": 1280, "height": 1600})  # the whole line in view: a drag needs both ends
     page.goto(f"{live_server.url}/pipeline/functions/")
+    expect(page.locator("table[aria-busy]")).to_have_count(0)  # the day's figures have arrived: the rows stay put
     assert transformations(sim) == ["GeoIP", "Hash emails and phone numbers", "Mask tokens in URLs"]
     rows = page.locator("tr[data-config-id]")
     expect(rows).to_have_count(3)

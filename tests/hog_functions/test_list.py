@@ -23,8 +23,27 @@ CURRENT = pytest.mark.profiles("current", reason="only today's PostHog has hog f
 
 
 @CURRENT
+def test_the_list_shows_at_once_and_reads_its_figures_after_itself(operator_client, simulator):
+    response = operator_client.get(url("list"))
+    page = words(response)
+    # One round trip: the list alone; the day's figures (a request per function) come from the part it loads.
+    assert [entry["path"] for entry in served(simulator, "GET", FUNCTIONS)] == [FUNCTIONS]
+    assert "7 functions · 6 enabled · 1 needs attention" in page
+    assert "being read from PostHog's app metrics" in page
+    crm_row = page.split("CRM sync webhook", 1)[1].split("Logs", 1)[0]
+    assert "Reading…" in crm_row and "%" not in crm_row and "Not measured" not in crm_row
+    assert f'hx-get="{url("figures")}" hx-trigger="load"' in text(response)
+    figures = words(operator_client.get(url("figures"), **HTMX))
+    assert "Reading…" not in figures and "%" in figures.split("CRM sync webhook", 1)[1].split("Logs", 1)[0]
+    simulator.requests_clear()
+    again = words(operator_client.get(url("list")))  # the figures are kept now: shown at once, nothing loads after
+    assert "Reading…" not in again and "being read" not in again
+    assert [entry["path"] for entry in served(simulator, "GET", FUNCTIONS)] == [FUNCTIONS]
+
+
+@CURRENT
 def test_the_list_groups_by_type_with_status_filters_and_24_hour_health(operator_client, simulator):
-    page = words(operator_client.get(url("list")))
+    page = words(operator_client.get(url("figures")))
     assert "7 functions · 6 enabled · 1 needs attention" in page
     destinations = page.split("Destinations", 1)[1].split("Transformations", 1)[0]
     # Worst first: the degraded webhook with most runs failing, the healthy one, the disabled one last.
@@ -47,17 +66,19 @@ def test_the_list_groups_by_type_with_status_filters_and_24_hour_health(operator
 
 @CURRENT
 def test_a_second_view_of_the_list_asks_only_for_the_list(operator_client, simulator):
-    first = words(operator_client.get(url("list")))
+    operator_client.get(url("list"))
+    figures = words(operator_client.get(url("figures"), **HTMX))
     simulator.requests_clear()
     second = words(operator_client.get(url("list")))
-    assert second == first  # the day's figures are kept briefly: the same page
+    assert figures in second  # the day's figures are kept briefly: the same list, figures and all
     assert [entry["path"] for entry in served(simulator, "GET", FUNCTIONS)] == [FUNCTIONS]
 
 
 @CURRENT
 def test_past_the_budget_functions_are_not_measured_rather_than_given_a_figure(operator_client, simulator, monkeypatch):
     monkeypatch.setattr("apps.hog_functions.views.functions.MAX_MEASURED", 2)
-    page = words(operator_client.get(url("list")))
+    assert words(operator_client.get(url("list"))).count("Reading…") == 2  # the other 4 are never read: said so
+    page = words(operator_client.get(url("figures")))
     assert page.count("Not measured: PostHog reports metrics one function at a time, and this page asks about 2") == 4
     assert "this page asks about 2 (enabled and troubled ones first) and 4 are not measured here" in page
     assert len([e for e in served(simulator, "GET", FUNCTIONS) if "/metrics/totals/" in e["path"]]) == 2
@@ -69,7 +90,7 @@ def test_past_the_budget_functions_are_not_measured_rather_than_given_a_figure(o
 def test_a_failing_metrics_read_leaves_the_list_standing(operator_client, simulator):
     crm = function(simulator, "CRM sync webhook")
     script_refusal(simulator, "GET", crm, "metrics/totals/", status=500, body={"detail": "boom"})  # stays down
-    response = operator_client.get(url("list"))
+    response = operator_client.get(url("figures"))
     assert response.status_code == 200
     row = words(response).split("CRM sync webhook", 1)[1].split("Logs", 1)[0]
     assert "Metrics could not be read" in row and "%" not in row

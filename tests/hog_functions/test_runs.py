@@ -186,6 +186,24 @@ def test_the_runs_chart_draws_succeeded_failed_and_filtered_over_time(operator_c
 
 
 @CURRENT
+def test_the_page_says_which_window_its_totals_and_its_chart_each_count(operator_client, simulator):
+    slack = function(simulator, "Slack #growth: new signups")
+    simulator.state.hog_functions.metrics_clear(slack["id"])
+    simulator.state.hog_functions.metrics_add(
+        slack["id"], datetime.now(UTC) - timedelta(hours=3), succeeded=30, failed=3, filtered=9
+    )
+
+    page = words(operator_client.get(url("detail", slack)))
+    chart = words(operator_client.get(url("metrics", slack, "range=24h"), **HTMX))
+
+    # The totals line gives the rate the list gives, and says what it totals; the chart says where its bars start.
+    assert "Last 24 hours: 30 succeeded · 3 failed · 9 filtered out · success 90.9 % (30 of 33)" in page
+    assert "PostHog's totals from " in page and "counts whole hours from its first bar" in page
+    first = served(simulator, "GET", f"{FUNCTIONS}{slack['id']}/metrics/")
+    assert first and "Since " in chart and ", whole hours: succeeded 30 · failed 3" in chart
+
+
+@CURRENT
 def test_a_chart_posthog_cannot_draw_says_why_and_counts_nothing(operator_client, simulator):
     slack = function(simulator, "Slack #growth: new signups")
     script_refusal(simulator, "GET", slack, "metrics/", status=503, body={"detail": "down"})  # PostHog stays down

@@ -2,7 +2,6 @@
 PostHog, what will change; each config switched through the single switch's service and audited; a result per
 config; the same confirmation posted twice applies once."""
 
-import json
 import re
 
 import pytest
@@ -10,28 +9,15 @@ from django.urls import reverse
 
 from apps.audit.models import AuditEvent
 from apps.core.bulk import MAX_ITEMS
+from tests.bulk_support import HTMX, text, toasts, token_of
 
 pytestmark = pytest.mark.django_db
-HTMX = {"HTTP_HX_REQUEST": "true"}
 CONFIGS = "/api/projects/1/plugin_configs/"
 URL = reverse("plugins:config_bulk")
 
 
 def configs(sim) -> list[dict]:
     return sim.call("GET", CONFIGS, params={"limit": 500}).json()["results"]
-
-
-def text(response) -> str:
-    return response.content.decode()
-
-
-def toasts(response) -> str:
-    """The toasts' words the answer carries to the page."""
-    return " ".join(toast["message"] for toast in json.loads(response.headers["HX-Trigger"])["toasts"])
-
-
-def token_of(page: str) -> str:
-    return re.search(r'name="token" value="([^"]+)"', page).group(1)
 
 
 def shown_names(operator_client) -> dict[int, str]:

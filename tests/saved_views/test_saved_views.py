@@ -191,3 +191,18 @@ def test_a_person_without_a_role_sees_no_saved_views(client_as, django_user_mode
     response = nobody.get(reverse("people:account"))
     assert "Team views" not in response.content.decode()
     assert save(nobody, name="Mine").status_code == 403
+
+
+def test_a_view_saved_of_a_server_sorted_list_keeps_its_order(client_as, viewer):
+    for number in range(2):
+        AuditEvent.objects.create(actor_name="Ada", area="plugins", object_id=str(number), method="PATCH")
+    client = client_as(viewer)
+    html = client.get("/audit/?area=plugins&sort=time&dir=asc").content.decode()
+    assert re.search(r'name="query" value="area=plugins&amp;sort=time&amp;dir=asc"', html)
+
+    response = save(client, name="Oldest plugin writes", query="area=plugins&sort=time&dir=asc")
+    assert response["Location"] == "/audit/?area=plugins&sort=time&dir=asc"
+    opened = client.get(response["Location"])
+    assert 'href="/audit/?area=plugins&amp;sort=time&amp;dir=asc"' in nav(opened)
+    page = opened.content.decode()
+    assert '<th scope="col" class="col-time" aria-sort="ascending">' in page and "Oldest first" in page

@@ -1,31 +1,16 @@
 """Revoking several secret keys at once (issue 20, part 4): Admins only, as the single delete; the confirmation
 names each key by label and mask from PostHog, never by value; each key deleted once, audited, reported."""
 
-import json
-import re
-
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
 from apps.audit.models import AuditEvent
+from tests.bulk_support import HTMX, text, toasts, token_of
 
 pytestmark = pytest.mark.django_db
-HTMX = {"HTTP_HX_REQUEST": "true"}
 KEYS = "/api/environments/1/project_secret_api_keys/"
 URL = reverse("secret_keys:bulk_delete")
-
-
-def text(response) -> str:
-    return response.content.decode()
-
-
-def toasts(response) -> str:
-    return " ".join(toast["message"] for toast in json.loads(response.headers["HX-Trigger"])["toasts"])
-
-
-def token_of(page: str) -> str:
-    return re.search(r'name="token" value="([^"]+)"', page).group(1)
 
 
 def held(sim) -> list[dict]:

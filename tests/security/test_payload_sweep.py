@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from apps.history import tasks
-from tests.security.crawl import crawl_pages, tags_of
+from tests.crawl import crawl_pages, tags_of
 from tests.security.urls import seed_ids, url_cases
 
 pytestmark = [

@@ -10,8 +10,8 @@ from django.db import connection as database
 from django.urls import reverse
 
 from simulator import DEMO_KEY, UNSCOPED_KEY
+from tests.crawl import crawl_pages
 from tests.secret_keys.conftest import HTMX, assert_kept_nowhere
-from tests.security.crawl import crawl_pages
 from tests.security.urls import seed_ids, url_cases
 
 pytestmark = [

@@ -1,14 +1,15 @@
 """The health rows the pipeline page, the delivery overview and the home page show: each item's verdict with its
-reasons, links, counts by verdict, the worst few, and the order a person asked for (`?sort=`, worst first by
-default)."""
+reasons, links, counts by verdict, the worst few, and the order a person asked for (`?sort=&dir=`, worst
+first by default)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
 
+from apps.core.sorting import ASC, DESC, SortColumn, SortHeader, SortOrder, sort_headers, sort_order
 from apps.history.health import DEGRADED, FAILING, VERDICTS
 from apps.history.selectors.health import BATCH_EXPORT, HOG_FUNCTION, PLUGIN_CONFIG, ItemHealth
 
@@ -75,56 +76,38 @@ def health_counts(rows: list[HealthRow]) -> dict[str, int]:
 def worst_rows(rows: list[HealthRow], *, limit: int = WORST_SHOWN) -> list[HealthRow]:
     """The failing and degraded rows, the worst first, at most `limit`."""
     broken = [row for row in rows if row.state in (FAILING, DEGRADED)]
-    return sort_rows(broken, HealthSort("verdict", False))[:limit]
+    return sort_rows(broken, DEFAULT_SORT)[:limit]
 
 
 # Sorting ---------------------------------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class Column:
-    """A sortable column's header: its link and what aria-sort says of it."""
-
-    key: str
-    label: str
-    href: str
-    aria_sort: str  # ascending, descending, none
-    arrow: str  # what sighted people see of the order ("" when not sorted by it)
-
-
-@dataclass(frozen=True)
-class HealthSort:
-    key: str
-    reversed: bool  # against the column's own direction (which puts the worst first)
-
-    @property
-    def param(self) -> str:
-        return f"-{self.key}" if self.reversed else self.key
-
-
-# Each column's own direction puts the worst first: the lowest rate, the most errors, the newest error, the
+# Each column's first direction puts the worst first: the lowest rate, the most errors, the newest error, the
 # stalest reading. Values missing (no rate, no error) go last whichever way a column is sorted.
-_SORT_KEYS: dict[str, tuple[str, str, bool, Callable[[HealthRow], Any]]] = {
-    # key: (label, aria direction of its own order, descending, value)
-    "verdict": ("Verdict", "ascending", False, lambda row: row.item.verdict.severity),
-    "name": ("What", "ascending", False, lambda row: row.item.name.casefold()),
-    "rate": ("Rate", "ascending", False, lambda row: row.item.rate),
-    "errors": ("Errors (1 h)", "descending", True, lambda row: row.item.errors_last_hour),
-    "error": ("Newest error", "descending", True, lambda row: row.item.last_error_at),
-    "as_of": ("As of", "ascending", False, lambda row: row.item.as_of),
+SORT_COLUMNS: dict[str, SortColumn] = {
+    "verdict": SortColumn("Verdict"),
+    "name": SortColumn("What"),
+    "rate": SortColumn("Rate"),
+    "errors": SortColumn("Errors (1 h)", DESC),
+    "error": SortColumn("Newest error", DESC),
+    "as_of": SortColumn("As of"),
 }
-DEFAULT_SORT = HealthSort("verdict", False)
+_SORT_VALUES: dict[str, Callable[[HealthRow], Any]] = {
+    "verdict": lambda row: row.item.verdict.severity,
+    "name": lambda row: row.item.name.casefold(),
+    "rate": lambda row: row.item.rate,
+    "errors": lambda row: row.item.errors_last_hour,
+    "error": lambda row: row.item.last_error_at,
+    "as_of": lambda row: row.item.as_of,
+}
+DEFAULT_SORT = SortOrder("verdict", ASC)
 
 
-def health_sort(value: str | None) -> HealthSort:
-    """`?sort=rate` (the column's own order, worst first) or `?sort=-rate` (the other way); anything else is the
-    default, the worst verdict first."""
-    text = (value or "").strip()
-    key = text.removeprefix("-")
-    return HealthSort(key, text.startswith("-")) if key in _SORT_KEYS else DEFAULT_SORT
+def health_sort(data: Mapping[str, str]) -> SortOrder:
+    """`?sort=rate&dir=desc` (apps.core.sorting); anything else is the default, the worst verdict first."""
+    return sort_order(data, columns=SORT_COLUMNS, default=DEFAULT_SORT)
 
 
-def sort_rows(rows: list[HealthRow], sort: HealthSort) -> list[HealthRow]:
+def sort_rows(rows: list[HealthRow], sort: SortOrder) -> list[HealthRow]:
     """The rows in `sort`'s order; ties (and the rows without a value, last) by the worst verdict, then the most
     errors, the lowest rate and the name."""
 
@@ -133,30 +116,16 @@ def sort_rows(rows: list[HealthRow], sort: HealthSort) -> list[HealthRow]:
         return (item.verdict.severity, -item.errors_last_hour, item.rate if item.rate is not None else 2, item.name)
 
     rows = sorted(rows, key=worst_first)
-    _, _, descending, value = _SORT_KEYS[sort.key]
+    value = _SORT_VALUES[sort.key]
     present = [row for row in rows if value(row) is not None]
     missing = [row for row in rows if value(row) is None]
     # sorted() is stable: rows equal in the column keep the worst-first order among them.
-    return sorted(present, key=value, reverse=descending != sort.reversed) + missing
+    return sorted(present, key=value, reverse=sort.descending) + missing
 
 
-def sort_columns(sort: HealthSort, *, query: dict[str, str]) -> dict[str, Column]:
-    """Each sortable column's header by key: a link to sort by it worst first, or, when already sorted so, the other
-    way; `query` keeps the page's other parameters (its project)."""
-    columns = {}
-    for key, (label, direction, _, _) in _SORT_KEYS.items():
-        current = sort.key == key
-        asked = HealthSort(key, not sort.reversed) if current else HealthSort(key, False)
-        other = "descending" if direction == "ascending" else "ascending"
-        aria = (other if sort.reversed else direction) if current else "none"
-        columns[key] = Column(
-            key=key,
-            label=label,
-            href="?" + urlencode({**query, "sort": asked.param}),
-            aria_sort=aria,
-            arrow=("↑" if aria == "ascending" else "↓") if current else "",
-        )
-    return columns
+def sort_columns(sort: SortOrder, *, query: dict[str, str]) -> dict[str, SortHeader]:
+    """Each sortable column's header by key; `query` keeps the page's other parameters (its project)."""
+    return sort_headers(sort, columns=SORT_COLUMNS, query=urlencode(query))
 
 
 def _url(name: str, item: ItemHealth) -> str:
@@ -168,7 +137,7 @@ def _url(name: str, item: ItemHealth) -> str:
 
 
 def rows_with_health[T](
-    rows: list[T], *, key: Callable[[T], str], health: list[HealthRow], sort: HealthSort
+    rows: list[T], *, key: Callable[[T], str], health: list[HealthRow], sort: SortOrder
 ) -> list[tuple[T, HealthRow | None]]:
     """Another page's rows (the delivery overview's) joined to their items' health by `key` (the item's id), in
     `sort`'s order; rows without a verdict (their item is no longer read) go last, as they came."""

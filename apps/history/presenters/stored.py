@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from apps.core.csv_export import Echo, csv_safe
+from apps.core.sorting import DESC, SortColumn, SortOrder
 from apps.history import charts
 from apps.history.models import PluginLogEntry
 from apps.history.selectors.delivery import OVERVIEW_BUCKET_HOURS, ConfigDelivery, DeliveryPoint
@@ -18,6 +19,10 @@ GAP_FACTOR = 2.5  # a line breaks after 2.5 expected intervals without a snapsho
 HOURLY_MAX_GAP = timedelta(hours=1) * GAP_FACTOR
 # PostHog's badge colours: green from 99 %, yellow from 75 %.
 DELIVERY_THRESHOLDS = ((0.99, "good"), (0.75, "warn"))
+# The explorer sorts by time only: its (connection, …, -time, -id) indexes serve both directions over millions of
+# entries; another column (type, source, message) has no index that would keep a deep page cheap.
+LOG_SORT_COLUMNS = {"time": SortColumn("Time", DESC)}
+LOG_DEFAULT_SORT = SortOrder("time", DESC)
 CSV_COLUMNS = ["timestamp", "config_id", "config_name", "type", "source", "message", "instance_id", "entry_id"]
 
 

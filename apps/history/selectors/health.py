@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.template.defaultfilters import pluralize
 
 # BatchExportRun.Status that ended in failure (a cancelled run did not fail).
 from apps.batch_exports.selectors import FAILED as FAILED_STATUSES
@@ -243,7 +244,9 @@ def function_health_list(*, connection_id: int, project_id: str | None, now: dat
                 project_id=project or counted_project,
                 detail=(kind or counted_type).replace("_", " "),
                 rate=rate,
-                figure=f"of {runs:,} runs succeeded (24 h)" if runs else "",
+                # From the hourly counts the hog-metrics poller kept (whole hours), not PostHog's 24-hour totals
+                # a function's page and the list read: the two can differ by the hours' edges, so it says which.
+                figure=f"of {runs:,} run{pluralize(runs)} succeeded (the portal's hourly counts, 24 h)" if runs else "",
                 errors_last_hour=hour or 0,
                 last_error=error or "",
                 last_error_at=error_at,
@@ -255,7 +258,7 @@ def function_health_list(*, connection_id: int, project_id: str | None, now: dat
                     as_of=as_of,
                     now=now,
                     errors_known=function_id in logs,
-                    rate_label="runs succeeded",
+                    rate_label="runs succeeded (the portal's hourly counts)",
                     unmeasured="no runs in the last 24 hours"
                     if function_id in totals
                     else "no runs counted: PostHog counts none of its runs",
@@ -319,7 +322,7 @@ def export_health_list(*, connection_id: int, project_id: str | None, now: datet
                 project_id=project,
                 detail=f"newest run {status.lower()}" if status else "",
                 rate=rate,
-                figure=f"of {finished:,} runs did not fail (24 h)" if finished else "",
+                figure=f"of {finished:,} run{pluralize(finished)} did not fail (24 h)" if finished else "",
                 errors_last_hour=hour,
                 last_error=error,
                 last_error_at=error_at,

@@ -1,7 +1,8 @@
 """Reads of the stored plugin logs: the explorer's pages and its CSV export, and each config's newest error.
 
-The queries follow the entries' indexes: connection and plugin config first, then (-timestamp, -id); pages are a
-keyset on (timestamp, id), never OFFSET.
+The queries follow the entries' indexes: connection and plugin config first, then (-timestamp, -id), read forwards
+(newest first) or backwards (oldest first, the explorer's other order); pages are a keyset on (timestamp, id), never
+OFFSET.
 """
 
 from collections.abc import Iterator
@@ -132,23 +133,36 @@ def log_explorer_page(
     project_id: str | None = None,
     cursor: tuple[datetime, int] | None = None,
     limit: int = 100,
+    oldest_first: bool = False,
     **filters: Unpack[LogFilters],
 ) -> CursorPage[PluginLogEntry, LogPosition]:
-    """A page of `limit` entries older than `cursor` (keyset on (timestamp, id), never OFFSET); its `next` is where
-    the following page starts. `cursor` may be a plain (timestamp, id) tuple (the benchmark script passes one)."""
+    """A page of `limit` entries older than `cursor` (newer, `oldest_first`; keyset on (timestamp, id), never
+    OFFSET); its `next` is where the following page starts. `cursor` may be a plain (timestamp, id) tuple (the
+    benchmark script passes one)."""
     entries = log_explorer_entries(connection_id=connection_id, project_id=project_id, **filters)
-    return keyset_page(entries, cursor=cursor, limit=limit)
+    return keyset_page(entries, cursor=cursor, limit=limit, oldest_first=oldest_first)
 
 
 def keyset_page[M: Model](
-    rows: QuerySet[M], *, cursor: tuple[datetime, int] | None, limit: int, field: str = "timestamp"
+    rows: QuerySet[M],
+    *,
+    cursor: tuple[datetime, int] | None,
+    limit: int,
+    field: str = "timestamp",
+    oldest_first: bool = False,
 ) -> CursorPage[M, LogPosition]:
-    """`limit` rows (ordered by `-field, -id`) after `cursor`, and where the next page starts: a keyset, never
-    OFFSET, so a page costs the same however deep it is. Every stored-log source of the explorer pages this way."""
+    """`limit` rows (ordered by `-field, -id`, or `field, id` when `oldest_first`) after `cursor`, and where the
+    next page starts: a keyset, never OFFSET, so a page costs the same however deep it is. Every stored-log source
+    of the explorer pages this way; the (connection, …, -field, -id) indexes serve both directions."""
+    if oldest_first:
+        rows = rows.order_by(field, "id")
     if cursor:
         at, row_id = cursor
-        # `field <= t` on its own lets the index range start at the cursor; the OR settles ties.
-        rows = rows.filter(Q(**{f"{field}__lte": at}), Q(**{f"{field}__lt": at}) | Q(id__lt=row_id))
+        # `field <= t` (`>=` oldest first) on its own lets the index range start at the cursor; the OR settles ties.
+        if oldest_first:
+            rows = rows.filter(Q(**{f"{field}__gte": at}), Q(**{f"{field}__gt": at}) | Q(id__gt=row_id))
+        else:
+            rows = rows.filter(Q(**{f"{field}__lte": at}), Q(**{f"{field}__lt": at}) | Q(id__lt=row_id))
     found = list(rows[: limit + 1])
     last = found[limit - 1] if len(found) > limit else None
     return CursorPage(items=found[:limit], next=LogPosition(getattr(last, field), last.pk) if last else None)

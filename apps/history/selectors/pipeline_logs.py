@@ -110,14 +110,16 @@ def pipeline_log_page(
     project_id: str | None = None,
     cursor: tuple[datetime, int] | None = None,
     limit: int = 100,
+    oldest_first: bool = False,
     **filters: Unpack[PipelineLogFilters],
 ) -> CursorPage[HogFunctionLogEntry, LogPosition] | CursorPage[BatchExportRunRecord, LogPosition]:
-    """A page of the source's stored entries ("hog_functions" or "batch_exports") older than `cursor`."""
+    """A page of the source's stored entries ("hog_functions" or "batch_exports") older than `cursor` (newer,
+    `oldest_first`)."""
     if source == BATCH_EXPORTS:
         runs = run_entries(connection_id=connection_id, project_id=project_id, **filters)
-        return keyset_page(runs, cursor=cursor, limit=limit, field="created_at")
+        return keyset_page(runs, cursor=cursor, limit=limit, field="created_at", oldest_first=oldest_first)
     entries = hog_log_entries(connection_id=connection_id, project_id=project_id, **filters)
-    return keyset_page(entries, cursor=cursor, limit=limit)
+    return keyset_page(entries, cursor=cursor, limit=limit, oldest_first=oldest_first)
 
 
 def run_type(status: str) -> str:

@@ -1,6 +1,8 @@
 """The log explorer over everything the pollers stored as logs: plugin configs' log entries, hog functions' log
 entries, and batch export runs (their status and error, as a log); its CSV export; the config list's last errors."""
 
+from typing import Any
+
 from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -12,6 +14,7 @@ from apps.connections.request import PortalRequest
 from apps.core.pages import posthog_page
 from apps.core.paging import CursorPage
 from apps.core.roles import VIEW
+from apps.core.sorting import sort_headers, sort_order
 from apps.history.forms import (
     BATCH_EXPORTS,
     HOG_FUNCTIONS,
@@ -37,14 +40,29 @@ MAX_LAST_ERRORS = 500
 @posthog_page(VIEW)
 def logs(request: PortalRequest) -> HttpResponse:
     connection_id, form, labels = _explorer(request)
-    context: dict[str, object] = {"form": form, "configs": labels, "source": form.log_source}
+    order = sort_order(request.GET, columns=presenters.LOG_SORT_COLUMNS, default=presenters.LOG_DEFAULT_SORT)
+    oldest_first = not order.descending
+    # The order the next page, "back to the newest" and the filters keep (Any: `query` reads `without` apart).
+    kept: dict[str, Any] = order.params if order != presenters.LOG_DEFAULT_SORT else {}
+    context: dict[str, object] = {
+        "form": form,
+        "configs": labels,
+        "source": form.log_source,
+        "oldest_first": oldest_first,
+        "sort_kept": kept,
+    }
     if form.is_valid():
         cursor = form.cursor_position
         page: CursorPage
         if form.log_source == PLUGIN_CONFIGS:
             filters = form.filters()
             page = stored_logs.log_explorer_page(
-                connection_id=connection_id, project_id=form.project_id, **filters, cursor=cursor, limit=LOG_PAGE_SIZE
+                connection_id=connection_id,
+                project_id=form.project_id,
+                **filters,
+                cursor=cursor,
+                limit=LOG_PAGE_SIZE,
+                oldest_first=oldest_first,
             )
             rows = presenters.explorer_rows(page.items, labels)
         else:
@@ -55,15 +73,17 @@ def logs(request: PortalRequest) -> HttpResponse:
                 **form.pipeline_filters(),
                 cursor=cursor,
                 limit=LOG_PAGE_SIZE,
+                oldest_first=oldest_first,
             )
             rows = pipeline_presenters.pipeline_explorer_rows(page.items, labels)
         field = OBJECT_FIELDS[form.log_source]
         context.update(
             rows=rows,
-            older_url=f"?{form.query(cursor=page.next)}" if page.next else "",
-            newest_url=f"?{form.query()}" if cursor else "",
+            older_url=f"?{form.query(cursor=page.next, **kept)}" if page.next else "",
+            newest_url=f"?{form.query(**kept)}" if cursor else "",
             csv_url=f"{reverse('history:logs_csv')}?{form.query()}",
-            config_url=f"?{form.query(without=(field,))}&{field}=",
+            config_url=f"?{form.query(without=(field,), **kept)}&{field}=",
+            columns=sort_headers(order, columns=presenters.LOG_SORT_COLUMNS, query=form.query()),
         )
     return render(request, "history/logs.html", context)
 

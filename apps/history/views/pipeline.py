@@ -41,7 +41,7 @@ def pipeline_health(request: PortalRequest) -> HttpResponse:
     """Every plugin config, hog function and batch export with its verdict, worst first unless `?sort=` says."""
     connection = history_connection(request)
     form = ProjectFilterForm(request.GET, projects=history_projects(connection=connection))
-    sort = health_presenters.health_sort(request.GET.get("sort"))
+    sort = health_presenters.health_sort(request.GET)
     project_query = {"project": form.project_id} if form.project_id else {}
     rows = health_presenters.health_rows(
         health.health_list(connection_id=connection.pk, project_id=form.project_id, now=timezone.now()),

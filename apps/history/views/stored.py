@@ -112,7 +112,7 @@ def delivery_overview(request: PortalRequest) -> HttpResponse:
     overview = presenters.overview_of(
         configs, since=since, until=now, projects=form.projects if form.several_projects else None, began=began
     )
-    sort = health_presenters.health_sort(request.GET.get("sort"))
+    sort = health_presenters.health_sort(request.GET)
     health = health_presenters.health_rows(
         config_health_list(
             connection_id=connection.pk,

@@ -13,8 +13,10 @@ from apps.hog_functions.selectors.health import (
     MetricSeries,
     Totals,
     hog_function_health,
+    hog_function_health_kept,
     hog_function_metrics,
     hog_function_totals,
+    hog_functions_measured,
 )
 from apps.hog_functions.selectors.logs import (
     LEVELS,
@@ -38,6 +40,8 @@ __all__ = [
     "function_from",
     "hog_function_get",
     "hog_function_health",
+    "hog_function_health_kept",
+    "hog_functions_measured",
     "hog_function_list",
     "hog_function_log_page",
     "hog_function_metrics",

@@ -8,11 +8,14 @@ rest are shown as not measured, never as a figure. Metrics count runs by name: s
 the other kinds of failure (disabled_temporarily, inputs_failed, …), which count as failures here.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from apps.connections.cached import cached_read
+from django.utils import timezone
+
+from apps.connections.cached import cached_kept, cached_read
 from apps.connections.context import PostHogContext
 from apps.core.outcome import Outcome
 from apps.core.parallel import attempt_all
@@ -37,6 +40,8 @@ FAILURE_NAMES = frozenset(
 FILTERED_NAMES = frozenset({"filtered", "dropped", "masked"})
 # The chart's ranges: (after, interval).
 RANGES = {"24h": ("-24h", "hour"), "7d": ("-7d", "day"), "30d": ("-30d", "day")}
+# How far back each `after` the portal sends reaches from the moment PostHog is asked.
+RELATIVE_SPANS = {"-24h": timedelta(hours=24), "-7d": timedelta(days=7), "-30d": timedelta(days=30)}
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,10 @@ class Totals:
     succeeded: int
     failed: int
     filtered: int
+    # The window PostHog totalled, as asked (`after` back from the moment of reading, to that moment): the page says
+    # it, so these figures are never mistaken for the chart's, which counts whole hours from its first label.
+    since: datetime | None = field(default=None, compare=False)
+    until: datetime | None = field(default=None, compare=False)
 
     @property
     def runs(self) -> int:
@@ -75,11 +84,14 @@ def hog_function_totals(*, context: PostHogContext, function_id: str, after: str
     views, and the list asks about up to MAX_MEASURED functions, one request each, on every view otherwise."""
 
     def read() -> Totals:
+        until = timezone.now()
         answer = context.client.get(
             hog_functions_path(context.project_id, function_id, "metrics", "totals"),
             params={"after": after, "breakdown_by": "name"},
         )
-        return totals_from(json_object(json_object(answer).get("totals")))
+        span = RELATIVE_SPANS.get(after)
+        totals = totals_from(json_object(json_object(answer).get("totals")))
+        return replace(totals, since=until - span if span else None, until=until)
 
     return cached_read(context=context, name=TOTALS, read=read, parts=(function_id, after))
 
@@ -89,14 +101,33 @@ def hog_function_health(
 ) -> dict[str, Outcome[Totals]]:
     """24-hour totals of at most `budget` functions (one request each): those PostHog runs, enabled ones first and
     those PostHog already calls degraded first of all. A function missing from the answer was not asked about."""
+    measured = hog_functions_measured(functions=functions, budget=budget)
+    # Side by side, so the list waits for its slowest function rather than for all twenty in turn.
+    totals = attempt_all([partial(hog_function_totals, context=context, function_id=f.id) for f in measured])
+    return {function.id: outcome for function, outcome in zip(measured, totals, strict=True)}
+
+
+def hog_function_health_kept(
+    *, context: PostHogContext, functions: list[HogFunction], budget: int = MAX_MEASURED
+) -> dict[str, Outcome[Totals]] | None:
+    """`hog_function_health` without asking PostHog: the kept totals of every function it would ask about, or None
+    when any of them is not kept (the list then shows without figures and fetches them after the page)."""
+    health: dict[str, Outcome[Totals]] = {}
+    for function in hog_functions_measured(functions=functions, budget=budget):
+        kept, totals = cached_kept(context=context, name=TOTALS, parts=(function.id, "-24h"))
+        if not kept or not isinstance(totals, Totals):
+            return None
+        health[function.id] = Outcome(value=totals)
+    return health
+
+
+def hog_functions_measured(*, functions: list[HogFunction], budget: int = MAX_MEASURED) -> list[HogFunction]:
+    """The functions the list asks about, in the order it asks: enabled first, troubled first of all."""
     candidates = sorted(
         (function for function in functions if function.measured),
         key=lambda function: (not function.enabled, not (function.degraded or function.stopped_by_posthog)),
     )
-    measured = candidates[:budget]
-    # Side by side, so the list waits for its slowest function rather than for all twenty in turn.
-    totals = attempt_all([partial(hog_function_totals, context=context, function_id=f.id) for f in measured])
-    return {function.id: outcome for function, outcome in zip(measured, totals, strict=True)}
+    return candidates[:budget]
 
 
 def hog_function_metrics(*, context: PostHogContext, function_id: str, range_key: str = "24h") -> MetricSeries:
@@ -124,7 +155,7 @@ def totals_from(totals: dict[str, Any]) -> Totals:
     for name, value in totals.items():
         if (outcome := _outcome(str(name))) is not None:
             counts[outcome] += _count(value)
-    return Totals(**counts)
+    return Totals(succeeded=counts["succeeded"], failed=counts["failed"], filtered=counts["filtered"])
 
 
 def _outcome(name: str) -> str | None:

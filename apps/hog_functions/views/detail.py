@@ -55,6 +55,7 @@ def function_detail(request: PortalRequest, function_id: str) -> HttpResponse:
             "code": highlighted_code(function),
             # A secondary read: the page shows without it, saying why.
             "totals": reads["totals"] if function.measured else None,
+            "totals_rate": _rate(reads["totals"].value),
             "rename_form": RenameForm(initial={"name": function.name}),
             "app_url": function_app_url(request, function.id),
             "edit_refusal": unavailable.hog_function_edit,
@@ -136,3 +137,8 @@ def function_metrics(request: PortalRequest, function_id: str) -> HttpResponse:
             "level": rate_level(chart.totals) if chart else "none",
         },
     )
+
+
+def _rate(totals: selectors.Totals | None) -> str:
+    """The totals' success rate as the list writes it, so the page and the list show one figure."""
+    return rate_label(totals.success_rate) if totals is not None else ""

@@ -13,13 +13,14 @@ from django_htmx.http import reswap, retarget
 from apps.connections.request import PortalRequest
 from apps.core.htmx import render_fragment_or_page
 from apps.core.http import htmx_redirect
+from apps.core.outcome import Outcome
 from apps.core.pages import posthog_page
 from apps.core.params import reordered
 from apps.core.roles import OPERATE, VIEW
 from apps.core.undo import NOTHING_TO_UNDO, toast_with_undo, undo_take
 from apps.hog_functions import selectors, services
 from apps.hog_functions.presenters import sections, status
-from apps.hog_functions.selectors.health import MAX_MEASURED
+from apps.hog_functions.selectors.health import MAX_MEASURED, Totals
 from apps.posthog.actions import BY_KEY, app_url
 from apps.posthog.errors import EndpointNotFound, PermissionDenied, PostHogError
 
@@ -30,10 +31,22 @@ UNDO_URL = "hog_functions:undo"
 @require_GET
 @posthog_page(VIEW)
 def function_list(request: PortalRequest) -> HttpResponse:
+    """The list at once, with the figures PostHog gave within the cache's lifetime; when some are not kept, the rows
+    say "Reading…" and the figures (one request per function, side by side) arrive after the page: the list waits
+    for one round trip, not two."""
+    return _render_list(request, figures_kept_only=True)
+
+
+@require_GET
+@posthog_page(VIEW)
+def function_figures(request: PortalRequest) -> HttpResponse:
+    """The list with every figure read (the part the list loads after itself; the whole page when opened alone)."""
     return _render_list(request)
 
 
-def _render_list(request: PortalRequest, *, fragment_only: bool = False) -> HttpResponse:
+def _render_list(
+    request: PortalRequest, *, fragment_only: bool = False, figures_kept_only: bool = False
+) -> HttpResponse:
     context = request.posthog
     page: dict = {
         "refusal": context.unavailable.hog_functions,
@@ -50,14 +63,18 @@ def _render_list(request: PortalRequest, *, fragment_only: bool = False) -> Http
         except (EndpointNotFound, PermissionDenied) as error:
             page["error"] = error  # this PostHog has none, or the key may not read them: said in place
         else:
-            health = selectors.hog_function_health(context=context, functions=functions, budget=MAX_MEASURED)
+            health, reading = _health(request, functions, kept_only=figures_kept_only)
             reorder_refusal = context.unavailable.hog_function_rearrange
             page.update(
-                sections=sections(functions, health, budget=MAX_MEASURED),
+                reading=bool(reading),
+                sections=sections(functions, health, budget=MAX_MEASURED, reading=reading),
                 count=len(functions),
                 enabled=sum(function.enabled for function in functions),
                 troubled=sum(function.degraded or function.stopped_by_posthog for function in functions),
-                unmeasured=sum(function.measured and function.id not in health for function in functions),
+                unmeasured=sum(
+                    function.measured and function.id not in health and function.id not in reading
+                    for function in functions
+                ),
                 reorder_refusal=reorder_refusal,
                 can_reorder=request.user.has_perm(OPERATE) and reorder_refusal is None,
                 edit_refusal=context.unavailable.hog_function_edit,
@@ -65,6 +82,20 @@ def _render_list(request: PortalRequest, *, fragment_only: bool = False) -> Http
     if fragment_only:
         return render(request, f"{TEMPLATE}#functions", page)
     return render_fragment_or_page(request, TEMPLATE, page, fragment="functions")
+
+
+def _health(
+    request: PortalRequest, functions: list[selectors.HogFunction], *, kept_only: bool
+) -> tuple[dict[str, Outcome[Totals]], frozenset[str]]:
+    """The figures to show, and the ids of the functions whose figures are still to be read after the page."""
+    context = request.posthog
+    if kept_only:
+        kept = selectors.hog_function_health_kept(context=context, functions=functions, budget=MAX_MEASURED)
+        if kept is not None:
+            return kept, frozenset()
+        measured = selectors.hog_functions_measured(functions=functions, budget=MAX_MEASURED)
+        return {}, frozenset(function.id for function in measured)
+    return selectors.hog_function_health(context=context, functions=functions, budget=MAX_MEASURED), frozenset()
 
 
 @require_POST

@@ -1,29 +1,18 @@
 """The project's plugin configs in pipeline order: enable, disable, reorder and delete them in place; the toast of a
 switch or a reorder offers Undo. Several at once are enabled or disabled after one confirmation (apps/core/bulk.py)."""
 
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from apps.connections.request import PortalRequest
-from apps.core.bulk import (
-    ALREADY_USED,
-    Confirmation,
-    Found,
-    Planned,
-    Report,
-    bulk_confirmation_context,
-    bulk_picked,
-    bulk_plan,
-    bulk_report,
-    bulk_results_alone,
-    bulk_take,
-)
-from apps.core.htmx import fragment_or_page, wants_fragment
+from apps.core.bulk import Found, Place, Planned, Report, Words, bulk_plan, bulk_view
+from apps.core.htmx import wants_fragment
 from apps.core.http import htmx_redirect
 from apps.core.pages import posthog_page
 from apps.core.params import reordered
@@ -34,8 +23,8 @@ from apps.posthog.errors import PostHogError
 
 TEMPLATE = "plugins/config_list.html"
 UNDO_URL = "plugins:config_undo"
-# The bulk actions and the state each leaves a config in.
-BULK_ACTIONS = {"enable": "enabled", "disable": "disabled"}
+# The bulk actions, each with its verb and the state it leaves a config in.
+BULK_WORDS = Words(noun="plugin config", actions={"enable": ("Enable", "enabled"), "disable": ("Disable", "disabled")})
 
 
 def _render_list(request: PortalRequest, *, partial: bool, bulk: Report | None = None) -> HttpResponse:
@@ -156,40 +145,20 @@ def config_delete(request: PortalRequest, config_id: int) -> HttpResponse:
 def config_bulk(request: PortalRequest) -> HttpResponse:
     """Enable or disable several configs: the ticked ones are listed as PostHog holds them, with what will change;
     the confirmation (its one-time token) switches each through the single switch's service and shows each result."""
-    picked = bulk_picked(request.POST, actions=BULK_ACTIONS, noun="plugin config")
-    if picked.error:
-        messages.error(request, picked.error)
-        return HttpResponse(status=204) if request.htmx else redirect("plugins:configs")
-    if not picked.token:
-        plan = _config_plan(request, ids=picked.ids, action=picked.action)
-        verb, changing = picked.action.capitalize(), sum(item.changes for item in plan)
-        shown = Confirmation(
-            title=f"{verb} {len(plan)} plugin config{pluralize(len(plan))}?",
-            confirm_label=f"{verb} {changing} plugin config{pluralize(changing)}",
-            url=request.path,
-            back_url=reverse("plugins:configs"),
-            target="#configs",
-            swap="innerHTML",
-        )
-        context = bulk_confirmation_context(request, action=picked.action, plan=plan, shown=shown)
-        return render(request, fragment_or_page(request, "core/bulk_confirm.html", "dialog"), context)
-    taken = bulk_take(request, token=picked.token)
-    if taken is None:
-        messages.info(request, ALREADY_USED)
-        return _render_list(request, partial=wants_fragment(request))
-    action, ids = taken
-    plan = _config_plan(request, ids=ids, action=action)
-    results = services.plugin_config_enabled_set_many(context=request.posthog, plan=plan, enabled=action == "enable")
-    title = f"{action.capitalize()} {len(plan)} plugin config{pluralize(len(plan))}: results"
-    report = bulk_report(request, title=title, results=results, done=BULK_ACTIONS[action])
-    try:
-        return _render_list(request, partial=wants_fragment(request), bulk=report)
-    except PostHogError:
-        return bulk_results_alone(request, report=report)
+    return bulk_view(
+        request,
+        words=BULK_WORDS,
+        place=Place(back_url=reverse("plugins:configs"), target="#configs", swap="innerHTML"),
+        plan=lambda action, ids: _config_plan(request, ids=ids, action=action),
+        apply=lambda action, plan: services.plugin_config_enabled_set_many(
+            context=request.posthog, plan=plan, enabled=action == "enable"
+        ),
+        listed=lambda report: _render_list(request, partial=wants_fragment(request), bulk=report),
+    )
 
 
-def _config_plan(request: PortalRequest, *, ids: list[str] | tuple[str, ...], action: str) -> list[Planned]:
+def _config_plan(request: PortalRequest, *, ids: Sequence[str], action: str) -> list[Planned]:
     """The names and states from PostHog's list, read now: never those the form sent."""
     rows = selectors.plugin_config_rows(context=request.posthog)
     found = {str(row.id): Found(name=row.name, state="enabled" if row.enabled else "disabled") for row in rows}
-    return bulk_plan(ids=ids, found=found, after=BULK_ACTIONS[action])
+    return bulk_plan(ids=ids, found=found, after=BULK_WORDS.actions[action][1])

@@ -45,6 +45,8 @@ class PostHogError(Exception):
     # What a person reads about this kind of failure, PostHog's own words appended where they add something (see
     # `_said`); None where the kind builds its message from more than that (its `user_message` says how).
     sentence: ClassVar[str | None] = None
+    # PostHog's words that say no more than our sentence does: not appended.
+    says_nothing: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(
         self,
@@ -87,7 +89,7 @@ class PostHogError(Exception):
 
     def _said(self, sentence: str) -> str:
         """Append PostHog's own wording when it adds something to our sentence."""
-        if self.detail and self.detail != self.default_detail:
+        if self.detail and self.detail != self.default_detail and self.detail not in self.says_nothing:
             return f"{sentence} PostHog said: “{self.detail}”"
         return sentence
 
@@ -237,6 +239,9 @@ class Throttled(PostHogError):
 
 class ServerError(PostHogError):
     default_detail = "PostHog had an internal error."
+    # What PostHog answers for any unhandled exception (DRF's APIException.default_detail, through
+    # posthog/exceptions.py's exception handler): "internal error" already says it.
+    says_nothing = frozenset({"A server error occurred."})
 
     @property
     def user_message(self) -> str:

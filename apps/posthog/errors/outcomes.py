@@ -30,12 +30,22 @@ class OutcomeUnknown(PostHogError):
     def __init__(self, *, reason: str, status: int | None = None, detail: str | None = None) -> None:
         super().__init__(detail or f"PostHog was sent the change, but {reason}.", status=status)
         self.reason = reason
+        # Whether the portal read the object back before giving up (the client says, `_settled`): a write with
+        # nothing to read back (a POST action whose object no read serves) was never read, and must not say it was.
+        self.read_back = True
+
+    @property
+    def unsettled(self) -> str:
+        """Why the outcome stays unknown, after the reason the answer was lost: true to what the portal did."""
+        if self.read_back:
+            return "reading it back could not tell whether PostHog made it"
+        return "the portal has no way to read this kind of change back, so it cannot tell whether PostHog made it"
 
     @property
     def user_message(self) -> str:
         return (
-            f"PostHog was sent the change, but {self.reason}, and reading it back could not tell whether PostHog "
-            "made it. Check in PostHog before sending it again, so it is not made twice. Your edit is kept below."
+            f"PostHog was sent the change, but {self.reason}, and {self.unsettled}. Check in PostHog before "
+            "sending it again, so it is not made twice. Your edit is kept below."
         )
 
 

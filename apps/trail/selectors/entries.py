@@ -1,5 +1,6 @@
 """One entry of the trail: a portal write's before and after, or a PostHog activity entry's recorded changes."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from apps.audit.actions import event_action
@@ -9,7 +10,7 @@ from apps.audit.models import AuditEvent
 from apps.core.activity import activity_items
 from apps.history.linking import SCOPE_OF_AREA, area_of_entry
 from apps.history.models import ActivitySnapshot
-from apps.trail.presenters import write_sentence
+from apps.trail.presenters import object_url, write_sentence
 from apps.trail.selectors.rows import EntryDetail, EventDetail
 
 
@@ -49,12 +50,47 @@ def activity_entry_detail(*, snapshot_id: int) -> EntryDetail | None:
     if snapshot is None:
         return None
     entry = _entry(snapshot)
+    area = area_of_entry(snapshot.scope, snapshot.activity) or ""
+    object_id = _portal_object_id(snapshot) if area == "groups" else ""
     return EntryDetail(
         snapshot=snapshot,
         item=activity_items([entry])[0],
-        area=area_of_entry(snapshot.scope, snapshot.activity) or "",
+        area=area,
         changes=activity_field_changes(entry),
+        object_id=object_id,
+        object_url=object_url(area=area, object_id=object_id) if object_id else "",
     )
+
+
+def _portal_object_id(snapshot: ActivitySnapshot) -> str:
+    key = (snapshot.connection_id, snapshot.scope, snapshot.item_id)
+    return group_object_ids_learned(items=[key]).get(key, "")
+
+
+def group_object_ids_learned(*, items: Iterable[tuple[int | None, str, str]]) -> dict[tuple[int | None, str, str], str]:
+    """Each group's "type:key", by (connection, scope, item id): PostHog's group entries carry only the group's id
+    (`item_id`, ee/clickhouse/views/groups.py log_activity; `detail.name` is the property), so the key is learned
+    from the latest portal write linked to an entry of the same group; a group no write is linked to is left out.
+    One query for all of `items` (a page of the trail)."""
+    wanted = {item for item in items if item[2]}
+    if not wanted:
+        return {}
+    linked = (
+        ActivitySnapshot.objects.filter(
+            connection_id__in={connection for connection, _, _ in wanted},
+            scope__in={scope for _, scope, _ in wanted},
+            item_id__in={item_id for _, _, item_id in wanted},
+            audit_event__isnull=False,
+        )
+        .exclude(audit_event__object_id="")
+        .order_by("-created_at", "-id")
+        .values_list("connection_id", "scope", "item_id", "audit_event__object_id")
+    )
+    learned: dict[tuple[int | None, str, str], str] = {}
+    for connection, scope, item_id, object_id in linked:
+        if (connection, scope, item_id) in wanted:
+            learned.setdefault((connection, scope, item_id), object_id)
+    return learned
 
 
 def event_field_changes(before: Any, after: Any, request_body: Any = None) -> list[FieldChange]:

@@ -42,7 +42,8 @@ def object_name_latest(*, area: str, object_id: str) -> str:
     of it; "" when neither did."""
     named = AuditEvent.objects.filter(area=area, object_id=object_id).exclude(object_name="")
     name = named.order_by("-created_at", "-id").values_list("object_name", flat=True).first()
-    if name or area not in SCOPE_OF_AREA:
+    # A group's entries name the property changed in detail.name (ee/clickhouse/views/groups.py), never the group.
+    if name or area not in SCOPE_OF_AREA or area == "groups":
         return name or ""
     entries = ActivitySnapshot.objects.filter(scope=SCOPE_OF_AREA[area], item_id=object_id)
     name = (

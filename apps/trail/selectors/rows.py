@@ -80,6 +80,9 @@ class TrailRow:
     verb: str = ""  # what was done (apps/audit/actions.py), for both sources; "" for an activity it does not know
     object_name: str = ""  # the object's name when it was written (a PostHog entry's `detail.name`)
     settled: str = ""  # a portal write whose answer was lost: what reading it back found (apps/posthog/settle.py)
+    # A PostHog entry whose item id is not the portal's id of the object: a group's "type:key", learned from a
+    # portal write linked to an entry of the same group (apps/trail/selectors/entries.py); "" when none is.
+    portal_object_id: str = ""
 
     @property
     def key(self) -> tuple[datetime, int, int]:
@@ -147,6 +150,16 @@ class TrailRow:
     def area_noun(self) -> str:
         return area_noun(self.area)
 
+    @property
+    def posthog_group(self) -> bool:
+        """A PostHog entry of a group: its item id is PostHog's number for the group, not the group's key."""
+        return self.source == POSTHOG and self.area == "groups"
+
+    @property
+    def group_key(self) -> str:
+        """A group's key, out of its learned "type:key"."""
+        return self.portal_object_id.split(":", 1)[-1] if self.portal_object_id else ""
+
 
 @dataclass
 class HistoryItem:
@@ -190,10 +203,19 @@ class EntryDetail:
     item: ActivityItem
     area: str
     changes: list[FieldChange]
+    # The portal's name of the object where PostHog's item id is not it: a group's "type:key", learned from a
+    # portal write linked to an entry of the same item ("" when none is); and its page.
+    object_id: str = ""
+    object_url: str = ""
 
     @property
     def area_label(self) -> str:
         return area_label(self.area) if self.area else self.snapshot.scope
+
+    @property
+    def object_name(self) -> str:
+        """A group's key, out of its "type:key"."""
+        return self.object_id.split(":", 1)[-1] if self.object_id else ""
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """The merged trail: the portal's own audit events and the PostHog activity the poller kept, filtered and in order.
 
 Both sources are read newest first on their (created_at, id) indexes and merged in order of (time, source, id),
-descending, where PostHog's entry comes before the portal's event at the same instant. A page is keyset-paginated
-across both (never OFFSET): each source is asked for the rows after the last row shown, and the two short lists
-are merged. The CSV export merges the two streams the same way, each read in chunks from its own cursor.
+descending, where PostHog's entry comes before the portal's event at the same instant; or oldest first, that order
+exactly reversed (the same indexes, read backwards). A page is keyset-paginated across both (never OFFSET): each
+source is asked for the rows after the last row shown, and the two short lists are merged. The CSV export merges the two streams the same way, each read in chunks from its own cursor.
 """
 
 import heapq
@@ -21,6 +21,7 @@ from apps.core.paging import CursorPage
 from apps.history.linking import CONFIG_ACTIVITIES_AS_PLUGIN, SCOPE_OF_AREA, area_of_entry
 from apps.history.models import ActivitySnapshot
 from apps.trail.presenters import activity_label
+from apps.trail.selectors.entries import group_object_ids_learned
 from apps.trail.selectors.rows import FAILED, PORTAL, POSTHOG, SOURCE_RANK, TrailFilters, TrailPosition, TrailRow
 
 STREAM_CHUNK = 2000
@@ -53,6 +54,7 @@ SNAPSHOT_COLUMNS = (
     "audit_event_id",
     "audit_event__actor_name",
     "connection__name",
+    "connection_id",
 )
 # What the search box looks in, for each source: the object's name on both (a portal event's name when written,
 # PostHog's `detail.name` read as text, which the JSON text of `entry` may hold escaped).
@@ -69,12 +71,16 @@ SNAPSHOT_SEARCHED = (
 
 
 def audit_trail_page(
-    *, filters: TrailFilters, cursor: TrailPosition | None = None, limit: int = 50
+    *, filters: TrailFilters, cursor: TrailPosition | None = None, limit: int = 50, oldest_first: bool = False
 ) -> CursorPage[TrailRow, TrailPosition]:
-    """`limit` rows after `cursor`, newest first, and the position the next page starts after (None: no more)."""
-    portal = _event_rows(_after(_events(filters), cursor, PORTAL)[: limit + 1])
-    posthog = _snapshot_rows(_after(_snapshots(filters), cursor, POSTHOG)[: limit + 1])
-    rows = sorted([*portal, *posthog], key=lambda row: row.key, reverse=True)[: limit + 1]
+    """`limit` rows after `cursor`, newest first (or oldest first), and the position the next page starts after
+    (None: no more)."""
+    events = _after(_ordered(_events(filters), oldest_first), cursor, PORTAL, oldest_first)
+    snapshots = _after(_ordered(_snapshots(filters), oldest_first), cursor, POSTHOG, oldest_first)
+    portal = _event_rows(events[: limit + 1])
+    kept = list(snapshots[: limit + 1])
+    posthog = _snapshot_rows(kept, group_object_ids_learned(items=_group_items(kept)))
+    rows = sorted([*portal, *posthog], key=lambda row: row.key, reverse=not oldest_first)[: limit + 1]
     return CursorPage(items=rows[:limit], next=rows[limit - 1].position if len(rows) > limit else None)
 
 
@@ -152,6 +158,11 @@ def _in_span_and_search[M: (AuditEvent, ActivitySnapshot)](
     return rows
 
 
+def _ordered[Rows: QuerySet[Any, Any]](rows: Rows, oldest_first: bool) -> Rows:
+    """A source's rows oldest first instead of newest first: the same index, read the other way."""
+    return rows.order_by("created_at", "id") if oldest_first else rows
+
+
 def _other_source(source: str, *asked: str) -> bool:
     """Whether a filter asks for the other source only (a PostHog user, say, while reading portal events)."""
     return any(value and value != source for value in asked)
@@ -167,11 +178,20 @@ def _about_object(object_id: str, area: str) -> Q:
     return Q(item_id=object_id) | linked | Q(item_id__in=learned)
 
 
-def _after[Rows: QuerySet[Any, Any]](rows: Rows, position: TrailPosition | None, source: str) -> Rows:
-    """The rows of one source that come after `position` in the merged order (time, source, id), descending."""
+def _after[Rows: QuerySet[Any, Any]](
+    rows: Rows, position: TrailPosition | None, source: str, oldest_first: bool = False
+) -> Rows:
+    """The rows of one source that come after `position` in the merged order (time, source, id), descending (or
+    ascending, `oldest_first`)."""
     if position is None:
         return rows
     rank, position_rank = SOURCE_RANK[source], SOURCE_RANK[position.source]
+    if oldest_first:
+        if rank < position_rank:  # this source's rows at that instant came before the position's
+            return rows.filter(created_at__gt=position.at)
+        if rank > position_rank:
+            return rows.filter(created_at__gte=position.at)
+        return rows.filter(Q(created_at__gte=position.at), Q(created_at__gt=position.at) | Q(id__gt=position.id))
     if rank < position_rank:  # this source's rows at that instant come after the position's
         return rows.filter(created_at__lte=position.at)
     if rank > position_rank:
@@ -221,8 +241,16 @@ def _event_rows(rows: Iterable[tuple[Any, ...]]) -> Iterator[TrailRow]:
         )
 
 
-def _snapshot_rows(rows: Iterable[tuple[Any, ...]]) -> Iterator[TrailRow]:
-    for pk, at, scope, item_id, activity, name, email, detail_name, event_id, actor, connection in rows:
+def _group_items(rows: list[tuple[Any, ...]]) -> list[tuple[int | None, str, str]]:
+    """(connection, scope, item id) of each group entry among SNAPSHOT_COLUMNS tuples: whose key to learn."""
+    return [(row[-1], row[2], row[3]) for row in rows if area_of_entry(row[2], row[4]) == "groups"]
+
+
+def _snapshot_rows(
+    rows: Iterable[tuple[Any, ...]], learned: dict[tuple[int | None, str, str], str] | None = None
+) -> Iterator[TrailRow]:
+    """`learned`: a group's "type:key" by (connection, scope, item id), where the portal knows it."""
+    for pk, at, scope, item_id, activity, name, email, detail_name, event_id, actor, connection, connection_id in rows:
         credited = name or email or "PostHog"
         yield TrailRow(
             source=POSTHOG,
@@ -240,4 +268,5 @@ def _snapshot_rows(rows: Iterable[tuple[Any, ...]]) -> Iterator[TrailRow]:
             linked_id=event_id,
             verb=ACTIVITY_VERBS.get(activity, ""),
             object_name=detail_name or "",
+            portal_object_id=(learned or {}).get((connection_id, scope, item_id), ""),
         )
