@@ -146,3 +146,12 @@ def test_the_overviews_error_triangles_sit_inside_their_card_on_a_phone(page, li
     summary = error.locator("summary").bounding_box()
     assert summary["x"] - 12 >= card_box["x"] + padding, (summary, card_box, padding)
     shot(page, "layout-phone-overview-errors")
+
+
+@pytest.mark.parametrize("url", [url for url, _, _ in TABLES], ids=["keys", "annotations", "status", "groups"])
+def test_between_phone_and_laptop_these_tables_push_nothing_sideways(admin_page, live_server, url):
+    page = admin_page
+    page.set_viewport_size({"width": 760, "height": 900})  # a small tablet, or a laptop window half the screen
+    page.goto(f"{live_server.url}{url}")
+    expect(page.locator("table.table-stacked").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 760

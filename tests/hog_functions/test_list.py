@@ -1,6 +1,8 @@
 """The hog functions list against the simulator: by type, health from a bounded number of metric reads, switches,
 the transformations' order, delete with Undo, and what an older PostHog or a failing read shows."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -32,8 +34,13 @@ def test_the_list_shows_at_once_and_reads_its_figures_after_itself(operator_clie
     assert "being read from PostHog's app metrics" in page
     crm_row = page.split("CRM sync webhook", 1)[1].split("Logs", 1)[0]
     assert "Reading…" in crm_row and "%" not in crm_row and "Not measured" not in crm_row
-    assert f'hx-get="{url("figures")}" hx-trigger="load"' in text(response)
-    figures = words(operator_client.get(url("figures"), **HTMX))
+    # The part names the functions to measure, so it reads their figures beside the list: one round trip too.
+    found = re.search(r'hx-get="(/pipeline/functions/figures/[^"]*)" hx-trigger="load"', text(response))
+    part = found.group(1).replace("&amp;", "&")
+    assert part.startswith(url("figures")) and part.count("measure=") == 6
+    simulator.requests_clear()
+    figures = words(operator_client.get(part, **HTMX))
+    assert len(served(simulator, "GET", FUNCTIONS)) == 1 + 6
     assert "Reading…" not in figures and "%" in figures.split("CRM sync webhook", 1)[1].split("Logs", 1)[0]
     simulator.requests_clear()
     again = words(operator_client.get(url("list")))  # the figures are kept now: shown at once, nothing loads after
@@ -180,3 +187,14 @@ def test_delete_in_place_offers_an_undo_that_brings_it_back(operator_client, sim
 
 def test_the_navigation_leads_to_the_hog_functions(operator_client, simulator):
     assert f'href="{reverse("hog_functions:list")}"' in text(operator_client.get(reverse("plugins:configs")))
+
+
+@CURRENT
+def test_the_figures_part_reads_only_function_ids_it_is_given(operator_client, simulator):
+    crm = function(simulator, "CRM sync webhook")
+    asked = f"{url('figures')}?measure={crm['id'].upper()}&measure=../../secret&measure={crm['id']}"
+    page = words(operator_client.get(asked, **HTMX))
+    totals = [e["path"] for e in served(simulator, "GET", FUNCTIONS) if "/metrics/totals/" in e["path"]]
+    assert all("secret" not in path for path in totals)  # what is not an id never reaches a PostHog path
+    assert sum(crm["id"] in path for path in totals) == 1  # once, however it was written
+    assert "%" in page.split("CRM sync webhook", 1)[1].split("Logs", 1)[0]

@@ -16,6 +16,7 @@ from apps.hog_functions.selectors.health import (
     hog_function_health_kept,
     hog_function_metrics,
     hog_function_totals,
+    hog_function_totals_of,
     hog_functions_measured,
 )
 from apps.hog_functions.selectors.logs import (
@@ -41,6 +42,7 @@ __all__ = [
     "hog_function_get",
     "hog_function_health",
     "hog_function_health_kept",
+    "hog_function_totals_of",
     "hog_functions_measured",
     "hog_function_list",
     "hog_function_log_page",

@@ -97,14 +97,27 @@ def hog_function_totals(*, context: PostHogContext, function_id: str, after: str
 
 
 def hog_function_health(
-    *, context: PostHogContext, functions: list[HogFunction], budget: int = MAX_MEASURED
+    *,
+    context: PostHogContext,
+    functions: list[HogFunction],
+    budget: int = MAX_MEASURED,
+    known: dict[str, Outcome[Totals]] | None = None,
 ) -> dict[str, Outcome[Totals]]:
     """24-hour totals of at most `budget` functions (one request each): those PostHog runs, enabled ones first and
-    those PostHog already calls degraded first of all. A function missing from the answer was not asked about."""
+    those PostHog already calls degraded first of all. A function missing from the answer was not asked about.
+    `known`: totals already read (beside the list, `hog_function_totals_of`), not asked for again."""
     measured = hog_functions_measured(functions=functions, budget=budget)
-    # Side by side, so the list waits for its slowest function rather than for all twenty in turn.
-    totals = attempt_all([partial(hog_function_totals, context=context, function_id=f.id) for f in measured])
-    return {function.id: outcome for function, outcome in zip(measured, totals, strict=True)}
+    known = known or {}
+    missing = [function.id for function in measured if function.id not in known]
+    fresh = hog_function_totals_of(context=context, function_ids=missing)
+    return {function.id: known.get(function.id) or fresh[function.id] for function in measured}
+
+
+def hog_function_totals_of(*, context: PostHogContext, function_ids: list[str]) -> dict[str, Outcome[Totals]]:
+    """These functions' 24-hour totals, side by side, so the page waits for the slowest rather than for all in
+    turn; given their ids, the list's figures part reads them beside the list itself."""
+    totals = attempt_all([partial(hog_function_totals, context=context, function_id=i) for i in function_ids])
+    return dict(zip(function_ids, totals, strict=True))
 
 
 def hog_function_health_kept(

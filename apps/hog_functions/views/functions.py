@@ -1,7 +1,8 @@
 """The project's hog functions by type, with their health: switch them on and off, reorder the transformations,
 delete one (with an Undo) in place."""
 
-from urllib.parse import urlsplit
+from functools import partial
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -15,10 +16,12 @@ from apps.core.htmx import render_fragment_or_page
 from apps.core.http import htmx_redirect
 from apps.core.outcome import Outcome
 from apps.core.pages import posthog_page
+from apps.core.parallel import together
 from apps.core.params import reordered
 from apps.core.roles import OPERATE, VIEW
 from apps.core.undo import NOTHING_TO_UNDO, toast_with_undo, undo_take
 from apps.hog_functions import selectors, services
+from apps.hog_functions.paths import function_ids
 from apps.hog_functions.presenters import sections, status
 from apps.hog_functions.selectors.health import MAX_MEASURED, Totals
 from apps.posthog.actions import BY_KEY, app_url
@@ -40,12 +43,17 @@ def function_list(request: PortalRequest) -> HttpResponse:
 @require_GET
 @posthog_page(VIEW)
 def function_figures(request: PortalRequest) -> HttpResponse:
-    """The list with every figure read (the part the list loads after itself; the whole page when opened alone)."""
-    return _render_list(request)
+    """The list with every figure read (the part the list loads after itself; the whole page when opened alone).
+    The list names the functions to measure (`measure`), so their figures are read beside the list itself."""
+    return _render_list(request, measure=function_ids(request.GET.getlist("measure"))[:MAX_MEASURED])
 
 
 def _render_list(
-    request: PortalRequest, *, fragment_only: bool = False, figures_kept_only: bool = False
+    request: PortalRequest,
+    *,
+    fragment_only: bool = False,
+    figures_kept_only: bool = False,
+    measure: list[str] | None = None,
 ) -> HttpResponse:
     context = request.posthog
     page: dict = {
@@ -59,14 +67,19 @@ def _render_list(
     }
     if page["refusal"] is None:
         try:
-            functions = selectors.hog_function_list(context=context)
+            read = together(
+                functions=partial(selectors.hog_function_list, context=context),
+                known=partial(selectors.hog_function_totals_of, context=context, function_ids=measure or []),
+            )
+            functions = read.value("functions")
         except (EndpointNotFound, PermissionDenied) as error:
             page["error"] = error  # this PostHog has none, or the key may not read them: said in place
         else:
-            health, reading = _health(request, functions, kept_only=figures_kept_only)
+            health, reading = _health(request, functions, kept_only=figures_kept_only, known=read["known"].value)
             reorder_refusal = context.unavailable.hog_function_rearrange
             page.update(
                 reading=bool(reading),
+                measure=urlencode([("measure", function_id) for function_id in sorted(reading)]),
                 sections=sections(functions, health, budget=MAX_MEASURED, reading=reading),
                 count=len(functions),
                 enabled=sum(function.enabled for function in functions),
@@ -85,7 +98,11 @@ def _render_list(
 
 
 def _health(
-    request: PortalRequest, functions: list[selectors.HogFunction], *, kept_only: bool
+    request: PortalRequest,
+    functions: list[selectors.HogFunction],
+    *,
+    kept_only: bool,
+    known: dict[str, Outcome[Totals]] | None,
 ) -> tuple[dict[str, Outcome[Totals]], frozenset[str]]:
     """The figures to show, and the ids of the functions whose figures are still to be read after the page."""
     context = request.posthog
@@ -95,7 +112,8 @@ def _health(
             return kept, frozenset()
         measured = selectors.hog_functions_measured(functions=functions, budget=MAX_MEASURED)
         return {}, frozenset(function.id for function in measured)
-    return selectors.hog_function_health(context=context, functions=functions, budget=MAX_MEASURED), frozenset()
+    health = selectors.hog_function_health(context=context, functions=functions, budget=MAX_MEASURED, known=known)
+    return health, frozenset()
 
 
 @require_POST
