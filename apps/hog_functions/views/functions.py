@@ -67,15 +67,11 @@ def _render_list(
     }
     if page["refusal"] is None:
         try:
-            read = together(
-                functions=partial(selectors.hog_function_list, context=context),
-                known=partial(selectors.hog_function_totals_of, context=context, function_ids=measure or []),
-            )
-            functions = read.value("functions")
+            functions, known = _functions_read(request, measure or [])
         except (EndpointNotFound, PermissionDenied) as error:
             page["error"] = error  # this PostHog has none, or the key may not read them: said in place
         else:
-            health, reading = _health(request, functions, kept_only=figures_kept_only, known=read["known"].value)
+            health, reading = _health(request, functions, kept_only=figures_kept_only, known=known)
             reorder_refusal = context.unavailable.hog_function_rearrange
             page.update(
                 reading=bool(reading),
@@ -95,6 +91,21 @@ def _render_list(
     if fragment_only:
         return render(request, f"{TEMPLATE}#functions", page)
     return render_fragment_or_page(request, TEMPLATE, page, fragment="functions")
+
+
+def _functions_read(
+    request: PortalRequest, measure: list[str]
+) -> tuple[list[selectors.HogFunction], dict[str, Outcome[Totals]]]:
+    """The functions, and the totals of those the figures part names, side by side (one round trip); the list alone
+    (no worker threads) when it names none: the list's own view and every in-place change."""
+    context = request.posthog
+    if not measure:
+        return selectors.hog_function_list(context=context), {}
+    read = together(
+        functions=partial(selectors.hog_function_list, context=context),
+        known=partial(selectors.hog_function_totals_of, context=context, function_ids=measure),
+    )
+    return read.value("functions"), read["known"].value or {}
 
 
 def _health(
