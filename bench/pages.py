@@ -1,8 +1,8 @@
 """Every page reachable from the overview, as an Admin: how many PostHog round trips each waits for in turn.
 
 The portal runs in this process (Django's test client, signed in as an Admin) against the simulator served over
-HTTP. A crawl from "/" follows every link and `hx-get` within the portal (GET only; at most PER_PATTERN pages of
-one URL pattern, MAX_PAGES in all), as tests/reachability.py does. Then each page is viewed twice with the
+HTTP. A crawl from "/" follows every link and `hx-get` within the portal (GET only; at most PER_VIEW pages of
+one view, MAX_PAGES in all), with the sweeps' crawler (tests/crawl.py). Then each page is viewed twice with the
 simulator answering at once (the first view timed, the second counting what a cache saves) and once more with
 LATENCY_MS added to every answer. Each first view starts from an empty cache and a fresh sign-in, so the two
 timed views do the same reads. (t_latency − t_0) / LATENCY_MS is how many round trips the page waited for one
@@ -14,12 +14,12 @@ import statistics
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from bench import common
 
 LATENCY_MS = 250
-PER_PATTERN = 4
+PER_VIEW = 4
 MAX_PAGES = 150
 GOAL_ROUND_TRIPS = 1.2
 GOAL_PAGE_MS = 60.0
@@ -71,44 +71,31 @@ def run(options) -> None:
 
 
 def _crawl(client) -> list[tuple[str, str]]:
-    """(URL, its URL pattern) of every page reachable from "/", breadth first, GET only."""
-    from django.urls import Resolver404, resolve
+    """(URL, its URL pattern) of every page reachable from "/", breadth first, GET only (tests/crawl.py), at most
+    MAX_PAGES."""
+    from django.urls import resolve
 
-    from tests.reachability import FOLLOWED, _Links
+    from tests.crawl import crawl, links_in
 
     found: list[tuple[str, str]] = []
-    per_pattern: dict[str, int] = defaultdict(int)
-    queued = {"/"}
-    queue = ["/"]
-    while queue and len(found) < MAX_PAGES:
-        url = queue.pop(0)
+
+    def visit(url: str) -> list[str]:
+        if len(found) >= MAX_PAGES:
+            return []
         response = _get(client, url)
         found.append((url, resolve(urlsplit(url).path).route))
         if response.status_code != 200 or "html" not in response.headers.get("Content-Type", ""):
-            continue
-        parser = _Links()
-        parser.feed(response.content.decode())
-        for attribute, value in parser.found:
-            parts = urlsplit(urljoin(url, value))
-            if attribute not in FOLLOWED or (parts.netloc and parts.netloc != HOST):
-                continue
-            try:
-                pattern = resolve(parts.path).route
-            except Resolver404:
-                continue
-            local = parts.path + (f"?{parts.query}" if parts.query else "")
-            if local not in queued and per_pattern[pattern] < PER_PATTERN and "logout" not in pattern:
-                per_pattern[pattern] += 1
-                queued.add(local)
-                queue.append(local)
+            return []
+        return [value for _name, value in links_in(response.content.decode())]
+
+    crawl(["/"], visit, per_view=PER_VIEW, host=HOST, skip=lambda path: "logout" in path, count_starts=False)
     return found
 
 
 def _get(client, url: str):
-    from tests.reachability import HTMX_ONLY_PARTS
+    from tests.crawl import htmx_only
 
-    htmx_only = any(part in url for part in HTMX_ONLY_PARTS)
-    return client.get(url, secure=True, HTTP_HX_REQUEST="true" if htmx_only else None)
+    return client.get(url, secure=True, HTTP_HX_REQUEST="true" if htmx_only(url) else None)
 
 
 def _measure(client, admin, server, url: str, pattern: str) -> Page:

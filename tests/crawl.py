@@ -1,10 +1,13 @@
-"""Visiting every page of the portal as one person: the one crawl the sweeps share. It starts from each GET URL
-pattern (tests/security/urls.py) and follows the links and htmx fragments the pages show, breadth first, at most
-`per_view` URLs a view. How a page is visited, and what is checked in it, is the caller's:
+"""Visiting every page of the portal as one person: the one crawl every sweep shares (`crawl`). It follows the
+links and htmx fragments the pages show, breadth first, at most `per_view` URLs a view. How a page is visited, and
+what is checked in it, is the caller's:
 
-- `crawl_pages`: the Django test client, each body handed to a check (tests/security: secrets, payloads);
+- `crawl_pages`: from each GET URL pattern (tests/security/urls.py) with the Django test client, each body handed to
+  a check (tests/security: secrets, payloads);
 - `browse_pages`: one browser page on the live server, each opened page handed to a check (axe in light and dark,
-  the phone-width measures).
+  the phone-width measures);
+- tests/reachability.py (which views the pages link to), tests/test_form_fuzz.py (the forms the pages hold) and
+  bench/pages.py (every page's round trips) visit with the test client from the overview.
 """
 
 from collections.abc import Callable, Iterable
@@ -13,10 +16,11 @@ from urllib.parse import urljoin, urlsplit
 
 from django.urls import Resolver404, resolve
 
-from tests.reachability import HTMX_ONLY_PARTS
 from tests.security.urls import UrlCase
 
 FOLLOWED = ("href", "hx-get")
+# Fragments that answer only htmx requests.
+HTMX_ONLY_PARTS = ("/activity/", "/usage/")
 # A browser opens pages, not downloads, files or fragments that answer htmx only (the test client asks for those
 # with HX-Request and checks them too).
 NOT_PAGES = (".csv", ".svg", ".json")
@@ -52,6 +56,25 @@ def tags_of(body: str) -> list[tuple[str, list[tuple[str, str]]]]:
     return parser.tags
 
 
+def links_in(body: str, attributes: Iterable[str] = FOLLOWED) -> list[tuple[str, str]]:
+    """(attribute, URL as written) of every one of `attributes` in the page, in page order."""
+    wanted = set(attributes)
+    return [(name, value) for _tag, found in tags_of(body) for name, value in found if name in wanted and value]
+
+
+def htmx_only(url: str) -> bool:
+    """Whether the URL is a fragment that answers only htmx requests (the test client asks for it as htmx does)."""
+    return any(part in url for part in HTMX_ONLY_PARTS)
+
+
+def view_name(path: str) -> str | None:
+    """The portal view serving `path`, or None for a path the portal does not serve."""
+    try:
+        return resolve(path).view_name
+    except Resolver404:
+        return None
+
+
 def crawl(
     starts: Iterable[str],
     visit: Callable[[str], Iterable[str]],
@@ -73,9 +96,8 @@ def crawl(
         parts = urlsplit(urljoin(base, value))
         if parts.netloc not in ("", host) or (skip and skip(parts.path)):
             return
-        try:
-            view = resolve(parts.path).view_name
-        except Resolver404:
+        view = view_name(parts.path)
+        if view is None:
             return
         local = parts.path + (f"?{parts.query}" if parts.query else "")
         if local in queued or (counted and views.get(view, 0) >= per_view):
@@ -102,8 +124,7 @@ def crawl_pages(
     found = {"visited": 0, "problems": []}
 
     def visit(url: str) -> list[str]:
-        htmx = any(part in url for part in HTMX_ONLY_PARTS)
-        response = client.get(url, HTTP_HX_REQUEST="true" if htmx else None)
+        response = client.get(url, HTTP_HX_REQUEST="true" if htmx_only(url) else None)
         found["visited"] += response.status_code == 200  # a redirect (to sign in, to set up two-factor) shows nothing
         if response.status_code >= 500:
             found["problems"].append(f"{url} answered {response.status_code}")
@@ -115,7 +136,7 @@ def crawl_pages(
         found["problems"].extend(check(url, body, content_type))
         if "html" not in content_type:
             return []
-        return [value for _tag, attributes in tags_of(body) for name, value in attributes if name in FOLLOWED]
+        return [value for _name, value in links_in(body)]
 
     starts = [case.url for case in cases if "GET" in case.methods]
     crawl(starts, visit, per_view=per_view, count_starts=False)
@@ -123,7 +144,7 @@ def crawl_pages(
 
 
 def _not_a_page(path: str) -> bool:
-    return path.endswith(NOT_PAGES) or path.startswith("/static/") or any(part in path for part in HTMX_ONLY_PARTS)
+    return path.endswith(NOT_PAGES) or path.startswith("/static/") or htmx_only(path)
 
 
 def browse_pages(

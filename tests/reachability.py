@@ -6,28 +6,13 @@ simulator. The writes behind those views are tested one by one in the area's own
 """
 
 import re
-from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
-from django.urls import Resolver404, resolve
-
+from tests.crawl import FOLLOWED, htmx_only, links_in, view_name
+from tests.crawl import crawl as shared_crawl
 from tests.simulator.spec import rows, skip_or_fail, spec_missing_reason
 
 URL_ATTRIBUTES = ("href", "action", "hx-get", "hx-post", "hx-patch", "hx-delete")
-FOLLOWED = ("href", "hx-get")
-# Fragments that answer only htmx requests.
-HTMX_ONLY_PARTS = ("/activity/", "/usage/")
-
-
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.found: list[tuple[str, str]] = []  # (attribute, url)
-
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if name in URL_ATTRIBUTES and value is not None:
-                self.found.append((name, value))
 
 
 def area_rows(*areas: str) -> set[tuple[str, str]]:
@@ -38,43 +23,35 @@ def area_rows(*areas: str) -> set[tuple[str, str]]:
 
 
 def crawl(client, *, namespaces: tuple[str, ...], start: str = "/", per_view: int = 60) -> dict[str, str]:
-    """{portal view name: first URL seen for it} within `namespaces`, visiting (GET) up to `per_view` URLs of
-    every view. Fails on any page that answers 500."""
+    """{portal view name: first URL seen for it} within `namespaces`, through every link, form and htmx attribute
+    of the pages, visiting (GET) up to `per_view` URLs of every view (tests/crawl.py). Fails on any page that
+    answers 500."""
     seen: dict[str, str] = {}
-    visits: dict[str, int] = {}
-    queued = {start}
-    queue = [start]
-    while queue:
-        url = queue.pop(0)
-        htmx_only = any(part in url for part in HTMX_ONLY_PARTS)
-        response = client.get(url, HTTP_HX_REQUEST="true" if htmx_only else None)
+    prefixes = tuple(f"{namespace}:" for namespace in namespaces)
+
+    def visit(url: str) -> list[str]:
+        response = client.get(url, HTTP_HX_REQUEST="true" if htmx_only(url) else None)
         # 403/404: PostHog refused or lacks it, said politely. No 5xx: a page never fails because PostHog refused
         # one of its reads (502 stands only for PostHog failing, which the crawls never make it do).
         assert response.status_code < 500, f"{url} answered {response.status_code}"
         if response.status_code != 200 or "html" not in response.headers.get("Content-Type", ""):
-            continue
+            return []
         body = response.content.decode()
         # A template comment that spans lines (`{# … #}` is one line only in Django) ends up on the page as text.
         assert "{#" not in body and "#}" not in body, f"{url} shows a template comment as text"
-        parser = _Links()
-        parser.feed(body)
-        for attribute, value in parser.found:
+        followed = []
+        for attribute, value in links_in(body, URL_ATTRIBUTES):
             target = urljoin(url, value)
             parts = urlsplit(target)
-            if parts.netloc and parts.netloc != "testserver":
-                continue
-            try:
-                name = resolve(parts.path).view_name
-            except Resolver404:
-                continue
-            if not name.startswith(tuple(f"{namespace}:" for namespace in namespaces)):
+            name = view_name(parts.path) if parts.netloc in ("", "testserver") else None
+            if name is None or not name.startswith(prefixes):
                 continue
             seen.setdefault(name, target)
-            local = parts.path + (f"?{parts.query}" if parts.query else "")
-            if attribute in FOLLOWED and local not in queued and visits.get(name, 0) < per_view:
-                visits[name] = visits.get(name, 0) + 1
-                queued.add(local)
-                queue.append(local)
+            if attribute in FOLLOWED:
+                followed.append(value)
+        return followed
+
+    shared_crawl([start], visit, per_view=per_view, count_starts=False)
     return seen
 
 

@@ -18,10 +18,11 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from django.urls import NoReverseMatch, Resolver404, get_resolver, resolve, reverse
+from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils import timezone
 
 from apps.alerts.models import Alert, AlertRule, Channel
+from tests.crawl import crawl, htmx_only, view_name
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,6 @@ NOT_UTF8 = b"\xff\xfe\xfa caf\xe9 \xc3\x28"
 BOUNDARY = "fuzzFUZZfuzz"
 POST_ATTRIBUTES = ("hx-post", "hx-patch", "hx-put", "hx-delete")
 # Pages that answer only htmx requests (see tests/reachability.py).
-HTMX_ONLY_PARTS = ("/activity/", "/usage/")
 # Targets that end the session or the objects the other targets need: sent last.
 DESTRUCTIVE = ("delete", "logout", "roll", "reset", "active", "connections:", "switch")
 PAGES_PER_VIEW = 2  # two, so both kinds of cohort form are seen
@@ -124,27 +124,19 @@ class _Page(HTMLParser):
 
 def _view_name(url: str) -> str | None:
     parts = urlsplit(url)
-    if parts.netloc and parts.netloc != "testserver":
-        return None
-    try:
-        return resolve(parts.path).view_name
-    except Resolver404:
-        return None
+    return view_name(parts.path) if parts.netloc in ("", "testserver") else None
 
 
 def _crawl(client) -> tuple[dict[tuple[str, frozenset[str]], Form], dict[str, str]]:
     """{(view name, field names): the first form of that shape seen posting to the view}, and {view name: the
-    first URL seen for it} over every link, form and htmx attribute of the pages seen."""
+    first URL seen for it} over every link, form and htmx attribute of the pages seen (tests/crawl.py)."""
     targets: dict[tuple[str, frozenset[str]], Form] = {}
-    visits: dict[str, int] = {}
     urls: dict[str, str] = {}
-    queue, queued = [reverse("home")], {reverse("home")}
-    while queue:
-        url = queue.pop(0)
-        htmx = any(part in url for part in HTMX_ONLY_PARTS)
-        response = client.get(url, HTTP_HX_REQUEST="true" if htmx else None)
+
+    def visit(url: str) -> list[str]:
+        response = client.get(url, HTTP_HX_REQUEST="true" if htmx_only(url) else None)
         if response.status_code != 200 or "html" not in response.headers.get("Content-Type", ""):
-            continue
+            return []
         page = _Page(url)
         page.feed(response.content.decode())
         for form in page.forms:
@@ -157,17 +149,16 @@ def _crawl(client) -> tuple[dict[tuple[str, frozenset[str]], Form], dict[str, st
                 targets[shape] = form
         for link in page.links:
             target = urljoin(url, link)
-            name = _view_name(target)
-            parts = urlsplit(target)
-            if name is not None:
+            if (name := _view_name(target)) is not None:
                 urls.setdefault(name, target)
-            local = parts.path + (f"?{parts.query}" if parts.query else "")
-            if name is None or name == "logout" or local in queued or visits.get(name, 0) >= PAGES_PER_VIEW:
-                continue
-            visits[name] = visits.get(name, 0) + 1
-            queued.add(local)
-            queue.append(local)
+        return page.links
+
+    crawl([reverse("home")], visit, per_view=PAGES_PER_VIEW, skip=_signs_out, count_starts=False)
     return targets, urls
+
+
+def _signs_out(path: str) -> bool:
+    return view_name(path) == "logout"
 
 
 def _multipart(fields: list[tuple[str, str | bytes]], files: set[str]) -> bytes:

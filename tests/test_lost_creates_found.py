@@ -1,7 +1,7 @@
 """Creates whose answer was lost, looked up where PostHog lists what they made (apps/posthog/created.py): a sharing
-password among its configuration's passwords, a backfill among its export's backfills. Found, the create is told as
-made and never sent twice; not found, the password is told as not made, the backfill as unknown (PostHog lists a
-backfill only once its workflow has saved it)."""
+password among its configuration's passwords, a backfill (and a run's retry, a backfill of the run's interval) among
+its export's backfills. Found, the create is told as made and never sent twice; not found, the password is told as not
+made, the backfill as unknown (PostHog lists a backfill only once its workflow has saved it)."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -97,4 +97,57 @@ def test_a_backfill_not_listed_after_its_lost_answer_is_unknown_not_refused(oper
     simulator.scripts_clear()
     assert "reading it back could not tell whether PostHog made it. Check in PostHog" in page
     assert len(simulator.requests(method="POST", path=f"{EXPORTS}{snowflake['id']}/backfills/")) == 1
+    assert AuditEvent.objects.get(method="POST", area="batch_exports").settled == "unknown"
+
+
+def _retry(operator_client, export: dict, run: dict):
+    return operator_client.post(reverse("batch_exports:run_retry", args=[export["id"], run["id"]]), **HTMX)
+
+
+def test_a_retry_whose_answer_was_lost_is_found_among_the_backfills_of_its_interval(operator_client, simulator):
+    bigquery = simulator.state.batch_exports.by_name("BigQuery warehouse")
+    run = simulator.state.batch_exports.runs(bigquery["id"])[0]
+    simulator.faults_set(fault_methods="POST", drop_after_rate=1.0)
+
+    response = _retry(operator_client, bigquery, run)
+
+    simulator.faults_clear()
+    [backfill] = simulator.state.batch_exports.backfills(bigquery["id"])
+    assert (backfill["start_at"], backfill["end_at"]) == (run["data_interval_start"], run["data_interval_end"])
+    assert len(simulator.requests(method="POST", path=f"{EXPORTS}{bigquery['id']}/runs/{run['id']}/retry/")) == 1
+    event = AuditEvent.objects.get(method="POST", area="batch_exports")
+    if simulator.profile.batch_exports == BATCH_EXPORTS_BACKFILLS:
+        assert "HX-Redirect" in response and "Retry started" in text(operator_client.get(response["HX-Redirect"]))
+        assert (event.outcome, event.settled) == ("success", "applied")
+    else:  # 2024's PostHog lists no backfills: the retry is said unknown, never "not started"
+        assert "Check in PostHog" in text(response) and event.settled == "unknown"
+
+
+def test_a_retry_of_another_interval_listed_since_is_not_taken_for_this_one(operator_client, simulator, snowflake):
+    runs = simulator.state.batch_exports.runs(snowflake["id"])
+    retried, other = runs[1], runs[2]
+    simulator.script(
+        "GET",
+        rf"{EXPORTS}{snowflake['id']}/backfills/",
+        status=200,
+        body={
+            "next": None,
+            "results": [
+                {
+                    "id": "0190a8f1-2222-7000-8000-000000000009",
+                    "start_at": other["data_interval_start"],
+                    "end_at": other["data_interval_end"],
+                    "status": "Running",
+                    "created_at": datetime.now(UTC).isoformat(),
+                }
+            ],
+        },
+    )
+    simulator.faults_set(fault_methods="POST", drop_after_rate=1.0)
+
+    page = text(_retry(operator_client, snowflake, retried))
+
+    simulator.faults_clear()
+    simulator.scripts_clear()
+    assert "reading it back could not tell whether PostHog made it. Check in PostHog" in page
     assert AuditEvent.objects.get(method="POST", area="batch_exports").settled == "unknown"

@@ -30,9 +30,23 @@ def batch_export_unpause(*, context: PostHogContext, export_id: str) -> bool:
 
 
 def batch_export_run_retry(*, context: PostHogContext, export_id: str, run_id: str) -> str:
-    """A backfill of the run's own interval (PostHog's retry): the id of that backfill."""
-    answer = context.client.post(batch_exports_path(context, export_id, "runs", run_id, "retry"))
-    return _backfill_id(answer)
+    """A backfill of the run's own interval (PostHog's retry): the id of that backfill.
+
+    products/batch_exports/backend/api/batch_export.py BatchExportRunViewSet.retry calls backfill_export with the
+    run's data interval, so a retry whose answer was lost is looked for among the export's backfills (where PostHog
+    lists them) as one of exactly that interval, made since the retry was sent."""
+    path = batch_exports_path(context, export_id, "runs", run_id, "retry")
+    if not _lists_backfills(context):
+        return _backfill_id(context.client.post(path))
+
+    def run_interval() -> dict[str, Any]:
+        run = context.client.get(batch_exports_path(context, export_id, "runs", run_id))
+        run = run if isinstance(run, dict) else {}
+        return {"start_at": run.get("data_interval_start"), "end_at": run.get("data_interval_end")}
+
+    backfills = batch_exports_path(context, export_id, "backfills")
+    find = _backfill_finder(context, path=backfills, bounds=run_interval, dates_only=False)
+    return _backfill_id(context.client.post(path, find_created=find))
 
 
 def batch_export_run_cancel(*, context: PostHogContext, export_id: str, run_id: str) -> bool:
@@ -51,11 +65,10 @@ def batch_export_backfill_start(
     `backfill` action, as times. PostHog's refusals name no field though each is about one bound: they are given
     the bound they name, so the form shows them there (`backfill_field`).
     """
-    newer = context.unavailable.batch_export_backfills
-    if newer is None or newer.state != Capability.RETIRED:
+    if _lists_backfills(context):
         body = {"start_at": _bound(start, dates_only), "end_at": _bound(end, dates_only)}
         path = batch_exports_path(context, export_id, "backfills")
-        find = _backfill_finder(context, path=path, body=body, dates_only=dates_only)
+        find = _backfill_finder(context, path=path, bounds=lambda: body, dates_only=dates_only)
         try:
             return _backfill_id(_post_naming_bounds(context, path, body, find=find))
         except EndpointNotFound:
@@ -64,6 +77,12 @@ def batch_export_backfill_start(
     # answer was lost there cannot be looked for, so the client reports it unknown, to be checked in PostHog.
     body = {"start_at": _bound(start, False), "end_at": _bound(end, False)}
     return _backfill_id(_post_naming_bounds(context, batch_exports_path(context, export_id, "backfill"), body))
+
+
+def _lists_backfills(context: PostHogContext) -> bool:
+    """Whether this PostHog may have `backfills/` (today's; 2024's answered it 404, which the connection keeps)."""
+    newer = context.unavailable.batch_export_backfills
+    return newer is None or newer.state != Capability.RETIRED
 
 
 def backfill_field(detail: str, body: dict[str, str]) -> str | None:
@@ -93,10 +112,10 @@ def _post_naming_bounds(
 
 
 def _backfill_finder(
-    context: PostHogContext, *, path: str, body: dict[str, str], dates_only: bool
+    context: PostHogContext, *, path: str, bounds: Callable[[], dict[str, Any]], dates_only: bool
 ) -> Callable[[], Any]:
     """The backfill a lost answer may have started: the newest listed since the write began, if it covers the range
-    sent; otherwise the outcome stays unknown, never "not started".
+    `bounds` gives (asked only when the answer is lost); otherwise the outcome stays unknown, never "not started".
 
     products/batch_exports/backend/api/batch_export.py: `backfills/` lists BatchExportBackfillSerializer (every
     field: `id`, `start_at`, `end_at`, `status`, `created_at`, …), newest first. But create_backfill only starts
@@ -106,8 +125,12 @@ def _backfill_finder(
     newest = created_finder(client=context.client, path=path, sent={}, fields=(), params={"ordering": "-created_at"})
 
     def find() -> Any:
+        sent = bounds()
         held = newest()
-        if not isinstance(held, dict) or not all(_covers(held.get(name), body[name], dates_only) for name in body):
+        if not isinstance(held, dict) or not all(
+            isinstance(sent.get(name), str) and _covers(held.get(name), sent[name], dates_only)
+            for name in ("start_at", "end_at")
+        ):
             # Caught by the client's read-back, which then reports the backfill as unknown.
             raise OutcomeUnknown(reason="the backfill is not listed yet")
         return held

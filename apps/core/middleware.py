@@ -3,6 +3,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.messages.storage.base import BaseStorage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_htmx.http import trigger_client_event
@@ -22,20 +23,31 @@ logger = logging.getLogger("portal.upstream")
 
 
 class HtmxMessagesMiddleware:
-    """On htmx responses, hand queued messages to the page as toasts through HX-Trigger."""
+    """On htmx responses, hand the messages this request queued to the page as toasts through HX-Trigger.
+
+    Messages an earlier request queued wait for the next full page: a write answered with HX-Redirect leaves its
+    message for the page it sends the browser to, and a fragment the page being left still loads or polls in that
+    moment must not take it (the toast would go to a page that is going away)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        storage = messages.get_messages(request)
+        if not getattr(request, "htmx", False) or not isinstance(storage, BaseStorage):
+            return self.get_response(request)
+        earlier = len(storage)
         response = self.get_response(request)
-        if not getattr(request, "htmx", False) or 300 <= response.status_code < 400:
+        if 300 <= response.status_code < 400:
             return response
         if response.headers.get("HX-Redirect") or response.headers.get("HX-Refresh"):
             return response  # the next full page shows them
-        toasts = [toast_payload(request, message) for message in messages.get_messages(request)]
-        if toasts:
-            _trigger_toasts(response, toasts)
+        if len(storage) == earlier:
+            return response  # nothing new: the earlier ones stay queued, untouched
+        queued = list(storage)
+        for message in queued[:earlier]:
+            storage.add(message.level, message.message, message.extra_tags)
+        _trigger_toasts(response, [toast_payload(request, message) for message in queued[earlier:]])
         return response
 
 

@@ -17,7 +17,7 @@ from apps.audit.models import AuditEvent
 from apps.history.models import ActivitySnapshot
 from apps.trail.selectors.rows import TrailFilters
 from apps.trail.selectors.trail import audit_trail_page
-from tests.audit.conftest import text
+from tests.audit.conftest import text, trail_rows_create
 
 pytestmark = pytest.mark.django_db
 CSV_ROWS = 100_000
@@ -26,31 +26,13 @@ CSV_ROWS = 100_000
 @pytest.fixture
 def mixed_trail(connection):
     """37 portal events and 29 PostHog entries over five instants: many rows share a time, across both sources."""
-    moments = [timezone.now() - timedelta(minutes=minutes) for minutes in (1, 2, 3, 5, 8)]
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            created_at=moments[number % 5],
-            actor_name=f"person-{number % 3}",
-            area="plugins",
-            object_id=str(number),
-            method="PATCH",
-            path=f"/api/organizations/@current/plugins/{number}/",
-            outcome="failure" if number % 4 == 0 else "success",
-        )
-        for number in range(37)
-    )
-    ActivitySnapshot.objects.bulk_create(
-        ActivitySnapshot(
-            connection=connection,
-            scope="Plugin",
-            activity_id=str(number),
-            item_id=str(number),
-            activity="updated",
-            created_at=moments[number % 5],
-            user_name="Dana",
-            entry={"id": str(number), "detail": {"name": f"Plugin {number}"}},
-        )
-        for number in range(29)
+    trail_rows_create(
+        connection,
+        events=37,
+        entries=29,
+        minutes_ago=(1, 2, 3, 5, 8),
+        actor=lambda number: f"person-{number % 3}",
+        failed=lambda number: number % 4 == 0,
     )
     everything = {("portal", pk) for pk in AuditEvent.objects.filter(area="plugins").values_list("pk", flat=True)}
     return everything | {("posthog", pk) for pk in ActivitySnapshot.objects.values_list("pk", flat=True)}

@@ -10,10 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.audit.models import AuditEvent
-from apps.history.models import ActivitySnapshot
 from apps.trail.selectors.rows import TrailFilters
 from apps.trail.selectors.trail import audit_trail_page
-from tests.audit.conftest import text
+from tests.audit.conftest import text, trail_rows_create
 
 pytestmark = pytest.mark.django_db
 
@@ -21,32 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def tied_trail(connection):
     """23 portal writes and 19 PostHog entries over four instants: rows share a time within and across sources."""
-    moments = [timezone.now() - timedelta(minutes=minutes) for minutes in (1, 2, 4, 7)]
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            created_at=moments[number % 4],
-            actor_name="Ada",
-            area="plugins",
-            object_id=str(number),
-            method="PATCH",
-            path=f"/api/organizations/@current/plugins/{number}/",
-            outcome="success",
-        )
-        for number in range(23)
-    )
-    ActivitySnapshot.objects.bulk_create(
-        ActivitySnapshot(
-            connection=connection,
-            scope="Plugin",
-            activity_id=str(number),
-            item_id=str(number),
-            activity="updated",
-            created_at=moments[number % 4],
-            user_name="Dana",
-            entry={"id": str(number), "detail": {"name": f"Plugin {number}"}},
-        )
-        for number in range(19)
-    )
+    trail_rows_create(connection, events=23, entries=19, minutes_ago=(1, 2, 4, 7))
     return 42
 
 

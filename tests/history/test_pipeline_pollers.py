@@ -63,7 +63,8 @@ def test_every_log_entry_of_every_watched_function_is_stored_once(demo_connectio
     again = hog_log_poll_connection(connection=demo_connection, now=timezone.now() + timedelta(hours=1))
 
     assert first.errors == [] and first.notes == []
-    assert stored_logs(demo_connection) == held and sum(held.values()) > 100
+    # The simulator logs by the hour of day, fewer at night: what is held is counted, never fixed.
+    assert stored_logs(demo_connection) == held and len({entry[0] for entry in held}) > 3
     assert first.items_stored == sum(held.values()) and again.items_stored == 0
     crm = simulator.state.hog_functions.by_name("CRM sync webhook")
     cursor = HogFunctionLogCursor.objects.get(function_id=crm["id"])
