@@ -67,10 +67,13 @@ def htmx_only(url: str) -> bool:
     return any(part in url for part in HTMX_ONLY_PARTS)
 
 
-def view_name(path: str) -> str | None:
-    """The portal view serving `path`, or None for a path the portal does not serve."""
+def view_name(url: str, *, host: str = "testserver") -> str | None:
+    """The portal view serving `url` (a path, or a URL on `host`), or None for one the portal does not serve."""
+    parts = urlsplit(url)
+    if parts.netloc not in ("", host):
+        return None
     try:
-        return resolve(path).view_name
+        return resolve(parts.path).view_name
     except Resolver404:
         return None
 
@@ -93,11 +96,10 @@ def crawl(
     views: dict[str, int] = {}
 
     def enqueue(base: str, value: str, counted: bool) -> None:
-        parts = urlsplit(urljoin(base, value))
-        if parts.netloc not in ("", host) or (skip and skip(parts.path)):
-            return
-        view = view_name(parts.path)
-        if view is None:
+        target = urljoin(base, value)
+        parts = urlsplit(target)
+        view = view_name(target, host=host)
+        if view is None or (skip and skip(parts.path)):
             return
         local = parts.path + (f"?{parts.query}" if parts.query else "")
         if local in queued or (counted and views.get(view, 0) >= per_view):

@@ -6,7 +6,7 @@ simulator. The writes behind those views are tested one by one in the area's own
 """
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from tests.crawl import FOLLOWED, htmx_only, links_in, view_name
 from tests.crawl import crawl as shared_crawl
@@ -42,8 +42,7 @@ def crawl(client, *, namespaces: tuple[str, ...], start: str = "/", per_view: in
         followed = []
         for attribute, value in links_in(body, URL_ATTRIBUTES):
             target = urljoin(url, value)
-            parts = urlsplit(target)
-            name = view_name(parts.path) if parts.netloc in ("", "testserver") else None
+            name = view_name(target)
             if name is None or not name.startswith(prefixes):
                 continue
             seen.setdefault(name, target)

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import pytest
 from django.urls import NoReverseMatch, get_resolver, reverse
@@ -32,7 +32,6 @@ NESTED = "[" * 60_000
 NOT_UTF8 = b"\xff\xfe\xfa caf\xe9 \xc3\x28"
 BOUNDARY = "fuzzFUZZfuzz"
 POST_ATTRIBUTES = ("hx-post", "hx-patch", "hx-put", "hx-delete")
-# Pages that answer only htmx requests (see tests/reachability.py).
 # Targets that end the session or the objects the other targets need: sent last.
 DESTRUCTIVE = ("delete", "logout", "roll", "reset", "active", "connections:", "switch")
 PAGES_PER_VIEW = 2  # two, so both kinds of cohort form are seen
@@ -122,11 +121,6 @@ class _Page(HTMLParser):
             self._select = None
 
 
-def _view_name(url: str) -> str | None:
-    parts = urlsplit(url)
-    return view_name(parts.path) if parts.netloc in ("", "testserver") else None
-
-
 def _crawl(client) -> tuple[dict[tuple[str, frozenset[str]], Form], dict[str, str]]:
     """{(view name, field names): the first form of that shape seen posting to the view}, and {view name: the
     first URL seen for it} over every link, form and htmx attribute of the pages seen (tests/crawl.py)."""
@@ -140,7 +134,7 @@ def _crawl(client) -> tuple[dict[tuple[str, frozenset[str]], Form], dict[str, st
         page = _Page(url)
         page.feed(response.content.decode())
         for form in page.forms:
-            name = _view_name(form.action)
+            name = view_name(form.action)
             if name is not None:
                 urls.setdefault(name, form.action)
             shape = (name, frozenset(key for key, _ in form.fields))
@@ -149,7 +143,7 @@ def _crawl(client) -> tuple[dict[tuple[str, frozenset[str]], Form], dict[str, st
                 targets[shape] = form
         for link in page.links:
             target = urljoin(url, link)
-            if (name := _view_name(target)) is not None:
+            if (name := view_name(target)) is not None:
                 urls.setdefault(name, target)
         return page.links
 
